@@ -1,0 +1,1 @@
+"""Ghimar Desk: the omnichannel beneficiary-service bot of Ghimar Youth Association."""

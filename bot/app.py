@@ -1,0 +1,118 @@
+"""The composition root: settings, database, services, engine and dispatcher, wired once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.config import AppConfig, ConfigError, load_config
+from bot.db import make_engine, make_sessionmaker, upgrade
+from bot.engine.context import Services
+from bot.engine.engine import ConversationEngine
+from bot.i18n import Catalog
+from bot.outbox.dispatcher import Dispatcher
+from bot.outbox.senders import ChannelSender
+from bot.security.crypto import Vault, resolve_secret
+from bot.settings import Settings
+from bot.storage import DocumentStore
+from conversations import build_flows
+
+log = logging.getLogger(__name__)
+KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+@dataclass
+class App:
+    """Everything a running bot needs, built by `build_app`."""
+
+    settings: Settings
+    config: AppConfig
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    services: Services
+    engine: ConversationEngine
+    dispatcher: Dispatcher
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def add_sender(self, sender: ChannelSender) -> None:
+        """Register how a channel's outbox messages are delivered."""
+        self.dispatcher.senders[sender.channel] = sender
+
+    async def close(self) -> None:
+        """Release the database connections."""
+        await self.db.dispose()
+
+
+def load_faq(folder: Path = KNOWLEDGE_DIR) -> Any:
+    """The FAQ knowledge base, or None (with a warning) when it cannot be loaded."""
+    try:
+        from bot.faq import KnowledgeBase
+    except ImportError:
+        return None
+    if not folder.exists():
+        return None
+    try:
+        return KnowledgeBase.load(folder)
+    except Exception as exc:  # a broken knowledge file must not stop the whole bot
+        log.warning("knowledge base not loaded: %s", exc)
+        return None
+
+
+async def _check_schema(db: AsyncEngine) -> None:
+    from alembic.script import ScriptDirectory
+
+    from bot.db import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    async with db.connect() as conn:
+        try:
+            result = await conn.execute(text("SELECT version_num FROM alembic_version"))
+            current = result.scalar()
+        except Exception:
+            current = None
+    if current != head:
+        raise ConfigError(
+            f"the database schema is at {current or 'nothing'}, the code needs {head}: "
+            "run `python -m bot db upgrade` first"
+        )
+
+
+async def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    config: AppConfig | None = None,
+    faq: Any = "load",
+    migrate: bool | None = None,
+) -> App:
+    """Wire the application. SQLite is migrated automatically; PostgreSQL must be upgraded."""
+    config = config or load_config(settings.config_path)
+    if settings.is_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = make_engine(settings.effective_database_url)
+    if migrate if migrate is not None else settings.is_sqlite:
+        await upgrade(db)
+    else:
+        await _check_schema(db)
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    vault = Vault(resolve_secret(secret, data_dir=settings.data_dir, embedded=settings.is_sqlite))
+    clock = clock or SystemClock()
+    services = Services(
+        config=config,
+        catalog=Catalog(),
+        vault=vault,
+        clock=clock,
+        documents=DocumentStore(settings.data_dir / "documents", vault),
+        faq=load_faq() if faq == "load" else faq,
+    )
+    sessions = make_sessionmaker(db)
+    engine = ConversationEngine(sessions, services, build_flows())
+    dispatcher = Dispatcher(sessions, {}, config.outbox, clock)
+    engine.wake_dispatcher = dispatcher.wake
+    return App(settings, config, db, sessions, services, engine, dispatcher)

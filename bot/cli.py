@@ -1,0 +1,153 @@
+"""The command line: `python -m bot --help` lists every command."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import typer
+
+from bot.config import ConfigError, load_config
+from bot.logging_setup import setup_logging
+from bot.security.crypto import SecretKeyError
+from bot.settings import Settings, load_settings
+
+app = typer.Typer(help="Ghimar Desk: the beneficiary-service bot of Ghimar Youth Association.",
+                  no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
+
+
+def _settings() -> Settings:
+    try:
+        settings = load_settings()
+        setup_logging(settings.log_level)
+        return settings
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def run_async(factory: Callable[[], Awaitable[Any]]) -> Any:
+    """Run a coroutine, turning configuration errors into a clear message and exit code 2."""
+    try:
+        return asyncio.run(factory())
+    except (ConfigError, SecretKeyError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def chat(
+    user: Annotated[str, typer.Option(help="Who you are; the same user resumes.")] = "local",
+) -> None:
+    """Talk to the bot in this terminal (the embedded SQLite store, no tokens)."""
+    from bot.app import build_app
+    from handlers.terminal import chat as terminal_chat
+
+    settings = _settings()
+
+    async def main() -> None:
+        bot = await build_app(settings)
+        try:
+            await terminal_chat(bot, user)
+        finally:
+            await bot.close()
+
+    run_async(main)
+
+
+@app.command()
+def run() -> None:
+    """Start the enabled channels (GHIMAR_CHANNELS or config.yaml) and the outbox."""
+    from bot.runtime import serve
+
+    settings = _settings()
+    run_async(lambda: serve(settings))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Create or migrate the database schema."""
+    from bot.db import make_engine, upgrade
+
+    settings = _settings()
+
+    async def main() -> None:
+        if settings.is_sqlite:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.effective_database_url)
+        try:
+            await upgrade(engine, revision)
+        finally:
+            await engine.dispose()
+        typer.echo(f"database at {revision}")
+
+    run_async(main)
+
+
+@db_app.command("revision")
+def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> None:
+    """Autogenerate a migration from the models (for developers)."""
+    from alembic import command
+
+    from bot.db import alembic_config, make_engine, upgrade
+
+    settings = _settings()
+
+    async def main() -> None:
+        engine = make_engine(settings.effective_database_url)
+        await upgrade(engine)
+
+        def generate(conn: Any) -> None:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.revision(cfg, message=message, autogenerate=True)
+
+        async with engine.begin() as conn:
+            await conn.run_sync(generate)
+        await engine.dispose()
+
+    run_async(main)
+
+
+@config_app.command("check")
+def config_check() -> None:
+    """Validate config.yaml and the environment, and print what would start."""
+    settings = _settings()
+    try:
+        config = load_config(settings.config_path)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    channels = settings.channels or config.channels
+    typer.echo(f"config: {settings.config_path} OK")
+    typer.echo(f"database: {'SQLite (embedded)' if settings.is_sqlite else 'server'}")
+    typer.echo(f"channels: {', '.join(channels)}")
+    typer.echo(f"support types: {', '.join(t.id for t in config.support_types)}")
+
+
+def _register_optional() -> None:
+    """Commands contributed by optional parts (FAQ), when present."""
+    try:
+        from bot.faq.cli import ask_cli, knowledge_app
+    except ImportError:
+        return
+    app.command("ask")(ask_cli)
+    app.add_typer(knowledge_app, name="knowledge", help="The FAQ knowledge base.")
+
+
+_register_optional()
+
+
+def main() -> None:
+    """Entry point of `python -m bot`."""
+    app(prog_name="python -m bot")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""The non-secret configuration read from config.yaml, validated with pydantic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Channel = Literal["terminal", "telegram", "whatsapp", "web"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Role = Literal["officer", "researcher", "admin"]
+
+
+class ConfigError(Exception):
+    """Raised when config.yaml is missing or invalid; the message names the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WorkingHours(_Strict):
+    days: list[Weekday] = ["sun", "mon", "tue", "wed", "thu"]
+    start: dt.time = dt.time(8, 0)
+    end: dt.time = dt.time(16, 0)
+    holidays: list[dt.date] = []
+
+
+class DocumentRule(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    may_bring_to_branch: bool = True
+
+
+class SupportType(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    documents: list[DocumentRule] = []
+
+
+class RequestRules(_Strict):
+    reference_prefix: str = Field("GH", pattern=r"^[A-Z]{1,5}$")
+    committee_min_days: int = Field(14, ge=1)
+    cooldown_days_after_decision: int = Field(30, ge=0)
+    max_family_size: int = Field(30, ge=1)
+    max_monthly_income_sar: int = Field(100000, ge=1)
+    link_max_wrong_tries: int = Field(3, ge=1)
+
+
+class Limits(_Strict):
+    max_text_length: int = Field(1000, ge=50)
+    max_name_length: int = Field(80, ge=10)
+    max_failures_before_offer_person: int = Field(3, ge=1)
+    max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    allowed_upload_types: list[str] = ["application/pdf", "image/jpeg", "image/png"]
+
+
+class OutboxConfig(_Strict):
+    max_attempts: int = Field(8, ge=1)
+    base_backoff_seconds: float = Field(2.0, gt=0)
+    max_backoff_seconds: float = Field(600.0, gt=0)
+
+
+class AppConfig(_Strict):
+    """Everything in config.yaml."""
+
+    channels: list[Channel] = ["terminal"]
+    default_language: Literal["ar", "en"] = "ar"
+    timezone: str = "Asia/Riyadh"
+    working_hours: WorkingHours = WorkingHours()
+    support_types: list[SupportType] = Field(min_length=1)
+    branches: list[str] = Field(min_length=1)
+    requests: RequestRules = RequestRules()
+    limits: Limits = Limits()
+    consent_text_version: str = "v1"
+    declaration_text_version: str = "v1"
+    escalation_roles: dict[str, Role] = {}
+    outbox: OutboxConfig = OutboxConfig()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("support_types")
+    @classmethod
+    def _unique_types(cls, value: list[SupportType]) -> list[SupportType]:
+        ids = [t.id for t in value]
+        if len(ids) != len(set(ids)):
+            raise ValueError("support type ids must be unique")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
+
+    def support_type(self, type_id: str) -> SupportType | None:
+        """The support type with this id, if offered."""
+        return next((t for t in self.support_types if t.id == type_id), None)
+
+
+def _describe(err: ValidationError) -> str:
+    lines = []
+    for item in err.errors():
+        key = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        lines.append(f"  {key}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def load_config(path: Path) -> AppConfig:
+    """Read and validate config.yaml; raise ConfigError naming each bad key."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise ConfigError(f"configuration file not found: {path}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path} must hold a mapping of settings at the top level")
+    try:
+        return AppConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid configuration in {path}:\n{_describe(exc)}") from exc

@@ -1,0 +1,149 @@
+"""The conversation engine: one transaction per inbound message.
+
+In one transaction it de-duplicates the message, loads the conversation, runs one turn of
+the flows, saves the state and writes every reply to the outbox. Only after the commit are
+the dispatcher woken and the domain events published: nothing is sent that was not
+committed, and nothing committed is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db import transaction
+from bot.engine.context import Ctx, Services
+from bot.engine.flow import Flow
+from bot.engine.runner import Runner
+from bot.messages import Inbound, Outbound
+from bot.repo import identities, outbox, receipts, transcripts
+from bot.security.redact import redact
+
+log = logging.getLogger(__name__)
+EventListener = Callable[[list[tuple[str, dict[str, Any]]]], Awaitable[None]]
+REDACTED = "•••"
+
+
+@dataclass
+class TurnResult:
+    """What one inbound message produced."""
+
+    duplicate: bool = False
+    replies: list[Outbound] = field(default_factory=list)
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+class ConversationEngine:
+    """Runs the flows for any channel; adapters call `handle` with a normalised message."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        services: Services,
+        flows: dict[str, Flow],
+    ) -> None:
+        self.sessions = sessions
+        self.services = services
+        self.runner = Runner(flows)
+        self.listeners: list[EventListener] = []
+        self.wake_dispatcher: Callable[[], None] = lambda: None
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def _lock(self, inbound: Inbound) -> asyncio.Lock:
+        key = (inbound.channel, inbound.user_id)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[key] = lock
+        return lock
+
+    async def handle(self, inbound: Inbound) -> TurnResult:
+        """Process one inbound message exactly once."""
+        lock = self._lock(inbound)  # held in a local so the weak entry lives for the turn
+        async with lock:
+            result = await self._handle(inbound)
+        if not result.duplicate:
+            self.wake_dispatcher()
+            for listener in self.listeners:
+                try:
+                    await listener(result.events)
+                except Exception:  # a listener's failure must not lose the committed turn
+                    log.exception("event listener failed")
+        return result
+
+    async def _handle(self, inbound: Inbound) -> TurnResult:
+        async with transaction(self.sessions) as session:
+            claimed = await receipts.claim(
+                session, channel=inbound.channel, message_id=inbound.message_id
+            )
+            if not claimed:
+                log.info("duplicate %s message %s ignored", inbound.channel, inbound.message_id)
+                return TurnResult(duplicate=True)
+            identity, beneficiary, conv = await identities.load_or_create(
+                session,
+                channel=inbound.channel,
+                platform_user_id=inbound.user_id,
+                display_name=inbound.display_name,
+                language=self._initial_language(inbound),
+            )
+            identity.last_inbound_at = self.services.clock.now()
+            identity.unreachable = False
+            ctx = Ctx(session, self.services, identity, beneficiary, conv,
+                      self._load_data(conv.data_enc), inbound)
+            await transcripts.add(session, identity_id=identity.id, direction="in",
+                                  text=redact(self._transcript_text(ctx)))
+            if conv.human_hold:
+                ctx.emit("relay_to_staff", identity_id=identity.id, inbound=inbound)
+            else:
+                await self.runner.turn(ctx)
+            await self._save(session, ctx)
+            return TurnResult(replies=ctx.replies, events=ctx.events)
+
+    async def _save(self, session: AsyncSession, ctx: Ctx) -> None:
+        conv, identity, inbound = ctx.conversation, ctx.identity, ctx.inbound
+        conv.data_enc = self.services.vault.encrypt(json.dumps(ctx.data, ensure_ascii=False))
+        conv.updated_at = self.services.clock.now()
+        session.add_all([conv, identity, ctx.beneficiary])
+        for index, reply in enumerate(ctx.replies):
+            await outbox.enqueue(
+                session,
+                channel=identity.channel,
+                address=identity.platform_user_id,
+                identity_id=identity.id,
+                message=reply,
+                dedupe_key=f"in:{inbound.channel}:{inbound.message_id}:{index}",
+                now=conv.updated_at,
+            )
+            await transcripts.add(session, identity_id=identity.id, direction="out",
+                                  text=reply.text)
+
+    def _load_data(self, token: str | None) -> dict[str, Any]:
+        if not token:
+            return {}
+        return json.loads(self.services.vault.decrypt(token))
+
+    def _initial_language(self, inbound: Inbound) -> str:
+        if inbound.locale and inbound.locale[:2] in ("ar", "en"):
+            return inbound.locale[:2]
+        return self.services.config.default_language
+
+    def _transcript_text(self, ctx: Ctx) -> str:
+        inbound = ctx.inbound
+        flow = self.runner.flows.get(ctx.conversation.flow or "")
+        step = flow.steps.get(ctx.conversation.step or "") if flow else None
+        if step is not None and step.sensitive:
+            return REDACTED
+        if inbound.attachment is not None:
+            return f"[{inbound.attachment.mime_type or 'file'}] {inbound.text or ''}".strip()
+        if inbound.contact_phone:
+            return "[contact]"
+        return inbound.text or inbound.payload or ""

@@ -1,0 +1,186 @@
+"""One turn of a conversation: global words, the current step, and its transition."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+
+from bot.engine.context import Ctx
+from bot.engine.flow import Finish, Flow, Goto, Retry, StartFlow, Transition
+from bot.engine.matching import detect_global, match_choice
+from bot.messages import Choice, Outbound
+
+log = logging.getLogger(__name__)
+
+MENU_FLOW, MENU_STEP = "menu", "main"
+WELCOME_FLOW = "welcome"
+
+
+class Runner:
+    """Applies the flows to one turn; knows nothing about channels or the database."""
+
+    def __init__(self, flows: dict[str, Flow]) -> None:
+        for needed in (MENU_FLOW, WELCOME_FLOW):
+            if needed not in flows:
+                raise ValueError(f"flow {needed!r} is required")
+        self.flows = flows
+
+    async def turn(self, ctx: Ctx) -> None:
+        """Handle ctx.inbound and leave replies in ctx.replies."""
+        conv = ctx.conversation
+        command = detect_global(ctx.inbound)
+        if command and command.startswith("lang:"):
+            await self._switch_language(ctx, command.split(":", 1)[1])
+            return
+        if ctx.beneficiary.consent_at is None and (conv.flow != WELCOME_FLOW or command):
+            await self.start_flow(ctx, WELCOME_FLOW)
+            return
+        if command and conv.flow != WELCOME_FLOW and await self._global(ctx, command):
+            return
+        if conv.flow is None or conv.flow not in self.flows:
+            await self.start_flow(ctx, MENU_FLOW)
+            return
+        flow = self.flows[conv.flow]
+        step = flow.steps.get(conv.step or "")
+        if step is None:
+            log.warning("conversation %s had unknown step %s/%s", conv.id, conv.flow, conv.step)
+            await self.start_flow(ctx, MENU_FLOW)
+            return
+        if step.choices is not None:  # a numbered or typed "menu" / "person" button
+            picked = match_choice(ctx.inbound, step.choices(ctx))
+            nav = picked is not None and picked.id.startswith("nav:")
+            if nav and await self._global(ctx, picked.id[4:]):  # type: ignore[union-attr]
+                return
+        if await self._answer_question(ctx, step):
+            return
+        await self.apply(ctx, await step.handle(ctx, ctx.inbound))
+
+    async def apply(self, ctx: Ctx, transition: Transition) -> None:
+        """Carry out what a step decided."""
+        conv = ctx.conversation
+        if isinstance(transition, Goto):
+            history = ctx.data.setdefault("history", [])
+            if conv.step and conv.step != transition.step:
+                history.append(conv.step)
+            conv.step = transition.step
+            conv.failures = 0
+            await self.prompt(ctx)
+        elif isinstance(transition, Retry):
+            conv.failures += 1
+            ctx.say(transition.error.key, **(transition.error.args or {}))
+            limit = ctx.config.limits.max_failures_before_offer_person
+            if conv.failures >= limit:
+                conv.failures = 0
+                ctx.emit("repeated_failures", step=conv.step)
+                ctx.say("offer-person", choices=[Choice("nav:person", ctx.t("menu-person"))])
+            await self.prompt(ctx)
+        elif isinstance(transition, Finish):
+            self._leave(ctx, keep_draft=False)
+            if transition.show_menu:
+                await self.start_flow(ctx, MENU_FLOW)
+        elif isinstance(transition, StartFlow):
+            await self.start_flow(ctx, transition.flow)
+
+    async def start_flow(self, ctx: Ctx, flow_id: str) -> None:
+        """Enter a flow at its first step (or where its on_start sends it)."""
+        if ctx.conversation.flow and ctx.conversation.flow != flow_id:
+            self._leave(ctx, keep_draft=True)
+        flow = self.flows[flow_id]
+        ctx.conversation.flow, ctx.conversation.step = flow.id, flow.start
+        ctx.conversation.failures = 0
+        ctx.data["answers"], ctx.data["history"] = {}, []
+        if flow.on_start is not None:
+            transition = await flow.on_start(ctx)
+            if transition is not None:
+                await self.apply(ctx, transition)
+                return
+        await self.prompt(ctx)
+
+    async def prompt(self, ctx: Ctx) -> None:
+        """Show the current step's question."""
+        flow = self.flows[ctx.conversation.flow or MENU_FLOW]
+        step = flow.steps[ctx.conversation.step or flow.start]
+        out = step.prompt(ctx)
+        if inspect.isawaitable(out):
+            out = await out
+        assert isinstance(out, Outbound)
+        ctx.reply(out)
+
+    def _leave(self, ctx: Ctx, *, keep_draft: bool) -> None:
+        conv = ctx.conversation
+        answers = ctx.data.get("answers") or {}
+        flow = self.flows.get(conv.flow or "")
+        if flow and flow.keeps_draft and answers and keep_draft:
+            ctx.data.setdefault("drafts", {})[conv.flow] = {"answers": answers, "step": conv.step}
+        elif flow and not keep_draft:
+            ctx.data.get("drafts", {}).pop(conv.flow, None)
+        ctx.data["answers"], ctx.data["history"] = {}, []
+        ctx.data.pop("return_to", None)
+        conv.flow, conv.step = None, None
+
+    async def _global(self, ctx: Ctx, command: str) -> bool:
+        conv = ctx.conversation
+        in_task = conv.flow not in (None, MENU_FLOW)
+        if command.startswith("lang:"):
+            await self._switch_language(ctx, command.split(":", 1)[1])
+        elif command == "resume":
+            if in_task:
+                ctx.say("welcome-back")
+                await self.prompt(ctx)
+            else:
+                await self.start_flow(ctx, MENU_FLOW)
+        elif command in ("menu", "start"):
+            await self.start_flow(ctx, MENU_FLOW)
+        elif command == "cancel":
+            if in_task:
+                self._leave(ctx, keep_draft=False)
+                ctx.say("cancelled")
+            await self.start_flow(ctx, MENU_FLOW)
+        elif command == "back":
+            history = ctx.data.get("history") or []
+            if in_task and history:
+                conv.step = history.pop()
+                conv.failures = 0
+            else:
+                ctx.say("nothing-to-go-back")
+            await self.prompt(ctx)
+        elif command == "help":
+            ctx.say("help-text")
+            await self.prompt(ctx)
+        elif command == "lang":
+            await self.start_flow(ctx, "language" if "language" in self.flows else MENU_FLOW)
+        elif command == "person" and "escalate" in self.flows:
+            await self.start_flow(ctx, "escalate")
+        else:
+            return False
+        return True
+
+    async def _switch_language(self, ctx: Ctx, lang: str) -> None:
+        ctx.conversation.language = lang
+        ctx.beneficiary.language = lang
+        ctx.say("language-set")
+        if ctx.conversation.flow in (None, "language"):
+            await self.start_flow(ctx, MENU_FLOW)
+        else:
+            await self.prompt(ctx)
+
+    async def _answer_question(self, ctx: Ctx, step: object) -> bool:
+        """A question asked in the middle of a form is answered, then the form resumes."""
+        faq, text = ctx.services.faq, ctx.inbound.text
+        if faq is None or not text or getattr(step, "sensitive", False):
+            return False
+        if ctx.conversation.flow in (MENU_FLOW, WELCOME_FLOW):
+            return False
+        choices = getattr(step, "choices", None)
+        if choices is not None and match_choice(ctx.inbound, choices(ctx)) is not None:
+            return False
+        if not faq.looks_like_question(text):
+            return False
+        result = faq.ask(text, ctx.lang)
+        if result.kind != "answer" or result.best is None:
+            return False
+        match = result.best
+        ctx.say("faq-answer-inline", answer=match.entry.answer[ctx.lang],
+                source=match.entry.source[ctx.lang])
+        await self.prompt(ctx)
+        return True

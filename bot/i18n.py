@@ -1,0 +1,52 @@
+"""The text catalogue: Fluent (.ftl) files per language under locales/."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fluent.runtime import FluentBundle, FluentResource
+
+log = logging.getLogger(__name__)
+LANGUAGES = ("ar", "en")
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+class Catalog:
+    """Formats a message by id in a language; falls back to the other language, never crashes."""
+
+    def __init__(self, folder: Path = LOCALES_DIR) -> None:
+        self._bundles: dict[str, FluentBundle] = {}
+        for lang in LANGUAGES:
+            # Bidi isolation marks keep Latin/digit placeables (references, numbers) in order
+            # inside right-to-left Arabic text.
+            bundle = FluentBundle([lang], use_isolating=(lang == "ar"))
+            for path in sorted(folder.glob(f"{lang}/*.ftl")):
+                errors = bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+                if errors:
+                    raise ValueError(f"{path}: {errors}")
+            self._bundles[lang] = bundle
+
+    def has(self, lang: str, key: str) -> bool:
+        """True if the language defines the message."""
+        return self._bundles[lang].has_message(key)
+
+    def t(self, lang: str, key: str, **args: object) -> str:
+        """The text of message `key` in `lang`, with arguments filled in."""
+        lang = lang if lang in self._bundles else LANGUAGES[0]
+        for candidate in (lang, *[x for x in LANGUAGES if x != lang]):
+            bundle = self._bundles[candidate]
+            if bundle.has_message(key):
+                message = bundle.get_message(key)
+                if message.value is None:
+                    break
+                text, errors = bundle.format_pattern(message.value, args)
+                if errors:
+                    log.warning("locale %s message %s: %s", candidate, key, errors)
+                return text
+        log.error("missing text %s in every language", key)
+        return key
+
+    def message_ids(self, lang: str) -> set[str]:
+        """Every message id defined for a language (for consistency tests)."""
+        return set(self._bundles[lang]._messages)

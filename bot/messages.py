@@ -1,0 +1,82 @@
+"""Normalised messages: what every channel adapter produces and renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the beneficiary sent: fetched lazily by the adapter that knows the platform."""
+
+    file_id: str
+    mime_type: str | None = None
+    file_name: str | None = None
+    size: int | None = None
+    content: bytes | None = None  # filled when the adapter has downloaded it
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a beneficiary, whatever the channel."""
+
+    channel: str
+    user_id: str
+    message_id: str
+    text: str | None = None
+    payload: str | None = None  # id of a pressed button / chosen list row
+    contact_phone: str | None = None
+    contact_is_own: bool = False
+    attachment: Attachment | None = None
+    locale: str | None = None
+    display_name: str | None = None
+    is_command: bool = False
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button or list row: a short id sent back as payload, and a label."""
+
+    id: str
+    label: str
+
+
+@dataclass
+class Outbound:
+    """One message for the beneficiary; adapters render it within their platform's limits."""
+
+    text: str
+    choices: list[Choice] = field(default_factory=list)
+    request_contact: bool = False  # offer "share my number" where the channel has it
+    file_key: str | None = None  # a key of the document store
+    file_name: str | None = None
+    kind: str = "reply"  # reply | notification | staff_reply ...
+    template: dict[str, Any] | None = None  # WhatsApp template to use outside the 24 h window
+
+    def to_payload(self) -> dict[str, Any]:
+        """A JSON-serialisable form for the outbox."""
+        data: dict[str, Any] = {"text": self.text}
+        if self.choices:
+            data["choices"] = [{"id": c.id, "label": c.label} for c in self.choices]
+        if self.request_contact:
+            data["request_contact"] = True
+        if self.file_key:
+            data["file_key"] = self.file_key
+            data["file_name"] = self.file_name
+        if self.template:
+            data["template"] = self.template
+        return data
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any], kind: str = "reply") -> Outbound:
+        """Rebuild from an outbox payload."""
+        return cls(
+            text=data.get("text", ""),
+            choices=[Choice(c["id"], c["label"]) for c in data.get("choices", [])],
+            request_contact=bool(data.get("request_contact")),
+            file_key=data.get("file_key"),
+            file_name=data.get("file_name"),
+            kind=kind,
+            template=data.get("template"),
+        )

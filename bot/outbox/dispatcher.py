@@ -1,0 +1,209 @@
+"""The outbox dispatcher: delivers committed messages in order, within limits, with retries.
+
+Each address (a chat) is delivered strictly in order; different addresses go in parallel.
+No database transaction is held while a message is on the wire (SQLite has one writer).
+With several workers on PostgreSQL, a session advisory lock per address makes one worker
+deliver an address at a time. Delivery is at-least-once: a crash between the platform's
+answer and the status update re-sends that one message on restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import OutboxConfig
+from bot.db import transaction
+from bot.messages import Outbound
+from bot.outbox.ratelimit import ChannelRateLimiter
+from bot.outbox.senders import ChannelSender, Failed, RetryLater, SendResult, Sent, Unreachable
+from bot.repo import outbox as repo
+from models import ChannelIdentity, OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+SentListener = Callable[[OutboxMessage, SendResult], Awaitable[None]]
+
+
+class Dispatcher:
+    """Delivers pending outbox rows through the channel senders."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        senders: dict[str, ChannelSender],
+        config: OutboxConfig,
+        clock: Clock,
+        concurrency: int = 64,
+    ) -> None:
+        self.sessions = sessions
+        self.senders = senders
+        self.config = config
+        self.clock = clock
+        self.limiters: dict[str, ChannelRateLimiter] = {}
+        self.listeners: list[SentListener] = []
+        self._wake = asyncio.Event()
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._busy: set[tuple[str, str]] = set()
+
+    def limiter(self, channel: str) -> ChannelRateLimiter:
+        """The rate limiter of a channel, made on first use from its sender's limits."""
+        if channel not in self.limiters:
+            self.limiters[channel] = ChannelRateLimiter(self.senders[channel].limits)
+        return self.limiters[channel]
+
+    def wake(self) -> None:
+        """Tell the loop that new rows were committed."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
+        """Deliver until `stop` is set; sleeps until woken or the next poll."""
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                await self.drain_once()
+            except Exception:
+                log.exception("outbox drain failed; retrying")
+            if self._wake.is_set():
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+
+    async def drain_once(self) -> int:
+        """Deliver every due message once; returns how many sends were attempted."""
+        async with self.sessions() as session:
+            due = await repo.due_addresses(session, channels=list(self.senders),
+                                           now=self.clock.now())
+        due = [key for key in due if key not in self._busy]
+        results = await asyncio.gather(*(self._deliver_address(ch, addr) for ch, addr in due))
+        return sum(results)
+
+    async def _deliver_address(self, channel: str, address: str) -> int:
+        key = (channel, address)
+        self._busy.add(key)
+        try:
+            async with self._semaphore, self._address_lock(channel, address) as mine:
+                if not mine:
+                    return 0
+                return await self._deliver_rows(channel, address)
+        finally:
+            self._busy.discard(key)
+
+    async def _deliver_rows(self, channel: str, address: str) -> int:
+        async with self.sessions() as session:
+            rows = await repo.pending_for_addresses(session, channel=channel, addresses=[address])
+        attempted = 0
+        for row in rows:
+            if row.next_attempt_at > self.clock.now():
+                break  # keep the chat's order: later rows wait for this one
+            if await self._identity_unreachable(row):
+                await self._finish(row, OutboxStatus.UNREACHABLE, "identity is unreachable")
+                continue
+            await self.limiter(channel).acquire(address, group=address.startswith("-"))
+            result = await self._send(channel, address, row)
+            attempted += 1
+            if not await self._record(row, result):
+                break
+        return attempted
+
+    async def _send(self, channel: str, address: str, row: OutboxMessage) -> SendResult:
+        try:
+            return await self.senders[channel].send(
+                address, Outbound.from_payload(row.payload, kind=row.kind)
+            )
+        except Exception as exc:  # a sender bug must not stop the outbox
+            log.exception("sender %s raised", channel)
+            return Failed(f"{type(exc).__name__}: {exc}")
+
+    async def _record(self, row: OutboxMessage, result: SendResult) -> bool:
+        """Store the outcome; True when the next row of the chat may go."""
+        for listener in self.listeners:
+            await listener(row, result)
+        now = self.clock.now()
+        if isinstance(result, Sent):
+            await self._update(row, status=OutboxStatus.SENT, sent_at=now,
+                               platform_message_id=result.platform_message_id,
+                               attempts=row.attempts + 1)
+            return True
+        if isinstance(result, RetryLater):
+            self.limiter(row.channel).pause(result.seconds)
+            await self._update(row, next_attempt_at=now + _seconds(result.seconds),
+                               last_error=result.reason)
+            return False
+        if isinstance(result, Unreachable):
+            await self._mark_unreachable(row, result.reason)
+            return True
+        attempts = row.attempts + 1
+        if result.permanent or attempts >= self.config.max_attempts:
+            log.error("outbox %s failed for good after %s attempts: %s", row.id, attempts,
+                      result.reason)
+            await self._update(row, status=OutboxStatus.FAILED, attempts=attempts,
+                               last_error=result.reason)
+            return True
+        delay = min(self.config.max_backoff_seconds,
+                    self.config.base_backoff_seconds * 2 ** (attempts - 1))
+        delay *= random.uniform(0.75, 1.0)
+        await self._update(row, attempts=attempts, last_error=result.reason,
+                           next_attempt_at=now + _seconds(delay))
+        return False
+
+    async def _update(self, row: OutboxMessage, **values: object) -> None:
+        async with transaction(self.sessions) as session:
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values)
+            )
+        for name, value in values.items():
+            setattr(row, name, value)
+
+    async def _finish(self, row: OutboxMessage, status: str, reason: str) -> None:
+        await self._update(row, status=status, last_error=reason)
+
+    async def _mark_unreachable(self, row: OutboxMessage, reason: str) -> None:
+        log.warning("%s address of outbox %s unreachable: %s", row.channel, row.id, reason)
+        await self._update(row, status=OutboxStatus.UNREACHABLE, last_error=reason)
+        if row.identity_id is not None:
+            async with transaction(self.sessions) as session:
+                await session.execute(
+                    update(ChannelIdentity)
+                    .where(ChannelIdentity.id == row.identity_id)
+                    .values(unreachable=True)
+                )
+
+    async def _identity_unreachable(self, row: OutboxMessage) -> bool:
+        if row.identity_id is None:
+            return False
+        async with self.sessions() as session:
+            stmt = select(ChannelIdentity.unreachable).where(ChannelIdentity.id == row.identity_id)
+            return bool((await session.execute(stmt)).scalar())
+
+    @asynccontextmanager
+    async def _address_lock(self, channel: str, address: str) -> AsyncIterator[bool]:
+        engine: AsyncEngine = self.sessions.kw["bind"]
+        if engine.dialect.name != "postgresql":
+            yield True
+            return
+        digest = hashlib.sha256(f"outbox:{channel}:{address}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        async with engine.connect() as conn:
+            got = bool((await conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                                           {"k": key})).scalar())
+            await conn.commit()
+            try:
+                yield got
+            finally:
+                if got:
+                    await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    await conn.commit()
+
+
+def _seconds(value: float) -> dt.timedelta:
+    return dt.timedelta(seconds=value)

@@ -1,0 +1,49 @@
+"""Rate limiting for one channel: a global pace and a per-chat pace with a short burst.
+
+Both use GCRA (the generic cell rate algorithm): each key keeps a "theoretical arrival
+time"; a send may go when it is no more than (burst - 1) gaps ahead of now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from bot.outbox.senders import RateLimits
+
+
+class ChannelRateLimiter:
+    """Waits so that sends stay within a channel's global and per-chat limits."""
+
+    def __init__(self, limits: RateLimits, monotonic: Callable[[], float] = time.monotonic):
+        self.limits = limits
+        self._clock = monotonic
+        self._global_tat = 0.0
+        self._chat_tat: dict[str, float] = {}
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    def pause(self, seconds: float) -> None:
+        """Stop all sends on the channel for a while (the platform said 429)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    async def acquire(self, address: str, *, group: bool = False) -> None:
+        """Wait for a free slot for this address, then take it."""
+        limits = self.limits
+        gap = limits.group_interval if group else limits.per_chat_interval
+        burst = 1 if group else limits.per_chat_burst
+        global_gap = 1.0 / limits.per_second
+        while True:
+            async with self._lock:
+                now = self._clock()
+                chat_tat = max(self._chat_tat.get(address, 0.0), now)
+                global_tat = max(self._global_tat, now)
+                ready = max(chat_tat - (burst - 1) * gap, global_tat, self._paused_until)
+                if ready <= now:
+                    self._chat_tat[address] = chat_tat + gap
+                    self._global_tat = global_tat + global_gap
+                    if len(self._chat_tat) > 10000:
+                        self._chat_tat = {a: t for a, t in self._chat_tat.items() if t > now}
+                    return
+            await asyncio.sleep(ready - now)

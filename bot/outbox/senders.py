@@ -1,0 +1,62 @@
+"""What a channel must provide to deliver outbox messages, and what a send can result in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.messages import Outbound
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Delivered; the platform's message id when it gives one."""
+
+    platform_message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """The platform asked us to slow down (e.g. Telegram 429 with retry_after)."""
+
+    seconds: float
+    reason: str = "rate limited"
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """The person cannot be reached on this channel (blocked the bot, left WhatsApp...)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The send failed; `permanent` failures are not retried."""
+
+    reason: str
+    permanent: bool = False
+
+
+SendResult = Sent | RetryLater | Unreachable | Failed
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """A channel's sending limits."""
+
+    per_second: float = 30.0  # across all chats
+    per_chat_interval: float = 1.0  # seconds between two messages to one chat, on average
+    per_chat_burst: int = 3  # a reply of a few messages may go at once
+    group_interval: float = 3.0  # seconds between two messages to one group (20 a minute)
+
+
+class ChannelSender(Protocol):
+    """Delivers one rendered message to one address of a channel."""
+
+    channel: str
+    limits: RateLimits
+
+    async def send(self, address: str, message: Outbound) -> SendResult:
+        """Send, and classify the outcome; never raise for platform errors."""
+        ...

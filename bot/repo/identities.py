@@ -1,0 +1,82 @@
+"""Channel identities, beneficiaries and their conversation rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.repo._dialect import insert_ignore, is_postgres
+from models import Beneficiary, ChannelIdentity, Conversation
+
+
+async def get_identity(
+    session: AsyncSession, *, channel: str, platform_user_id: str
+) -> ChannelIdentity | None:
+    """The identity for a (channel, user id), if known."""
+    stmt = select(ChannelIdentity).where(
+        ChannelIdentity.channel == channel, ChannelIdentity.platform_user_id == platform_user_id
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def load_or_create(
+    session: AsyncSession,
+    *,
+    channel: str,
+    platform_user_id: str,
+    display_name: str | None,
+    language: str,
+) -> tuple[ChannelIdentity, Beneficiary, Conversation]:
+    """The identity, its beneficiary and its conversation, created on first contact.
+
+    On PostgreSQL the conversation row is locked for the rest of the transaction, so two
+    workers never interleave turns of the same conversation.
+    """
+    identity = await get_identity(session, channel=channel, platform_user_id=platform_user_id)
+    if identity is None:
+        beneficiary = Beneficiary(language=language, full_name=None)
+        session.add(beneficiary)
+        await session.flush()
+        inserted = await insert_ignore(
+            session,
+            ChannelIdentity,
+            {
+                "beneficiary_id": beneficiary.id,
+                "channel": channel,
+                "platform_user_id": platform_user_id,
+                "display_name": display_name,
+                "unreachable": False,
+                "created_at": beneficiary.created_at,
+            },
+        )
+        if not inserted:  # another worker created it first
+            await session.delete(beneficiary)
+        identity = await get_identity(session, channel=channel, platform_user_id=platform_user_id)
+        assert identity is not None
+        await insert_ignore(
+            session,
+            Conversation,
+            {"identity_id": identity.id, "language": language, "failures": 0,
+             "human_hold": False, "updated_at": identity.created_at},
+        )
+    stmt = select(Conversation).where(Conversation.identity_id == identity.id)
+    if is_postgres(session):
+        stmt = stmt.with_for_update()
+    conversation = (await session.execute(stmt)).scalar_one()
+    beneficiary = await session.get(Beneficiary, identity.beneficiary_id)
+    assert beneficiary is not None
+    return identity, beneficiary, conversation
+
+
+async def identities_of(session: AsyncSession, *, beneficiary_id: int) -> list[ChannelIdentity]:
+    """Every channel identity of a beneficiary."""
+    stmt = select(ChannelIdentity).where(ChannelIdentity.beneficiary_id == beneficiary_id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def link_identity(
+    session: AsyncSession, *, identity: ChannelIdentity, beneficiary_id: int
+) -> None:
+    """Attach an identity to an existing beneficiary (after proving who they are)."""
+    identity.beneficiary_id = beneficiary_id
+    session.add(identity)

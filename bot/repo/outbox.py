@@ -1,0 +1,95 @@
+"""Writing to and reading from the outbox table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import Outbound
+from bot.repo._dialect import insert_ignore
+from models import OutboxMessage, OutboxStatus
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    channel: str,
+    address: str,
+    message: Outbound,
+    dedupe_key: str,
+    now: dt.datetime,
+    identity_id: int | None = None,
+    not_before: dt.datetime | None = None,
+) -> bool:
+    """Queue a message in the caller's transaction; False if this dedupe key was queued before."""
+    return await insert_ignore(
+        session,
+        OutboxMessage,
+        {
+            "channel": channel,
+            "address": address,
+            "identity_id": identity_id,
+            "kind": message.kind,
+            "payload": message.to_payload(),
+            "dedupe_key": dedupe_key,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": not_before or now,
+            "created_at": now,
+        },
+    )
+
+
+async def pending_for_addresses(
+    session: AsyncSession, *, channel: str, addresses: list[str]
+) -> list[OutboxMessage]:
+    """Pending rows of these addresses, oldest first (due or not)."""
+    stmt = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.address.in_(addresses),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def due_addresses(
+    session: AsyncSession, *, channels: list[str], now: dt.datetime, limit: int = 500
+) -> list[tuple[str, str]]:
+    """(channel, address) pairs that have a message due now."""
+    stmt = (
+        select(OutboxMessage.channel, OutboxMessage.address)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.channel.in_(channels),
+        )
+        .group_by(OutboxMessage.channel, OutboxMessage.address)
+        .order_by(OutboxMessage.channel, OutboxMessage.address)
+        .limit(limit)
+    )
+    return [(c, a) for c, a in (await session.execute(stmt)).all()]
+
+
+async def by_platform_id(
+    session: AsyncSession, *, channel: str, platform_message_id: str
+) -> OutboxMessage | None:
+    """The sent row that a platform's delivery status refers to."""
+    stmt = select(OutboxMessage).where(
+        OutboxMessage.channel == channel,
+        OutboxMessage.platform_message_id == platform_message_id,
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    """How many rows are in each status (for health and tests)."""
+    from sqlalchemy import func
+
+    stmt = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    return {s: n for s, n in (await session.execute(stmt)).all()}

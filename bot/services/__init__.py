@@ -1,0 +1,1 @@
+"""Domain services used by the flows and the staff side."""

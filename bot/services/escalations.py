@@ -1,0 +1,42 @@
+"""Opening escalations: handing a conversation to a person."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.engine.context import Ctx
+from bot.repo import requests, transcripts
+from models import Escalation
+
+
+async def open_escalation(ctx: Ctx, reason: str, details: str | None = None) -> Escalation:
+    """Record a case for staff, routed by reason to the configured role (default: officer).
+
+    An identity has at most one open case: asking again adds to it instead of opening another.
+    """
+    session = ctx.session
+    stmt = select(Escalation).where(
+        Escalation.identity_id == ctx.identity.id, Escalation.status != "closed"
+    )
+    existing = (await session.execute(stmt)).scalars().first()
+    if existing is not None:
+        ctx.emit("escalation_updated", escalation_id=existing.id, reason=reason)
+        return existing
+    lines = await transcripts.last_lines(session, identity_id=ctx.identity.id, limit=12)
+    summary = "\n".join(f"{'←' if ln.direction == 'in' else '→'} {ln.text}" for ln in lines)
+    if details:
+        summary += f"\n\n{details}"
+    latest = await requests.of_beneficiary(session, beneficiary_id=ctx.beneficiary.id)
+    escalation = Escalation(
+        beneficiary_id=ctx.beneficiary.id,
+        identity_id=ctx.identity.id,
+        request_id=latest[0].id if latest else None,
+        reason=reason,
+        role=ctx.config.escalation_roles.get(reason, "officer"),
+        summary=summary,
+        created_at=ctx.now,
+    )
+    session.add(escalation)
+    await session.flush()
+    ctx.emit("escalation_opened", escalation_id=escalation.id, reason=reason)
+    return escalation

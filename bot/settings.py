@@ -1,0 +1,81 @@
+"""Deployment settings and secrets from the environment (pydantic-settings).
+
+Nothing reads the environment at import time: `Settings()` is built once at the
+composition root (bot/app.py) and passed down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.config import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+_PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", "todo"}
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """Values that differ per deployment; secrets are SecretStr and never logged."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    database_url: str = Field("", validation_alias=_env("GHIMAR_DATABASE_URL"))
+    config_path: Path = Field(ROOT / "config.yaml", validation_alias=_env("GHIMAR_CONFIG"))
+    channels: Annotated[list[str] | None, NoDecode] = Field(
+        None, validation_alias=_env("GHIMAR_CHANNELS")
+    )
+    data_dir: Path = Field(Path("ghimar-data"), validation_alias=_env("GHIMAR_DATA_DIR"))
+    secret_key: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_SECRET_KEY"))
+    log_level: str = Field("INFO", validation_alias=_env("GHIMAR_LOG_LEVEL"))
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _split_channels(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [c.strip() for c in value.split(",") if c.strip()]
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _no_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().lower() in _PLACEHOLDERS:
+            raise ValueError("is a placeholder; set a real key")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'ghimar.sqlite3').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the embedded SQLite store is used."""
+        return self.effective_database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings from the environment, turning errors into a ConfigError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        names = {
+            "database_url": "GHIMAR_DATABASE_URL",
+            "config_path": "GHIMAR_CONFIG",
+            "channels": "GHIMAR_CHANNELS",
+            "secret_key": "GHIMAR_SECRET_KEY",
+        }
+        parts = []
+        for item in exc.errors():
+            field = str(item["loc"][0]) if item["loc"] else "?"
+            parts.append(f"  {names.get(field, field)}: {item['msg']}")
+        raise ConfigError("invalid environment settings:\n" + "\n".join(parts)) from exc

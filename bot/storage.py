@@ -1,0 +1,30 @@
+"""The document store: uploaded files, encrypted on disk, addressed by opaque keys."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+
+from bot.security.crypto import Vault
+
+
+class DocumentStore:
+    """Keeps beneficiaries' documents encrypted under one folder."""
+
+    def __init__(self, folder: Path, vault: Vault) -> None:
+        self.folder = folder
+        self._vault = vault
+
+    def put(self, content: bytes) -> tuple[str, str]:
+        """Store content; return (key, sha256 of the plain content)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        key = uuid.uuid4().hex
+        (self.folder / key).write_bytes(self._vault.encrypt_bytes(content))
+        return key, hashlib.sha256(content).hexdigest()
+
+    def get(self, key: str) -> bytes:
+        """The plain content of a stored document."""
+        if not key.isalnum():
+            raise ValueError("bad document key")
+        return self._vault.decrypt_bytes((self.folder / key).read_bytes())

@@ -1,0 +1,64 @@
+"""Suggestions and complaints. A complaint also opens an escalation for the officer.
+
+```mermaid
+flowchart LR
+    kind{suggestion / complaint} --> text[text, optional attachment] --> saved((reference))
+    saved -- complaint --> escalation[case for the officer]
+```
+"""
+
+from __future__ import annotations
+
+from bot.engine.context import Ctx
+from bot.engine.flow import Finish, Flow, Retry, Step, Transition
+from bot.engine.steps import choice_step, labelled
+from bot.messages import Inbound, Outbound
+from bot.repo import feedback as repo
+from bot.services.escalations import open_escalation
+from bot.validation import Invalid, parse_free_text
+from conversations.common import year_now
+from models import Feedback
+
+
+def _kinds(ctx: Ctx) -> list:
+    return labelled(ctx, "feedback-kind", ["suggestion", "complaint"])
+
+
+async def _text(ctx: Ctx, inbound: Inbound) -> Transition:
+    limits = ctx.config.limits
+    attachment_key = None
+    if inbound.attachment is not None:
+        a = inbound.attachment
+        if not a.content or len(a.content) > limits.max_upload_bytes:
+            return Retry(Invalid("err-document-too-big",
+                                 {"mb": limits.max_upload_bytes // (1024 * 1024)}))
+        if (a.mime_type or "") not in limits.allowed_upload_types:
+            return Retry(Invalid("err-document-type"))
+        attachment_key, _ = ctx.services.documents.put(a.content)
+        if not inbound.text:
+            ctx.answers["attachment_key"] = attachment_key
+            ctx.say("feedback-attachment-received")
+            return Retry(Invalid("feedback-now-text"))
+    text = parse_free_text(inbound.text or "", min_length=5, max_length=limits.max_text_length)
+    if isinstance(text, Invalid):
+        return Retry(text)
+    kind = ctx.answers["kind"]
+    item = Feedback(beneficiary_id=ctx.beneficiary.id, kind=kind, text=text,
+                    attachment_key=attachment_key or ctx.answers.get("attachment_key"),
+                    channel=ctx.identity.channel, created_at=ctx.now)
+    await repo.add_feedback(ctx.session, feedback=item,
+                            prefix="CP" if kind == "complaint" else "SG", year=year_now(ctx))
+    ctx.emit("feedback_received", feedback_id=item.id, kind=kind)
+    if kind == "complaint":
+        await open_escalation(ctx, "complaint", details=text)
+    ctx.say(f"feedback-done-{kind}", reference=item.reference or "")
+    return Finish()
+
+
+def build() -> Flow:
+    """The feedback flow."""
+    flow = Flow("feedback", start="kind")
+    flow.add(choice_step("kind", "ask-feedback-kind", field="kind", options=_kinds, nxt="text"))
+    flow.add(Step("text", lambda ctx: Outbound(ctx.t(f"ask-feedback-{ctx.answers['kind']}")),
+                  _text))
+    return flow

@@ -1,0 +1,90 @@
+"""The documents step of the support-request form: one required document at a time."""
+
+from __future__ import annotations
+
+from bot.engine.context import Ctx
+from bot.engine.flow import Goto, Retry, Step, Transition
+from bot.engine.matching import match_choice
+from bot.engine.steps import advance
+from bot.messages import Choice, Inbound, Outbound
+from bot.validation import Invalid
+from models import DocumentStatus
+
+
+def required(ctx: Ctx) -> list[tuple[str, bool]]:
+    """(document id, may bring to branch) for the chosen support type."""
+    support_type = ctx.config.support_type(ctx.answers.get("support_type", ""))
+    if support_type is None:
+        return []
+    return [(d.id, d.may_bring_to_branch) for d in support_type.documents]
+
+
+def pending(ctx: Ctx) -> list[tuple[str, bool]]:
+    """Required documents not yet uploaded or promised."""
+    done = ctx.answers.get("documents") or {}
+    return [(doc, bring) for doc, bring in required(ctx) if doc not in done]
+
+
+def after_description(ctx: Ctx) -> str:
+    """The documents step when any are needed, otherwise the review screen."""
+    return "documents" if pending(ctx) else "review"
+
+
+def _choices(ctx: Ctx) -> list[Choice]:
+    todo = pending(ctx)
+    if todo and todo[0][1]:
+        return [Choice("bring", ctx.t("document-bring"))]
+    return []
+
+
+def _prompt(ctx: Ctx) -> Outbound:
+    todo = pending(ctx)
+    if not todo:
+        return Outbound(ctx.t("documents-complete"))
+    doc, may_bring = todo[0]
+    key = "ask-document-or-bring" if may_bring else "ask-document"
+    return Outbound(
+        ctx.t(key, document=ctx.t(f"document-{doc}"), left=len(todo)), choices=_choices(ctx)
+    )
+
+
+def _check_file(ctx: Ctx, inbound: Inbound) -> Invalid | None:
+    attachment = inbound.attachment
+    assert attachment is not None
+    limits = ctx.config.limits
+    size = attachment.size if attachment.size is not None else len(attachment.content or b"")
+    if size > limits.max_upload_bytes:
+        return Invalid("err-document-too-big", {"mb": limits.max_upload_bytes // (1024 * 1024)})
+    if (attachment.mime_type or "") not in limits.allowed_upload_types:
+        return Invalid("err-document-type")
+    if not attachment.content:
+        return Invalid("err-document-download")
+    return None
+
+
+async def _handle(ctx: Ctx, inbound: Inbound) -> Transition:
+    todo = pending(ctx)
+    if not todo:
+        return advance(ctx, "review")
+    doc, _ = todo[0]
+    documents = ctx.answers.setdefault("documents", {})
+    if inbound.attachment is not None:
+        problem = _check_file(ctx, inbound)
+        if problem is not None:
+            return Retry(problem)
+        assert inbound.attachment.content is not None
+        key, sha = ctx.services.documents.put(inbound.attachment.content)
+        documents[doc] = {"status": DocumentStatus.UPLOADED, "key": key, "sha256": sha,
+                          "mime": inbound.attachment.mime_type,
+                          "size": len(inbound.attachment.content)}
+        ctx.say("document-received", document=ctx.t(f"document-{doc}"))
+    elif match_choice(inbound, _choices(ctx)) is not None:
+        documents[doc] = {"status": DocumentStatus.BRING_TO_BRANCH}
+    else:
+        return Retry(Invalid("err-expect-document"))
+    return Goto("documents") if pending(ctx) else advance(ctx, "review")
+
+
+def step() -> Step:
+    """The documents step."""
+    return Step("documents", _prompt, _handle, choices=_choices)

@@ -1,0 +1,148 @@
+"""Main menu, and answers from the service guides for free text.
+
+```mermaid
+flowchart TD
+    main[[menu]] -- a choice --> flows[request / status / volunteer / feedback / person / language]
+    main -- free text --> faq{FAQ confidence}
+    faq -- high --> helpful{helpful?}
+    faq -- middle --> suggest[did you mean: top 3] --> helpful
+    faq -- low --> unknown[honest: I do not know] --> main
+    unknown -- twice in a row --> person[escalation]
+    helpful -- yes --> main
+    helpful -- no --> unhelpful{talk to a person?}
+```
+"""
+
+from __future__ import annotations
+
+from bot.engine.context import Ctx
+from bot.engine.flow import Flow, Goto, StartFlow, Step, Transition
+from bot.engine.matching import match_choice
+from bot.messages import Choice, Inbound, Outbound
+from bot.repo import feedback as feedback_repo
+from bot.services.escalations import open_escalation
+
+MENU_ITEMS = {
+    "request": "intake",
+    "status": "status",
+    "volunteer": "volunteer",
+    "feedback": "feedback",
+    "question": None,
+    "person": "escalate",
+    "language": "language",
+}
+
+
+def _menu_choices(ctx: Ctx) -> list[Choice]:
+    return [Choice(f"menu:{key}", ctx.t(f"menu-{key}")) for key in MENU_ITEMS]
+
+
+def _menu_prompt(ctx: Ctx) -> Outbound:
+    return Outbound(ctx.t("menu-title"), choices=_menu_choices(ctx))
+
+
+async def _menu_handle(ctx: Ctx, inbound: Inbound) -> Transition:
+    picked = match_choice(inbound, _menu_choices(ctx))
+    if picked is not None:
+        key = picked.id.split(":", 1)[1]
+        target = MENU_ITEMS[key]
+        return Goto("question") if target is None else StartFlow(target)
+    return await _free_text(ctx, inbound)
+
+
+async def _free_text(ctx: Ctx, inbound: Inbound) -> Transition:
+    faq = ctx.services.faq
+    text = (inbound.text or "").strip()
+    if not text or faq is None:
+        ctx.say("menu-not-understood")
+        return Goto("main")
+    maybe_reload = getattr(faq, "maybe_reload", None)
+    if maybe_reload is not None:
+        maybe_reload()
+    result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang)
+    ctx.data["faq_question"] = text[:300]
+    if result.kind == "answer" and result.best is not None:
+        ctx.data["faq_unknown_streak"] = 0
+        ctx.data["faq_entry"] = result.best.entry.id
+        return Goto("helpful")
+    if result.kind == "suggest" and result.matches:
+        ctx.data["faq_unknown_streak"] = 0
+        ctx.data["faq_suggestions"] = [m.entry.id for m in result.matches[:3]]
+        return Goto("suggest")
+    await feedback_repo.add_gap(ctx.session, question=text, language=ctx.lang,
+                                reason="unknown", entry_id=None)
+    streak = ctx.data.get("faq_unknown_streak", 0) + 1
+    ctx.data["faq_unknown_streak"] = streak
+    if streak >= 2:
+        ctx.data["faq_unknown_streak"] = 0
+        await open_escalation(ctx, "faq_unknown", details=text[:300])
+        ctx.say("faq-unknown-escalated")
+        return Goto("main")
+    ctx.say("faq-unknown")
+    return Goto("main")
+
+
+def _answer_prompt(ctx: Ctx) -> Outbound:
+    entry = ctx.services.faq.entries[ctx.data["faq_entry"]]
+    text = ctx.t("faq-answer", answer=entry.answer[ctx.lang], source=entry.source[ctx.lang])
+    return Outbound(text, choices=_helpful_choices(ctx))
+
+
+def _helpful_choices(ctx: Ctx) -> list[Choice]:
+    return [Choice("helpful:yes", ctx.t("faq-helpful-yes")),
+            Choice("helpful:no", ctx.t("faq-helpful-no")),
+            Choice("nav:menu", ctx.t("menu-back"))]
+
+
+async def _helpful_handle(ctx: Ctx, inbound: Inbound) -> Transition:
+    picked = match_choice(inbound, _helpful_choices(ctx))
+    if picked is None:
+        return await _free_text(ctx, inbound)
+    if picked.id == "helpful:yes":
+        ctx.say("faq-thanks")
+        return Goto("main")
+    await feedback_repo.add_gap(ctx.session, question=ctx.data.get("faq_question", ""),
+                                language=ctx.lang, reason="unhelpful",
+                                entry_id=ctx.data.get("faq_entry"))
+    return Goto("unhelpful")
+
+
+def _suggest_choices(ctx: Ctx) -> list[Choice]:
+    entries = ctx.services.faq.entries
+    ids = [i for i in ctx.data.get("faq_suggestions", []) if i in entries]
+    return [Choice(f"faq:{i}", entries[i].question[ctx.lang]) for i in ids]
+
+
+def _suggest_prompt(ctx: Ctx) -> Outbound:
+    return Outbound(ctx.t("faq-did-you-mean"), choices=_suggest_choices(ctx))
+
+
+async def _suggest_handle(ctx: Ctx, inbound: Inbound) -> Transition:
+    picked = match_choice(inbound, _suggest_choices(ctx))
+    if picked is None:
+        return await _free_text(ctx, inbound)
+    ctx.data["faq_entry"] = picked.id.split(":", 1)[1]
+    return Goto("helpful")
+
+
+def _unhelpful_choices(ctx: Ctx) -> list[Choice]:
+    return [Choice("nav:person", ctx.t("menu-person")), Choice("nav:menu", ctx.t("menu-back"))]
+
+
+def _unhelpful_prompt(ctx: Ctx) -> Outbound:
+    return Outbound(ctx.t("faq-unhelpful"), choices=_unhelpful_choices(ctx))
+
+
+def _question_prompt(ctx: Ctx) -> Outbound:
+    return Outbound(ctx.t("ask-question"))
+
+
+def build() -> Flow:
+    """The menu flow."""
+    flow = Flow("menu", start="main")
+    flow.add(Step("main", _menu_prompt, _menu_handle, choices=_menu_choices))
+    flow.add(Step("question", _question_prompt, _free_text))
+    flow.add(Step("helpful", _answer_prompt, _helpful_handle, choices=_helpful_choices))
+    flow.add(Step("suggest", _suggest_prompt, _suggest_handle, choices=_suggest_choices))
+    flow.add(Step("unhelpful", _unhelpful_prompt, _free_text, choices=_unhelpful_choices))
+    return flow

@@ -1,0 +1,197 @@
+## Ghimar Desk — Arabic texts (the first language). Keep ids in step with en/main.ftl.
+
+welcome =
+    أهلاً وسهلاً بك في خدمة المستفيدين لجمعية غمار الشبابية 🌿
+    نحن هنا لخدمتك والإجابة على جميع استفساراتك.
+
+    🔒 إشعار الخصوصية (نسخة { $version }):
+    نجمع بياناتك (الاسم، رقم الهوية، الجوال، بيانات الأسرة والدخل والمستندات) فقط لدراسة طلبك وتقديم الخدمة لك. تُحفظ بياناتك الحساسة مشفّرة، ولا يطّلع عليها إلا الموظفون المختصون ولجنة البحث.
+
+    هل توافق على معالجة بياناتك لهذا الغرض؟
+consent-agree = أوافق
+consent-decline = لا أوافق
+other-language = English
+consent-declined =
+    نحترم قرارك. لا يمكننا استقبال طلبات الدعم دون موافقتك على معالجة البيانات اللازمة لها.
+    يمكنك الموافقة في أي وقت، أو التواصل معنا عبر قنوات الجمعية الأخرى.
+
+menu-title = كيف نقدر نخدمك؟ اختر من القائمة، أو اكتب سؤالك مباشرة:
+menu-request = طلب دعم جديد
+menu-status = حالة طلباتي
+menu-volunteer = التسجيل كمتطوع
+menu-feedback = اقتراح أو شكوى
+menu-question = لدي سؤال
+menu-person = التحدث مع موظف
+menu-language = اللغة / Language
+menu-back = القائمة الرئيسية
+menu-not-understood = عذراً، لم أفهم رسالتك. اختر من القائمة من فضلك.
+ask-question = تفضّل، اكتب سؤالك وسأجيبك من أدلة الجمعية.
+
+faq-answer =
+    { $answer }
+
+    📘 المصدر: { $source }
+
+    هل كانت الإجابة مفيدة؟
+faq-answer-inline =
+    { $answer }
+
+    📘 المصدر: { $source }
+
+    نكمل الآن من حيث توقفنا 👇
+faq-helpful-yes = نعم، مفيدة
+faq-helpful-no = لا
+faq-thanks = شكراً لك! يسعدنا خدمتك دائماً.
+faq-did-you-mean = لست متأكداً أني فهمت سؤالك. هل تقصد أحد هذه الأسئلة؟
+faq-unhelpful = نأسف أن الإجابة لم تفدك. هل تود التحدث مع موظف؟
+faq-unknown = عذراً، لا أعرف الإجابة على هذا السؤال بدقة، ولا أريد أن أعطيك معلومة غير صحيحة. يمكنك إعادة صياغة سؤالك، أو اختيار «التحدث مع موظف».
+faq-unknown-escalated = لم أجد إجابة موثوقة لسؤالك، لذلك حوّلته إلى موظف مختص وسيتواصل معك قريباً بإذن الله.
+
+language-choose = اختر اللغة / Choose your language:
+language-set = تم اختيار اللغة العربية.
+cancelled = تم الإلغاء، ولم يُحفظ شيء من هذه الخطوات.
+nothing-to-go-back = لا توجد خطوة سابقة.
+help-text =
+    يمكنك في أي وقت كتابة:
+    • «رجوع» للعودة إلى السؤال السابق
+    • «إلغاء» لإلغاء العملية الحالية
+    • «القائمة» للعودة إلى القائمة الرئيسية
+    • «English» للتحويل إلى الإنجليزية
+offer-person = يبدو أن هذه الخطوة غير واضحة. هل تحب أن نحوّلك إلى موظف يساعدك؟
+draft-found = لديك طلب دعم لم يكتمل بعد. هل تريد إكماله من حيث توقفت، أم البدء من جديد؟
+draft-continue = إكمال الطلب
+draft-restart = البدء من جديد
+use-this-number = استخدام الرقم { $number }
+
+ask-full-name =
+    لنبدأ طلب الدعم 📝 (اكتب «رجوع» أو «إلغاء» في أي وقت)
+    ما اسمك الرباعي كما في الهوية؟
+ask-national-id = اكتب رقم الهوية الوطنية أو رقم الإقامة (10 أرقام).
+ask-mobile = ما رقم جوالك؟ (مثال: 05XXXXXXXX)
+ask-branch = اختر المدينة أو الفرع الأقرب لك:
+ask-family-size = كم عدد أفراد الأسرة (بما فيهم أنت)؟
+ask-income = كم إجمالي دخل الأسرة الشهري بالريال؟ (اكتب 0 إن لم يوجد دخل)
+ask-support-type = ما نوع الدعم الذي تحتاجه؟
+ask-description = اشرح لنا حالتك واحتياجك باختصار:
+ask-document = من فضلك أرسل صورة أو ملف PDF لـ: { $document } (المتبقي: { $left })
+ask-document-or-bring = من فضلك أرسل صورة أو ملف PDF لـ: { $document } (المتبقي: { $left })، أو اختر إحضاره إلى الفرع.
+document-bring = سأحضره إلى الفرع
+documents-complete = تم استلام جميع المستندات المطلوبة.
+document-received = ✅ تم استلام: { $document }
+review =
+    راجع بيانات طلبك من فضلك:
+    • الاسم: { $full_name }
+    • رقم الهوية: { $national_id }
+    • الجوال: { $mobile }
+    • الفرع: { $branch }
+    • عدد أفراد الأسرة: { $family_size }
+    • الدخل الشهري: { $income } ريال
+    • نوع الدعم: { $support_type }
+    • الوصف: { $description }
+    • المستندات:
+    { $documents }
+
+    إذا كانت البيانات صحيحة اختر «تأكيد البيانات»، أو اختر ما تريد تعديله.
+review-confirm = تأكيد البيانات
+edit-full_name = تعديل الاسم
+edit-national_id = تعديل رقم الهوية
+edit-mobile = تعديل الجوال
+edit-branch = تعديل الفرع
+edit-family_size = تعديل عدد الأفراد
+edit-income = تعديل الدخل
+edit-support_type = تعديل نوع الدعم
+edit-description = تعديل الوصف
+edit-documents = إعادة المستندات
+declaration =
+    إقرار (نسخة { $version }):
+    أقرّ بأن جميع البيانات والمستندات التي قدّمتها صحيحة، وأنني مسؤول مسؤولية مباشرة عن صحة هذه المعلومات، وأعلم أن الجمعية ستتحقق منها.
+declaration-agree = أقرّ وأتعهد
+declaration-back = الرجوع للمراجعة
+ask-signature = للتوقيع على الإقرار، اكتب اسمك الكامل كما أدخلته في الطلب.
+submitted =
+    ✅ تم استلام طلبك بنجاح.
+    رقم الطلب: { $reference }
+
+    سيُرفع طلبك إلى لجنة البحث لدراسته والرد عليك بشأن قبوله أو رفضه خلال مدة لا تقل عن أسبوعين ({ $days } يوماً).
+    سنكمل إجراءات التسجيل عند اكتمال المتطلبات، ويمكنك متابعة حالة طلبك في أي وقت من «حالة طلباتي».
+dup-open = لديك طلب قائم برقم { $reference } ما زال لدى لجنة البحث، لذلك لا حاجة لتقديم طلب جديد. يمكنك متابعته من «حالة طلباتي».
+dup-cooldown = صدر قرار في طلبك السابق مؤخراً. يمكنك تقديم طلب جديد ابتداءً من { $date }. إن كان لديك استفسار اختر «التحدث مع موظف».
+
+status-list =
+    طلباتك:
+
+    { $lines }
+status-line = 📄 { $reference } — { $support_type }: { $status } (تاريخ التقديم { $date })
+status-missing = المستندات الناقصة: { $documents }
+status-what-next = ماذا تريد الآن؟
+status-link-other = ربط طلب آخر
+ask-reference = اكتب رقم الطلب (مثال: GH-2026-000123).
+ask-last4 = للتحقق، اكتب آخر 4 أرقام من رقم الهوية المسجّل في الطلب.
+link-wrong = البيانات غير متطابقة. المحاولات المتبقية اليوم: { $left }.
+link-locked = تجاوزت عدد المحاولات المسموح به اليوم. حاول غداً أو تواصل مع موظف.
+link-done =
+    تم ربط الطلب بحسابك ✅
+    { $details }
+request-status-draft = مسودة
+request-status-submitted = مُقدَّم
+request-status-under_study = قيد الدراسة لدى لجنة البحث
+request-status-accepted = مقبول
+request-status-rejected = مرفوض
+request-status-registration_completed = اكتمل التسجيل
+request-status-service_delivered = تم تقديم الخدمة
+request-status-withdrawn = مسحوب
+request-status-closed = مغلق
+
+ask-city = في أي مدينة تسكن؟
+ask-skills = ما مهاراتك أو المجالات التي تحب التطوع فيها؟
+ask-availability = متى يناسبك التطوع؟
+availability-weekday_mornings = صباحاً أيام الأسبوع
+availability-weekday_evenings = مساءً أيام الأسبوع
+availability-weekends = نهاية الأسبوع
+availability-flexible = وقت مرن
+volunteer-done = شكراً لروحك المعطاءة 🌟 تم تسجيلك كمتطوع برقم { $reference }، وسنتواصل معك قريباً.
+
+ask-feedback-kind = هل تريد تقديم اقتراح أم شكوى؟
+feedback-kind-suggestion = اقتراح
+feedback-kind-complaint = شكوى
+ask-feedback-suggestion = تفضّل، اكتب اقتراحك. رأيك يساعدنا على التحسين المستمر.
+ask-feedback-complaint = نأسف لما واجهته. اكتب شكواك بالتفصيل، ويمكنك إرفاق صورة أو ملف.
+feedback-attachment-received = تم استلام المرفق.
+feedback-now-text = اكتب الآن نص رسالتك من فضلك.
+feedback-done-suggestion = شكراً لاقتراحك! رقم المرجع: { $reference }.
+feedback-done-complaint = تم تسجيل شكواك برقم { $reference }، وأُحيلت إلى موظف علاقات المستفيدين للتواصل معك.
+
+ask-escalate-reason = سنحوّلك إلى موظف مختص. ما سبب طلبك؟
+escalate-reason-procedure_unclear = الإجراءات غير واضحة لي
+escalate-reason-asked_for_person = موضوع آخر
+ask-escalate-details = اكتب باختصار ما تحتاجه (أو اختر «تخطي»).
+escalate-skip = تخطي
+escalated = تم تحويل طلبك إلى { $role }، وسيتواصل معك في أقرب وقت خلال ساعات العمل (الأحد إلى الخميس).
+role-officer = موظف علاقات المستفيدين
+role-researcher = مسؤول البحث الاجتماعي
+role-admin = الإدارة
+
+err-choose = من فضلك اختر أحد الخيارات المعروضة (يمكنك كتابة رقم الخيار).
+err-consent-choose = من فضلك اختر «أوافق» أو «لا أوافق».
+err-expect-text = من فضلك اكتب الإجابة نصاً.
+err-expect-document = من فضلك أرسل المستند صورةً أو ملف PDF.
+err-id-digits = رقم الهوية يتكون من أرقام فقط.
+err-id-length = رقم الهوية يتكون من 10 أرقام، وأرسلت { $count }.
+err-id-prefix = رقم الهوية الوطنية يبدأ بـ 1، ورقم الإقامة يبدأ بـ 2.
+err-id-checksum = رقم الهوية غير صحيح، تأكد منه وأعد كتابته.
+err-mobile-format = رقم الجوال غير صحيح. اكتبه هكذا: 05XXXXXXXX
+err-mobile-not-mobile = هذا ليس رقم جوال. اكتب رقم جوال يبدأ بـ 05.
+err-contact-not-own = من فضلك شارك رقمك أنت، أو اكتب رقم جوالك.
+err-name-letters = الاسم يُكتب بالحروف فقط.
+err-name-parts = اكتب اسمك الكامل (الاسم الأول واسم العائلة على الأقل).
+err-number = من فضلك اكتب رقماً فقط.
+err-number-range = الرقم يجب أن يكون بين { $min } و{ $max }.
+err-too-long = النص طويل، الحد الأقصى { $max } حرفاً.
+err-text-short = من فضلك اكتب { $min } أحرف على الأقل.
+err-document-too-big = حجم الملف كبير، الحد الأقصى { $mb } ميغابايت.
+err-document-type = نوع الملف غير مقبول. أرسل صورة (JPG أو PNG) أو ملف PDF.
+err-document-download = تعذّر استلام الملف، أرسله مرة أخرى من فضلك.
+err-sign-mismatch = الاسم لا يطابق الاسم في الطلب. اكتبه تماماً كما أدخلته.
+err-reference = رقم الطلب غير صحيح. مثال: GH-2026-000123
+err-last4 = اكتب 4 أرقام فقط.
+welcome-back = أهلاً بعودتك! نكمل من حيث توقفنا 👇

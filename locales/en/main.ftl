@@ -1,0 +1,197 @@
+## Ghimar Desk — English texts (the second language). Keep ids in step with ar/main.ftl.
+
+welcome =
+    Welcome to the beneficiary service of Ghimar Youth Association 🌿
+    We are here to serve you and answer all your questions.
+
+    🔒 Privacy notice (version { $version }):
+    We collect your data (name, national ID, mobile, family, income and documents) only to study your request and serve you. Sensitive data is stored encrypted and is seen only by the staff concerned and the research committee.
+
+    Do you agree to the processing of your data for this purpose?
+consent-agree = I agree
+consent-decline = I do not agree
+other-language = العربية
+consent-declined =
+    We respect your decision. We cannot receive support requests without your consent to process the data they need.
+    You can agree at any time, or reach us through the association's other channels.
+
+menu-title = How can we help you? Choose from the menu, or type your question:
+menu-request = New support request
+menu-status = My requests' status
+menu-volunteer = Volunteer with us
+menu-feedback = Suggestion or complaint
+menu-question = I have a question
+menu-person = Talk to a person
+menu-language = Language / اللغة
+menu-back = Main menu
+menu-not-understood = Sorry, I did not understand. Please choose from the menu.
+ask-question = Please type your question and I will answer from the association's guides.
+
+faq-answer =
+    { $answer }
+
+    📘 Source: { $source }
+
+    Was this answer helpful?
+faq-answer-inline =
+    { $answer }
+
+    📘 Source: { $source }
+
+    Let us continue where we stopped 👇
+faq-helpful-yes = Yes, helpful
+faq-helpful-no = No
+faq-thanks = Thank you! We are always glad to serve you.
+faq-did-you-mean = I am not sure I understood. Did you mean one of these questions?
+faq-unhelpful = Sorry the answer did not help. Would you like to talk to a person?
+faq-unknown = Sorry, I do not know the exact answer to that, and I would rather not guess. You can rephrase your question or choose “Talk to a person”.
+faq-unknown-escalated = I could not find a reliable answer, so I have passed your question to a member of staff, who will contact you soon.
+
+language-choose = اختر اللغة / Choose your language:
+language-set = English selected.
+cancelled = Cancelled; nothing from these steps was kept.
+nothing-to-go-back = There is no previous step.
+help-text =
+    At any time you can type:
+    • “back” to go to the previous question
+    • “cancel” to cancel what you are doing
+    • “menu” for the main menu
+    • “العربية” to switch to Arabic
+offer-person = This step seems unclear. Would you like a member of staff to help you?
+draft-found = You have an unfinished support request. Continue where you stopped, or start over?
+draft-continue = Continue the request
+draft-restart = Start over
+use-this-number = Use { $number }
+
+ask-full-name =
+    Let us start your support request 📝 (type “back” or “cancel” at any time)
+    What is your full name as on your ID?
+ask-national-id = Type your national ID or residence number (10 digits).
+ask-mobile = What is your mobile number? (e.g. 05XXXXXXXX)
+ask-branch = Choose your city or nearest branch:
+ask-family-size = How many people are in your family (including you)?
+ask-income = What is your family's total monthly income in riyals? (type 0 if none)
+ask-support-type = What kind of support do you need?
+ask-description = Briefly describe your situation and need:
+ask-document = Please send a photo or PDF of: { $document } ({ $left } left)
+ask-document-or-bring = Please send a photo or PDF of: { $document } ({ $left } left), or choose to bring it to the branch.
+document-bring = I will bring it to the branch
+documents-complete = All required documents received.
+document-received = ✅ Received: { $document }
+review =
+    Please review your request:
+    • Name: { $full_name }
+    • ID number: { $national_id }
+    • Mobile: { $mobile }
+    • Branch: { $branch }
+    • Family size: { $family_size }
+    • Monthly income: { $income } SAR
+    • Support type: { $support_type }
+    • Description: { $description }
+    • Documents:
+    { $documents }
+
+    If everything is correct choose “Confirm”, or choose what to change.
+review-confirm = Confirm
+edit-full_name = Change name
+edit-national_id = Change ID number
+edit-mobile = Change mobile
+edit-branch = Change branch
+edit-family_size = Change family size
+edit-income = Change income
+edit-support_type = Change support type
+edit-description = Change description
+edit-documents = Redo documents
+declaration =
+    Declaration (version { $version }):
+    I declare that all the data and documents I have given are true, that I am directly responsible for the accuracy of this information, and I know the association will verify it.
+declaration-agree = I declare and undertake
+declaration-back = Back to review
+ask-signature = To sign the declaration, type your full name exactly as in the request.
+submitted =
+    ✅ Your request has been received.
+    Reference: { $reference }
+
+    Your request will go to the research committee, which will study it and answer you about its acceptance or rejection within a period of not less than two weeks ({ $days } days).
+    Registration is completed once the requirements are complete. You can check your request at any time from “My requests' status”.
+dup-open = You already have request { $reference } with the research committee, so there is no need for a new one. You can follow it from “My requests' status”.
+dup-cooldown = A decision on your previous request was made recently. You can file a new request from { $date }. For questions choose “Talk to a person”.
+
+status-list =
+    Your requests:
+
+    { $lines }
+status-line = 📄 { $reference } — { $support_type }: { $status } (submitted { $date })
+status-missing = Missing documents: { $documents }
+status-what-next = What would you like to do now?
+status-link-other = Link another request
+ask-reference = Type the request reference (e.g. GH-2026-000123).
+ask-last4 = To verify, type the last 4 digits of the ID number in the request.
+link-wrong = The details do not match. Tries left today: { $left }.
+link-locked = Too many tries today. Please try again tomorrow or talk to a person.
+link-done =
+    The request is now linked to your account ✅
+    { $details }
+request-status-draft = draft
+request-status-submitted = submitted
+request-status-under_study = under study by the research committee
+request-status-accepted = accepted
+request-status-rejected = rejected
+request-status-registration_completed = registration completed
+request-status-service_delivered = service delivered
+request-status-withdrawn = withdrawn
+request-status-closed = closed
+
+ask-city = Which city do you live in?
+ask-skills = What are your skills, or the areas you would like to volunteer in?
+ask-availability = When are you available to volunteer?
+availability-weekday_mornings = Weekday mornings
+availability-weekday_evenings = Weekday evenings
+availability-weekends = Weekends
+availability-flexible = Flexible
+volunteer-done = Thank you for your generous spirit 🌟 You are registered as a volunteer with reference { $reference }; we will contact you soon.
+
+ask-feedback-kind = Would you like to make a suggestion or a complaint?
+feedback-kind-suggestion = Suggestion
+feedback-kind-complaint = Complaint
+ask-feedback-suggestion = Please type your suggestion. Your opinion helps us keep improving.
+ask-feedback-complaint = We are sorry for what happened. Please describe your complaint; you may attach a photo or file.
+feedback-attachment-received = Attachment received.
+feedback-now-text = Now please type your message.
+feedback-done-suggestion = Thank you for your suggestion! Reference: { $reference }.
+feedback-done-complaint = Your complaint is recorded as { $reference } and has been passed to the beneficiary-relations officer, who will contact you.
+
+ask-escalate-reason = We will put you in touch with a member of staff. What is it about?
+escalate-reason-procedure_unclear = The procedure is unclear to me
+escalate-reason-asked_for_person = Something else
+ask-escalate-details = Briefly say what you need (or choose “Skip”).
+escalate-skip = Skip
+escalated = Your request has been passed to the { $role }, who will contact you as soon as possible during working hours (Sunday to Thursday).
+role-officer = beneficiary-relations officer
+role-researcher = social-research officer
+role-admin = management
+
+err-choose = Please choose one of the options shown (you can type its number).
+err-consent-choose = Please choose “I agree” or “I do not agree”.
+err-expect-text = Please type your answer as text.
+err-expect-document = Please send the document as a photo or a PDF file.
+err-id-digits = The ID number has digits only.
+err-id-length = The ID number has 10 digits; you sent { $count }.
+err-id-prefix = A national ID starts with 1 and a residence number with 2.
+err-id-checksum = This ID number is not valid; please check it and type it again.
+err-mobile-format = This mobile number is not valid. Type it like 05XXXXXXXX
+err-mobile-not-mobile = This is not a mobile number. Type a mobile number starting with 05.
+err-contact-not-own = Please share your own number, or type your mobile number.
+err-name-letters = Please write the name in letters only.
+err-name-parts = Please type your full name (at least first and family name).
+err-number = Please type a number only.
+err-number-range = The number must be between { $min } and { $max }.
+err-too-long = That is too long; at most { $max } characters.
+err-text-short = Please type at least { $min } characters.
+err-document-too-big = The file is too big; at most { $mb } MB.
+err-document-type = This file type is not accepted. Send a photo (JPG or PNG) or a PDF.
+err-document-download = We could not receive the file; please send it again.
+err-sign-mismatch = The name does not match the one in the request. Type it exactly as you entered it.
+err-reference = That reference is not valid. Example: GH-2026-000123
+err-last4 = Type 4 digits only.
+welcome-back = Welcome back! Let us continue where we stopped 👇

@@ -1,0 +1,35 @@
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+
+from models.beneficiary import Beneficiary, ChannelIdentity
+from models.conversation import Conversation, InboundReceipt, TranscriptLine
+from models.escalation import Escalation
+from models.feedback import Feedback, KnowledgeGap, VolunteerApplication
+from models.outbox import OutboxMessage, OutboxStatus
+from models.request import (
+    Declaration,
+    DocumentStatus,
+    RequestDocument,
+    RequestStatus,
+    RequestStatusChange,
+    SupportRequest,
+)
+
+__all__ = [
+    "Beneficiary",
+    "ChannelIdentity",
+    "Conversation",
+    "Declaration",
+    "DocumentStatus",
+    "Escalation",
+    "Feedback",
+    "InboundReceipt",
+    "KnowledgeGap",
+    "OutboxMessage",
+    "OutboxStatus",
+    "RequestDocument",
+    "RequestStatus",
+    "RequestStatusChange",
+    "SupportRequest",
+    "TranscriptLine",
+    "VolunteerApplication",
+]

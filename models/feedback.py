@@ -1,0 +1,48 @@
+"""Volunteer applications, suggestions and complaints, and FAQ knowledge gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime, utcnow
+
+
+class VolunteerApplication(SQLModel, table=True):
+    """A sign-up for the association's volunteering service."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str | None = Field(default=None, max_length=20, unique=True)
+    beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
+    full_name: str = Field(max_length=120)
+    mobile: str = Field(max_length=20)
+    city: str = Field(max_length=40)
+    skills: str = Field(sa_column=Column(Text))
+    availability: str = Field(max_length=40)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class Feedback(SQLModel, table=True):
+    """A suggestion or a complaint."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str | None = Field(default=None, max_length=20, unique=True)
+    beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
+    kind: str = Field(max_length=20)  # "suggestion" | "complaint"
+    text: str = Field(sa_column=Column(Text))
+    attachment_key: str | None = Field(default=None, max_length=80)
+    channel: str = Field(max_length=20)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class KnowledgeGap(SQLModel, table=True):
+    """A question the FAQ could not answer, or whose answer was marked unhelpful."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    question: str = Field(sa_column=Column(Text))
+    language: str = Field(max_length=5)
+    reason: str = Field(max_length=20)  # "unknown" | "unhelpful"
+    entry_id: str | None = Field(default=None, max_length=60)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

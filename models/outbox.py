@@ -1,0 +1,43 @@
+"""The outbox: every message the bot sends, persisted before delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime, utcnow
+
+
+class OutboxStatus(StrEnum):
+    """Delivery state of an outbox row."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One outbound message; `dedupe_key` makes enqueueing idempotent."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    address: str = Field(max_length=64, index=True)
+    identity_id: int | None = Field(default=None, foreign_key="channelidentity.id")
+    kind: str = Field(default="reply", max_length=30)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    dedupe_key: str = Field(max_length=160, unique=True)
+    status: str = Field(default=OutboxStatus.PENDING, max_length=20)
+    attempts: int = 0
+    next_attempt_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    platform_message_id: str | None = Field(default=None, max_length=128, index=True)
+    delivery_status: str | None = Field(default=None, max_length=20)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    sent_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
