@@ -80,6 +80,11 @@ class Convo:
         return await self.send(attachment=attachment)
 
     @staticmethod
+    def labels(messages: list[Outbound]) -> list[str]:
+        """Every button label of some messages."""
+        return [plain(c.label) for m in messages for c in m.choices]
+
+    @staticmethod
     def text(messages: list[Outbound]) -> str:
         """All texts of some messages, joined, without bidi marks."""
         return plain("\n".join(m.text for m in messages))

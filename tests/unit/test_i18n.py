@@ -1,0 +1,51 @@
+"""The text catalogue: both languages complete, every id used in code defined."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.config import load_config
+from bot.i18n import Catalog
+from bot.settings import ROOT
+
+CODE_DIRS = ["bot", "conversations", "handlers"]
+
+
+def test_both_languages_define_the_same_ids() -> None:
+    catalog = Catalog()
+    assert catalog.message_ids("ar") == catalog.message_ids("en")
+
+
+def test_every_literal_id_in_code_exists() -> None:
+    catalog = Catalog()
+    used: set[str] = set()
+    for folder in CODE_DIRS:
+        for path in (ROOT / folder).rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            used |= set(re.findall(r"""(?:\.t|say|Invalid)\(\s*"([a-z][a-z0-9_-]+)\"""", source))
+            used |= set(re.findall(r"""\"((?:ask|err)-[a-z0-9-]+)\"""", source))
+    assert len(used) > 50
+    missing = sorted(k for k in used if not catalog.has("ar", k))
+    assert missing == []
+
+
+def test_every_config_id_has_a_label() -> None:
+    catalog = Catalog()
+    config = load_config(ROOT / "config.yaml")
+    keys = [f"branch-{b}" for b in config.branches]
+    keys += [f"support-type-{t.id}" for t in config.support_types]
+    keys += [f"document-{d.id}" for t in config.support_types for d in t.documents]
+    for lang in ("ar", "en"):
+        assert [k for k in keys if not catalog.has(lang, k)] == []
+
+
+def test_arabic_placeables_are_isolated_for_rtl() -> None:
+    text = Catalog().t("ar", "submitted", reference="GH-2026-000001", days=14)
+    assert "\u2068GH-2026-000001\u2069" in text
+    assert "\u2068" not in Catalog().t("en", "submitted", reference="GH-2026-000001", days=14)
+
+
+def test_missing_id_falls_back_without_crashing() -> None:
+    assert Catalog().t("ar", "no-such-message") == "no-such-message"
+    assert Path(ROOT / "locales" / "ar").is_dir()
