@@ -1,49 +1,125 @@
-"""`python -m bot run`: start the enabled channels and the outbox dispatcher."""
+"""`python -m bot run`: the enabled channels, one HTTP server for webhooks and health, the outbox.
+
+Each server channel provides a factory `make(app) -> ChannelRuntime` (see CHANNEL_FACTORIES):
+`setup` registers its webhook routes and its outbox sender, `run` does its long-lived work
+(long polling, for instance) until asked to stop, `close` releases its resources.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from typing import Protocol
+
+from aiohttp import web
 
 from bot.app import App, build_app
 from bot.config import ConfigError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-ChannelStarter = Callable[[App, asyncio.Event], Awaitable[None]]
+MAX_BODY = 2 * 1024 * 1024  # webhooks larger than this are refused with 413
 
-# Channel name -> "module:function" that starts it; each channel issue adds its own.
-CHANNEL_STARTERS: dict[str, str] = {}
+# Channel name -> "module:factory"; each channel registers itself here.
+CHANNEL_FACTORIES: dict[str, str] = {}
 
 
-def _starter(name: str) -> ChannelStarter:
-    target = CHANNEL_STARTERS.get(name)
+class ChannelRuntime(Protocol):
+    """A server channel's life cycle inside `python -m bot run`."""
+
+    name: str
+
+    async def setup(self, web_app: web.Application) -> None:
+        """Register routes and the outbox sender."""
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Long-lived work until `stop` is set (return at once if there is none)."""
+
+    async def close(self) -> None:
+        """Release sessions and connections."""
+
+
+def channel_factory(name: str) -> Callable[[App], ChannelRuntime]:
+    """The factory of a channel by name; ConfigError for an unknown one."""
+    target = CHANNEL_FACTORIES.get(name)
     if target is None:
-        raise ConfigError(f"channel {name!r} cannot be started by `run` (available: "
-                          f"{', '.join(sorted(CHANNEL_STARTERS)) or 'none yet'}); "
-                          "the terminal channel runs with `python -m bot chat`")
-    module, func = target.split(":")
-    return getattr(__import__(module, fromlist=[func]), func)  # type: ignore[no-any-return]
+        available = ", ".join(sorted(CHANNEL_FACTORIES)) or "none yet"
+        raise ConfigError(f"channel {name!r} cannot be started by `run` (available: {available});"
+                          " the terminal channel runs with `python -m bot chat`")
+    module, attr = target.split(":")
+    return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+class Runtime:
+    """The running bot: HTTP server, channels, dispatcher; start() and stop() for tests too."""
+
+    def __init__(self, app: App, channels: list[str]) -> None:
+        self.app = app
+        self.channels = [channel_factory(name)(app) for name in channels]
+        self.stop_event = asyncio.Event()
+        self.web_app = web.Application(client_max_size=MAX_BODY)
+        self.web_app.router.add_get("/healthz", _healthz)
+        self._runner: web.AppRunner | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self.port: int | None = None
+
+    async def start(self) -> None:
+        """Set up every channel, open the HTTP port, start the background loops."""
+        for channel in self.channels:
+            await channel.setup(self.web_app)
+        self._runner = web.AppRunner(self.web_app, access_log=None)
+        await self._runner.setup()
+        settings = self.app.settings
+        site = web.TCPSite(self._runner, settings.http_host, settings.http_port)
+        await site.start()
+        server = site._server  # to learn the port when 0 was asked for
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else settings.http_port
+        log.info("HTTP on %s:%s", settings.http_host, self.port)
+        self._tasks = [asyncio.create_task(c.run(self.stop_event)) for c in self.channels]
+        self._tasks.append(asyncio.create_task(self.app.dispatcher.run(self.stop_event)))
+        for hook in self.app.extras.get("background", []):
+            self._tasks.append(asyncio.create_task(hook(self.stop_event)))
+
+    async def stop(self) -> None:
+        """Stop the loops, close the channels and the HTTP server."""
+        self.stop_event.set()
+        self.app.dispatcher.wake()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                try:
+                    await asyncio.wait_for(task, timeout=10)
+                except TimeoutError:
+                    task.cancel()
+        for channel in self.channels:
+            await channel.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
 
 
 async def serve(settings: Settings) -> None:
-    """Run until SIGINT/SIGTERM."""
+    """Run until SIGINT or SIGTERM."""
     app = await build_app(settings)
     channels = [c for c in (settings.channels or app.config.channels) if c != "terminal"]
     if not channels:
         raise ConfigError("no server channel enabled (GHIMAR_CHANNELS / config.yaml channels); "
                           "try `python -m bot chat` for the terminal")
-    starters = [_starter(name) for name in channels]
-    stop = asyncio.Event()
+    runtime = Runtime(app, channels)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, runtime.stop_event.set)
     try:
-        tasks = [asyncio.create_task(start(app, stop)) for start in starters]
-        tasks.append(asyncio.create_task(app.dispatcher.run(stop)))
+        await runtime.start()
         log.info("running channels: %s", ", ".join(channels))
-        await asyncio.gather(*tasks)
+        await runtime.stop_event.wait()
     finally:
+        await runtime.stop()
         await app.close()

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("ghimar-data"), validation_alias=_env("GHIMAR_DATA_DIR"))
     secret_key: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_SECRET_KEY"))
     log_level: str = Field("INFO", validation_alias=_env("GHIMAR_LOG_LEVEL"))
+    http_host: str = Field("127.0.0.1", validation_alias=_env("GHIMAR_HTTP_HOST"))
+    http_port: int = Field(8080, ge=0, le=65535, validation_alias=_env("GHIMAR_HTTP_PORT"))
 
     @field_validator("channels", mode="before")
     @classmethod
