@@ -63,6 +63,34 @@ class OutboxConfig(_Strict):
     max_backoff_seconds: float = Field(600.0, gt=0)
 
 
+class TelegramConfig(_Strict):
+    """Telegram channel settings (secrets come from the environment)."""
+
+    driver: Literal["aiogram", "ptb"] = "aiogram"
+    per_second: float = Field(30.0, gt=0)  # all chats together
+    per_chat_interval: float = Field(1.0, gt=0)  # seconds between messages to one private chat
+    group_per_minute: int = Field(20, ge=1)  # messages per minute to one group
+    use_forum_topics: bool = True  # staff group: one topic per case when the group is a forum
+
+
+class TemplateRef(_Strict):
+    """An approved WhatsApp template used outside the 24-hour window."""
+
+    name: str
+    languages: dict[Literal["ar", "en"], str] = {"ar": "ar", "en": "en"}
+    params: list[str] = []  # names of the notification's fields, in body order
+
+
+class WhatsAppConfig(_Strict):
+    """WhatsApp Cloud API channel settings (secrets come from the environment)."""
+
+    api_version: str = "v21.0"
+    per_second: float = Field(20.0, gt=0)
+    per_chat_interval: float = Field(1.0, gt=0)
+    window_hours: int = Field(24, ge=1)
+    templates: dict[str, TemplateRef] = {}
+
+
 class AppConfig(_Strict):
     """Everything in config.yaml."""
 
@@ -78,6 +106,8 @@ class AppConfig(_Strict):
     declaration_text_version: str = "v1"
     escalation_roles: dict[str, Role] = {}
     outbox: OutboxConfig = OutboxConfig()
+    telegram: TelegramConfig = TelegramConfig()
+    whatsapp: WhatsAppConfig = WhatsAppConfig()
 
     @field_validator("timezone")
     @classmethod

@@ -52,7 +52,8 @@ class Outbound:
     file_key: str | None = None  # a key of the document store
     file_name: str | None = None
     kind: str = "reply"  # reply | notification | staff_reply ...
-    template: dict[str, Any] | None = None  # WhatsApp template to use outside the 24 h window
+    template: dict[str, Any] | None = None  # {"kind": ..., "params": {...}} for WhatsApp templates
+    meta: dict[str, Any] = field(default_factory=dict)  # channel hints, e.g. {"thread_id": 7}
 
     def to_payload(self) -> dict[str, Any]:
         """A JSON-serialisable form for the outbox."""
@@ -66,6 +67,8 @@ class Outbound:
             data["file_name"] = self.file_name
         if self.template:
             data["template"] = self.template
+        if self.meta:
+            data["meta"] = self.meta
         return data
 
     @classmethod
@@ -79,4 +82,5 @@ class Outbound:
             file_name=data.get("file_name"),
             kind=kind,
             template=data.get("template"),
+            meta=dict(data.get("meta") or {}),
         )

@@ -25,7 +25,10 @@ log = logging.getLogger(__name__)
 MAX_BODY = 2 * 1024 * 1024  # webhooks larger than this are refused with 413
 
 # Channel name -> "module:factory"; each channel registers itself here.
-CHANNEL_FACTORIES: dict[str, str] = {}
+CHANNEL_FACTORIES: dict[str, str] = {
+    "telegram": "handlers.telegram.runtime:make",
+    "whatsapp": "handlers.whatsapp.runtime:make",
+}
 
 
 class ChannelRuntime(Protocol):
