@@ -34,12 +34,19 @@ class Inbound:
     is_command: bool = False
 
 
+MAX_CHOICE_ID_BYTES = 64  # Telegram's callback_data limit, the tightest of the channels
+
+
 @dataclass(frozen=True)
 class Choice:
-    """A button or list row: a short id sent back as payload, and a label."""
+    """A button or list row: a short id sent back as payload (never user data), and a label."""
 
     id: str
     label: str
+
+    def __post_init__(self) -> None:
+        if not self.id or len(self.id.encode()) > MAX_CHOICE_ID_BYTES:
+            raise ValueError(f"choice id must be 1..{MAX_CHOICE_ID_BYTES} bytes: {self.id!r}")
 
 
 @dataclass

@@ -37,14 +37,18 @@ def mobile_parser(ctx: Ctx, text: str) -> str | Invalid:
     return parse_mobile(text)
 
 
+def own_number(ctx: Ctx) -> str | None:
+    """On WhatsApp, the mobile number the beneficiary writes from."""
+    if ctx.identity.channel != "whatsapp":
+        return None
+    number = parse_mobile("+" + ctx.identity.platform_user_id.lstrip("+"))
+    return None if isinstance(number, Invalid) else number
+
+
 def mobile_suggestions(ctx: Ctx) -> list[Choice]:
     """On WhatsApp, offer the number the beneficiary writes from, to confirm with one tap."""
-    if ctx.identity.channel != "whatsapp":
-        return []
-    number = parse_mobile("+" + ctx.identity.platform_user_id.lstrip("+"))
-    if isinstance(number, Invalid):
-        return []
-    return [Choice(number, ctx.t("use-this-number", number=number))]
+    number = own_number(ctx)
+    return [Choice("mobile:own", ctx.t("use-this-number", number=number))] if number else []
 
 
 def contact_number(ctx: Ctx) -> str | Invalid | None:

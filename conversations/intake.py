@@ -24,7 +24,13 @@ from bot.engine.steps import advance, choice_step, labelled, text_step
 from bot.messages import Choice, Inbound, Outbound
 from bot.validation import Invalid, parse_free_text, parse_int, parse_national_id
 from conversations import intake_documents, intake_submit
-from conversations.common import contact_number, mobile_parser, mobile_suggestions, name_parser
+from conversations.common import (
+    contact_number,
+    mobile_parser,
+    mobile_suggestions,
+    name_parser,
+    own_number,
+)
 
 EDITABLE = ["full_name", "national_id", "mobile", "branch", "family_size", "income",
             "support_type", "description", "documents"]
@@ -53,9 +59,9 @@ async def _resume(ctx: Ctx, inbound: Inbound) -> Transition:
     return Goto(draft.get("step") or "full_name")
 
 
-def _name_suggestions(ctx: Ctx) -> list[Choice]:
+def _name_suggestions(ctx: Ctx) -> list[tuple[Choice, str]]:
     name = ctx.beneficiary.full_name
-    return [Choice(name, name)] if name else []
+    return [(Choice("name:known", name), name)] if name else []
 
 
 def _national_id(ctx: Ctx, text: str) -> str | Invalid:
@@ -85,7 +91,7 @@ async def _mobile_handle(ctx: Ctx, inbound: Inbound) -> Transition:
     if shared is None:
         picked = match_choice(inbound, mobile_suggestions(ctx))
         if picked is not None:
-            shared = picked.id
+            shared = own_number(ctx)
         elif inbound.text is None:
             return Retry(Invalid("err-expect-text"))
         else:

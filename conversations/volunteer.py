@@ -20,6 +20,7 @@ from conversations.common import (
     mobile_parser,
     mobile_suggestions,
     name_parser,
+    own_number,
     year_now,
 )
 from models import VolunteerApplication
@@ -39,7 +40,7 @@ async def _mobile(ctx: Ctx, inbound: Inbound) -> Transition:
     value = contact_number(ctx)
     if value is None:
         picked = match_choice(inbound, mobile_suggestions(ctx))
-        value = picked.id if picked else mobile_parser(ctx, inbound.text or "")
+        value = own_number(ctx) if picked else mobile_parser(ctx, inbound.text or "")
     if isinstance(value, Invalid):
         return Retry(value)
     ctx.answers["mobile"] = value

@@ -12,6 +12,7 @@ from bot.messages import Choice, Inbound, Outbound
 from bot.validation import Invalid
 
 Parser = Callable[[Ctx, str], Any]
+Suggestion = tuple[Choice, Any]
 
 
 def resolve_next(ctx: Ctx, nxt: Next) -> str:
@@ -34,19 +35,25 @@ def text_step(
     nxt: Next,
     sensitive: bool = False,
     request_contact: bool = False,
-    suggestions: Callable[[Ctx], list[Choice]] | None = None,
+    suggestions: Callable[[Ctx], list[Suggestion]] | None = None,
 ) -> Step:
-    """A step that takes typed text and stores the parsed value under `field`."""
+    """A step that takes typed text and stores the parsed value under `field`.
+
+    `suggestions` are one-tap answers: (button, the value it stands for).
+    """
+
+    def offered(ctx: Ctx) -> list[Choice]:
+        return [choice for choice, _ in suggestions(ctx)] if suggestions else []
 
     def prompt(ctx: Ctx) -> Outbound:
-        choices = suggestions(ctx) if suggestions else []
-        return Outbound(ctx.t(prompt_key), choices=choices, request_contact=request_contact)
+        return Outbound(ctx.t(prompt_key), choices=offered(ctx), request_contact=request_contact)
 
     async def handle(ctx: Ctx, inbound: Inbound) -> Transition:
         if suggestions:
-            picked = match_choice(inbound, suggestions(ctx))
+            values = dict((choice.id, value) for choice, value in suggestions(ctx))
+            picked = match_choice(inbound, offered(ctx))
             if picked is not None:
-                ctx.answers[field] = picked.id
+                ctx.answers[field] = values[picked.id]
                 return advance(ctx, nxt)
         if inbound.text is None:
             return Retry(Invalid("err-expect-text"))
@@ -56,7 +63,8 @@ def text_step(
         ctx.answers[field] = value
         return advance(ctx, nxt)
 
-    return Step(step_id, prompt, handle, sensitive=sensitive)
+    return Step(step_id, prompt, handle, sensitive=sensitive,
+                choices=offered if suggestions else None)
 
 
 def choice_step(
