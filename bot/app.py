@@ -93,6 +93,10 @@ async def build_app(
 ) -> App:
     """Wire the application. SQLite is migrated automatically; PostgreSQL must be upgraded."""
     config = config or load_config(settings.config_path)
+    if settings.quiet_hours:
+        from bot.services.calendar import parse_quiet_hours
+
+        config = config.model_copy(update={"quiet_hours": parse_quiet_hours(settings.quiet_hours)})
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = make_engine(settings.effective_database_url)

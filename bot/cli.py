@@ -131,6 +131,17 @@ def config_check() -> None:
     typer.echo(f"support types: {', '.join(t.id for t in config.support_types)}")
 
 
+def _register_staff() -> None:
+    from bot.cli_staff import decisions_app, report_app, requests_app
+
+    app.add_typer(decisions_app, name="decisions")
+    app.add_typer(requests_app, name="requests")
+    app.add_typer(report_app, name="report")
+
+
+_register_staff()
+
+
 def _register_optional() -> None:
     """Commands contributed by optional parts (FAQ), when present."""
     try:

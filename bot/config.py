@@ -91,6 +91,39 @@ class WhatsAppConfig(_Strict):
     templates: dict[str, TemplateRef] = {}
 
 
+class QuietHours(_Strict):
+    """No business-initiated message between start and end (local time), or on holidays."""
+
+    enabled: bool = True
+    start: dt.time = dt.time(22, 0)
+    end: dt.time = dt.time(8, 0)
+
+
+class DecisionsConfig(_Strict):
+    """How committee decisions reach the beneficiary."""
+
+    share_rejection_reason: bool = True
+    notify_delay_minutes: int = Field(0, ge=0)
+
+
+class SurveyConfig(_Strict):
+    """The satisfaction survey (evaluation is the beneficiary's right)."""
+
+    after_decision_hours: float | None = Field(48.0, ge=0)  # None: no survey after a decision
+    after_delivery_hours: float | None = Field(24.0, ge=0)
+    reminder_hours: float = Field(48.0, gt=0)
+    expire_hours: float = Field(168.0, gt=0)
+
+
+class RemindersConfig(_Strict):
+    """Reminders to beneficiaries and to staff."""
+
+    missing_documents_after_hours: float = Field(72.0, gt=0)
+    missing_documents_max: int = Field(2, ge=0)
+    committee_waiting_days: int = Field(21, ge=1)
+    staff_digest_time: dt.time = dt.time(9, 0)
+
+
 class AppConfig(_Strict):
     """Everything in config.yaml."""
 
@@ -107,6 +140,10 @@ class AppConfig(_Strict):
     escalation_roles: dict[str, Role] = {}
     outbox: OutboxConfig = OutboxConfig()
     telegram: TelegramConfig = TelegramConfig()
+    quiet_hours: QuietHours = QuietHours()
+    decisions: DecisionsConfig = DecisionsConfig()
+    surveys: SurveyConfig = SurveyConfig()
+    reminders: RemindersConfig = RemindersConfig()
     whatsapp: WhatsAppConfig = WhatsAppConfig()
 
     @field_validator("timezone")

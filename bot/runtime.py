@@ -13,7 +13,7 @@ import importlib
 import logging
 import signal
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -73,11 +73,16 @@ class Runtime:
         self._runner: web.AppRunner | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.port: int | None = None
+        self.scheduler: Any = None
 
     async def start(self) -> None:
         """Set up every channel, open the HTTP port, start the background loops."""
+        from bot.api import decisions
+        from bot.scheduler.service import SchedulerService
+
         for channel in self.channels:
             await channel.setup(self.web_app)
+        decisions.register(self.app, self.web_app)
         self._runner = web.AppRunner(self.web_app, access_log=None)
         await self._runner.setup()
         settings = self.app.settings
@@ -91,11 +96,16 @@ class Runtime:
         self._tasks.append(asyncio.create_task(self.app.dispatcher.run(self.stop_event)))
         for hook in self.app.extras.get("background", []):
             self._tasks.append(asyncio.create_task(hook(self.stop_event)))
+        self.scheduler = SchedulerService(self.app)
+        self.app.extras["scheduler"] = self.scheduler
+        self.scheduler.start()
 
     async def stop(self) -> None:
         """Stop the loops, close the channels and the HTTP server."""
         self.stop_event.set()
         self.app.dispatcher.wake()
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 try:

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("ghimar-data"), validation_alias=_env("GHIMAR_DATA_DIR"))
     secret_key: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_SECRET_KEY"))
     log_level: str = Field("INFO", validation_alias=_env("GHIMAR_LOG_LEVEL"))
+    api_token: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_API_TOKEN"))
+    quiet_hours: str | None = Field(None, validation_alias=_env("GHIMAR_QUIET_HOURS"))
     http_host: str = Field("127.0.0.1", validation_alias=_env("GHIMAR_HTTP_HOST"))
     http_port: int = Field(8080, ge=0, le=65535, validation_alias=_env("GHIMAR_HTTP_PORT"))
 
@@ -45,7 +47,16 @@ class Settings(BaseSettings):
             return [c.strip() for c in value.split(",") if c.strip()]
         return value
 
-    @field_validator("secret_key")
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_format(cls, value: str | None) -> str | None:
+        if value is not None:
+            from bot.services.calendar import parse_quiet_hours
+
+            parse_quiet_hours(value)
+        return value
+
+    @field_validator("secret_key", "api_token")
     @classmethod
     def _no_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and value.get_secret_value().lower() in _PLACEHOLDERS:
@@ -75,6 +86,8 @@ def load_settings(**overrides: object) -> Settings:
             "config_path": "GHIMAR_CONFIG",
             "channels": "GHIMAR_CHANNELS",
             "secret_key": "GHIMAR_SECRET_KEY",
+            "api_token": "GHIMAR_API_TOKEN",
+            "quiet_hours": "GHIMAR_QUIET_HOURS",
         }
         parts = []
         for item in exc.errors():

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from bot.engine.flow import Flow
-from conversations import escalate, feedback, intake, language, menu, status, volunteer, welcome
+from conversations import (
+    escalate,
+    feedback,
+    intake,
+    language,
+    menu,
+    status,
+    survey,
+    volunteer,
+    welcome,
+)
 
 
 def build_flows() -> dict[str, Flow]:
@@ -17,5 +27,6 @@ def build_flows() -> dict[str, Flow]:
         volunteer.build(),
         feedback.build(),
         escalate.build(),
+        survey.build(),
     ]
     return {flow.id: flow for flow in flows}

@@ -64,10 +64,14 @@ def parse_line(user: str, line: str) -> Inbound:
 
 async def chat(app: App, user: str, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
     """Run a conversation for `user` until end of input."""
+    from bot.scheduler.work import Worker
+
     app.add_sender(TerminalSender(out))
+    worker = Worker(app.sessions, app.engine)  # decisions and surveys reach the terminal too
     interactive = stdin.isatty()
     resume = Inbound(CHANNEL, user, f"{user}:{uuid.uuid4().hex}", payload="nav:resume")
     await app.engine.handle(resume)
+    await worker.run_due()
     await app.dispatcher.drain_once()
     loop = asyncio.get_running_loop()
     while True:
@@ -84,5 +88,6 @@ async def chat(app: App, user: str, stdin: TextIO = sys.stdin, out: TextIO = sys
         if not line.strip():
             continue
         await app.engine.handle(parse_line(user, line))
+        await worker.run_due()
         await app.dispatcher.drain_once()
     out.write("\n")

@@ -13,6 +13,7 @@ from models.request import (
     RequestStatusChange,
     SupportRequest,
 )
+from models.schedule import SatisfactionSurvey, ScheduledMessage, ScheduledStatus
 
 __all__ = [
     "Beneficiary",
@@ -29,6 +30,9 @@ __all__ = [
     "RequestDocument",
     "RequestStatus",
     "RequestStatusChange",
+    "SatisfactionSurvey",
+    "ScheduledMessage",
+    "ScheduledStatus",
     "SupportRequest",
     "TranscriptLine",
     "VolunteerApplication",

@@ -46,6 +46,8 @@ class SupportRequest(SQLModel, table=True):
     description: str = Field(sa_column=Column(Text))
     status: str = Field(default=RequestStatus.SUBMITTED, max_length=30, index=True)
     decision_reason: str | None = Field(default=None, sa_column=Column(Text))
+    decided_service: str | None = Field(default=None, max_length=80)
+    decided_amount: int | None = None
     submitted_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     decided_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

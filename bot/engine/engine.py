@@ -25,6 +25,7 @@ from bot.engine.runner import Runner
 from bot.messages import Inbound, Outbound
 from bot.repo import identities, outbox, receipts, transcripts
 from bot.security.redact import redact
+from models import ChannelIdentity
 
 log = logging.getLogger(__name__)
 EventListener = Callable[[list[tuple[str, dict[str, Any]]]], Awaitable[None]]
@@ -125,6 +126,36 @@ class ConversationEngine:
             )
             await transcripts.add(session, identity_id=identity.id, direction="out",
                                   text=reply.text)
+
+    async def push(
+        self,
+        session: AsyncSession,
+        *,
+        identity: ChannelIdentity,
+        messages: list[Outbound],
+        dedupe_key: str,
+        flow: str | None = None,
+        answers: dict[str, Any] | None = None,
+    ) -> None:
+        """Queue business-initiated messages in the caller's transaction.
+
+        With `flow`, an idle conversation (at the menu) moves into that flow, so that typed
+        answers ("4") reach it; a busy one keeps its place and the buttons still work.
+        """
+        conv = await identities.conversation_of(session, identity_id=identity.id or 0)
+        if flow and conv is not None and conv.flow in (None, "menu") and not conv.human_hold:
+            data = self._load_data(conv.data_enc)
+            data["answers"], data["history"] = dict(answers or {}), []
+            conv.flow, conv.step = flow, self.runner.flows[flow].start
+            conv.data_enc = self.services.vault.encrypt(json.dumps(data, ensure_ascii=False))
+            session.add(conv)
+        for index, message in enumerate(messages):
+            await outbox.enqueue(session, channel=identity.channel,
+                                 address=identity.platform_user_id, identity_id=identity.id,
+                                 message=message, dedupe_key=f"{dedupe_key}:{index}",
+                                 now=self.services.clock.now())
+            await transcripts.add(session, identity_id=identity.id or 0, direction="out",
+                                  text=message.text)
 
     def _load_data(self, token: str | None) -> dict[str, Any]:
         if not token:

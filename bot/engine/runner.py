@@ -37,6 +37,10 @@ class Runner:
             return
         if command and conv.flow != WELCOME_FLOW and await self._global(ctx, command):
             return
+        payload = ctx.inbound.payload or ""
+        if payload.startswith("srv:") and "survey" in self.flows:  # a survey button, any time
+            await self.start_flow(ctx, "survey")
+            return
         if conv.flow is None or conv.flow not in self.flows:
             await self.start_flow(ctx, MENU_FLOW)
             return
@@ -151,6 +155,8 @@ class Runner:
             await self.start_flow(ctx, "language" if "language" in self.flows else MENU_FLOW)
         elif command == "person" and "escalate" in self.flows:
             await self.start_flow(ctx, "escalate")
+        elif command == "feedback" and "feedback" in self.flows:
+            await self.start_flow(ctx, "feedback")
         else:
             return False
         return True

@@ -80,3 +80,23 @@ async def link_identity(
     """Attach an identity to an existing beneficiary (after proving who they are)."""
     identity.beneficiary_id = beneficiary_id
     session.add(identity)
+
+
+async def conversation_of(session: AsyncSession, *, identity_id: int) -> Conversation | None:
+    """The conversation row of an identity (locked on PostgreSQL)."""
+    stmt = select(Conversation).where(Conversation.identity_id == identity_id)
+    if is_postgres(session):
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def preferred_identity(
+    session: AsyncSession, *, beneficiary_id: int, fallback_id: int | None = None
+) -> ChannelIdentity | None:
+    """The reachable identity the beneficiary wrote from last (their channel of choice)."""
+    rows = await identities_of(session, beneficiary_id=beneficiary_id)
+    reachable = [i for i in rows if not i.unreachable]
+    if reachable:
+        return max(reachable, key=lambda i: (i.last_inbound_at is not None,
+                                             i.last_inbound_at or i.created_at, i.id or 0))
+    return next((i for i in rows if i.id == fallback_id), rows[0] if rows else None)

@@ -195,3 +195,30 @@ err-sign-mismatch = The name does not match the one in the request. Type it exac
 err-reference = That reference is not valid. Example: GH-2026-000123
 err-last4 = Type 4 digits only.
 welcome-back = Welcome back! Let us continue where we stopped 👇
+
+decision-accepted =
+    🌟 Good news: the research committee has accepted your request { $reference }.
+    Next step: complete your registration at { $branch } during working hours (Sunday to Thursday), bringing your original ID.
+decision-bring = Please bring these documents: { $documents }
+decision-rejected = Thank you for your trust. After studying your request { $reference }, the research committee decided not to accept it.
+decision-reason = Reason: { $reason }
+decision-rejected-next = You may ask for a review or file a complaint: choose “Talk to a person” or “Suggestion or complaint”.
+survey-invite-decision = Your evaluation is your right and helps us improve; it is never used to blame anyone. How would you rate your experience of applying with request { $reference } and hearing the committee's decision?
+survey-invite-delivery = We hope the service reached you well. How would you rate the service you received for request { $reference }?
+survey-reminder = A gentle reminder: your opinion matters to us. How would you rate our service for request { $reference }?
+survey-rating-5 = ⭐⭐⭐⭐⭐ Excellent
+survey-rating-4 = ⭐⭐⭐⭐ Very good
+survey-rating-3 = ⭐⭐⭐ Good
+survey-rating-2 = ⭐⭐ Fair
+survey-rating-1 = ⭐ Poor
+survey-decline = I prefer not to rate
+survey-ask-comment = Thank you! Any comment or suggestion to add? (type it or choose “Skip”)
+survey-skip = Skip
+survey-ask-solved = Was your problem solved or your need met?
+survey-solved-yes = Yes
+survey-solved-partly = Partly
+survey-solved-no = No
+survey-thanks = Thank you very much for your evaluation 🌿 We will use it to improve our services.
+survey-declined = That is fine; we respect your wish. You can always share your opinion from “Suggestion or complaint”.
+survey-closed = This survey is no longer open, thank you. You can share your opinion from “Suggestion or complaint”.
+survey-ask-rating = How would you rate our service? Choose a rating, or type a number from 1 (poor) to 5 (excellent).

@@ -1,0 +1,1 @@
+"""HTTP endpoints for the association's other systems."""

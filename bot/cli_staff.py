@@ -1,0 +1,140 @@
+"""Staff and operator commands: committee decisions, request statuses, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+decisions_app = typer.Typer(help="Committee decisions.", no_args_is_help=True)
+requests_app = typer.Typer(help="Support requests.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports for staff.", no_args_is_help=True)
+
+
+@decisions_app.command("import")
+def decisions_import(
+    file: Annotated[Path, typer.Argument(help="CSV: reference,decision,reason,decided_on"
+                                              "[,service,amount]")],
+) -> None:
+    """Import the committee's minutes; bad rows are reported by line, good rows recorded."""
+    from bot.app import build_app
+    from bot.cli import _settings, run_async
+    from bot.services.decision_import import import_decisions, read_minutes
+
+    settings = _settings()
+    try:
+        rows = read_minutes(file)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+    async def main() -> list:  # type: ignore[type-arg]
+        app = await build_app(settings)
+        try:
+            results = await import_decisions(app, rows, actor=f"csv:{file.name}")
+            from bot.scheduler.work import Worker
+
+            await Worker(app.sessions, app.engine).run_due()  # notices go to the outbox now
+            return results
+        finally:
+            await app.close()
+
+    results = run_async(main)
+    for r in results:
+        line = f"line {r.line}: {r.reference or '-'}: {r.outcome}"
+        typer.echo(line + (f" ({r.error})" if r.error else ""))
+    kinds = ("recorded", "unchanged", "error")
+    counts = {k: sum(1 for r in results if r.outcome == k) for k in kinds}
+    typer.echo(f"{counts['recorded']} recorded, {counts['unchanged']} unchanged, "
+               f"{counts['error']} with errors")
+    if counts["error"]:
+        raise typer.Exit(1)
+
+
+@requests_app.command("set-status")
+def requests_set_status(
+    reference: str,
+    to: Annotated[str, typer.Option("--to", help="registration_completed, service_delivered, "
+                                                 "withdrawn, closed, ...")],
+    reason: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Move a request along its life cycle (illegal moves are refused)."""
+    from bot.app import build_app
+    from bot.cli import _settings, run_async
+    from bot.db import transaction
+    from bot.repo import requests
+    from bot.services.decisions import schedule_survey
+    from bot.services.lifecycle import IllegalTransition, transition
+    from models import RequestStatus
+
+    settings = _settings()
+    try:
+        target = RequestStatus(to)
+    except ValueError as exc:
+        typer.echo(f"error: unknown status {to!r}", err=True)
+        raise typer.Exit(2) from exc
+
+    async def main() -> str:
+        app = await build_app(settings)
+        try:
+            now = app.services.clock.now()
+            async with transaction(app.sessions) as session:
+                request = await requests.by_reference(session, reference=reference)
+                if request is None:
+                    return f"error: no request {reference}"
+                try:
+                    await transition(session, request=request, to=target, actor="cli",
+                                     now=now, reason=reason)
+                except IllegalTransition as exc:
+                    return f"error: {exc}"
+                if target == RequestStatus.SERVICE_DELIVERED:
+                    await schedule_survey(session, config=app.config, request=request,
+                                          trigger="delivery", now=now)
+            return f"{request.reference}: {target}"
+        finally:
+            await app.close()
+
+    message = run_async(main)
+    typer.echo(message, err=message.startswith("error"))
+    if message.startswith("error"):
+        raise typer.Exit(1)
+
+
+@report_app.command("satisfaction")
+def report_satisfaction(
+    out: Annotated[Path, typer.Option("--out", help="folder for the CSV and PNG charts")],
+    since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+) -> None:
+    """Write satisfaction answers (anonymous CSV) and charts."""
+    from bot.app import build_app
+    from bot.cli import _settings, run_async
+    from bot.reports import satisfaction
+
+    settings = _settings()
+    start = dt.date.fromisoformat(since) if since else None
+    end = dt.date.fromisoformat(until) if until else None
+
+    async def main() -> satisfaction.Summary:
+        app = await build_app(settings, faq=None)
+        try:
+            async with app.sessions() as session:
+                rows = await satisfaction.load(session, start, end)
+            out.mkdir(parents=True, exist_ok=True)
+            satisfaction.write_csv(rows, out / "satisfaction.csv")
+            catalog = app.services.catalog
+            labels = {t.id: catalog.t("ar", f"support-type-{t.id}")
+                      for t in app.config.support_types}
+            labels |= {"accepted": "مقبول", "rejected": "مرفوض"}
+            satisfaction.write_charts(rows, out, labels)
+            return satisfaction.summarise(rows)
+        finally:
+            await app.close()
+
+    summary = run_async(main)
+    csat = f"{summary.csat:.1f}%" if summary.csat is not None else "-"
+    rate = f"{summary.response_rate:.1f}%" if summary.response_rate is not None else "-"
+    typer.echo(f"{summary.sent} surveys sent, {summary.answered} answered ({rate}), "
+               f"CSAT {csat}; files in {out}")

@@ -1,0 +1,65 @@
+"""Scheduled messages and surveys: idempotent scheduling and claiming of due rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.repo._dialect import insert_ignore, is_postgres
+from models import SatisfactionSurvey, ScheduledMessage, ScheduledStatus
+
+
+async def schedule(
+    session: AsyncSession,
+    *,
+    kind: str,
+    dedupe_key: str,
+    due_at: dt.datetime,
+    now: dt.datetime,
+    request_id: int | None = None,
+    beneficiary_id: int | None = None,
+    survey_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> bool:
+    """Schedule once per dedupe key; False when it was already scheduled."""
+    return await insert_ignore(
+        session,
+        ScheduledMessage,
+        {"kind": kind, "dedupe_key": dedupe_key, "due_at": due_at, "request_id": request_id,
+         "beneficiary_id": beneficiary_id, "survey_id": survey_id, "data": data or {},
+         "status": ScheduledStatus.PENDING, "created_at": now},
+    )
+
+
+async def claim_due(
+    session: AsyncSession, *, now: dt.datetime, limit: int = 200
+) -> list[ScheduledMessage]:
+    """Due rows, locked for this transaction on PostgreSQL so another worker skips them."""
+    stmt = (
+        select(ScheduledMessage)
+        .where(ScheduledMessage.status == ScheduledStatus.PENDING, ScheduledMessage.due_at <= now)
+        .order_by(ScheduledMessage.due_at, ScheduledMessage.id)
+        .limit(limit)
+    )
+    if is_postgres(session):
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def pending_of(session: AsyncSession, *, kind: str) -> list[ScheduledMessage]:
+    """Pending rows of one kind (for tests and staff views)."""
+    stmt = select(ScheduledMessage).where(ScheduledMessage.kind == kind,
+                                          ScheduledMessage.status == ScheduledStatus.PENDING)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def survey_for(
+    session: AsyncSession, *, request_id: int, trigger: str
+) -> SatisfactionSurvey | None:
+    """The survey of a request for a trigger (decision / delivery), if one exists."""
+    stmt = select(SatisfactionSurvey).where(SatisfactionSurvey.request_id == request_id,
+                                            SatisfactionSurvey.trigger == trigger)
+    return (await session.execute(stmt)).scalars().first()

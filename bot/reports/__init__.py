@@ -1,0 +1,1 @@
+"""Reports staff can look at: CSV files and PNG charts."""

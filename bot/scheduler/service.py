@@ -1,0 +1,56 @@
+"""APScheduler (3.x, AsyncIOScheduler) inside `python -m bot run`.
+
+Jobs are not stored by APScheduler: the work lives in database rows (ScheduledMessage), and
+the jobs here are deterministic tickers re-registered on every start (`replace_existing`).
+A restart therefore loses nothing, and several workers on PostgreSQL can all tick: due rows
+are claimed with SKIP LOCKED, so each is handled by exactly one of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.app import App
+from bot.scheduler.work import Worker
+
+log = logging.getLogger(__name__)
+DUE_JOB_ID = "ghimar:due-messages"
+
+
+class SchedulerService:
+    """Owns the APScheduler instance and the worker it drives."""
+
+    def __init__(self, app: App, tick_seconds: float = 15.0) -> None:
+        self.app = app
+        self.worker = Worker(app.sessions, app.engine)
+        self.scheduler = AsyncIOScheduler(timezone=app.config.tz)
+        self.tick_seconds = tick_seconds
+
+    def start(self) -> None:
+        """Register the jobs (deterministic ids) and start."""
+        self.scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, id=DUE_JOB_ID,
+                               replace_existing=True, max_instances=1, coalesce=True,
+                               next_run_time=dt.datetime.now(self.app.config.tz))
+        self.scheduler.start()
+
+    async def tick(self) -> int:
+        """One pass over due rows (errors are logged, the ticker keeps going)."""
+        try:
+            return await self.worker.run_due()
+        except Exception:
+            log.exception("scheduler tick failed")
+            return 0
+
+    def kick(self) -> None:
+        """Run the due-messages job now (a decision was just recorded)."""
+        job = self.scheduler.get_job(DUE_JOB_ID)
+        if job is not None:
+            job.modify(next_run_time=dt.datetime.now(self.app.config.tz))
+
+    def shutdown(self) -> None:
+        """Stop without waiting for running jobs."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)

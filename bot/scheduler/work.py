@@ -1,0 +1,128 @@
+"""One pass over due scheduled messages: claim, check quiet hours, hand to the outbox.
+
+Each row is handled in a savepoint, so one bad row never blocks the others. On PostgreSQL the
+rows are claimed with FOR UPDATE SKIP LOCKED: several workers never handle the same row, and
+the outbox row is written in the same transaction that marks the scheduled row done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import transaction
+from bot.engine.context import Services
+from bot.engine.engine import ConversationEngine
+from bot.repo import identities, requests
+from bot.repo import schedule as schedule_repo
+from bot.services.calendar import next_allowed
+from bot.services.notifications import decision_notice, survey_invitation
+from models import SatisfactionSurvey, ScheduledMessage, ScheduledStatus, SupportRequest
+
+log = logging.getLogger(__name__)
+Handler = Callable[["Worker", AsyncSession, ScheduledMessage], Awaitable[None]]
+QUIET_EXEMPT = {"survey_expiry"}  # kinds that send nothing may run at any hour
+
+
+class Worker:
+    """Turns due scheduled rows into outbox messages."""
+
+    def __init__(self, sessions, engine: ConversationEngine) -> None:  # type: ignore[no-untyped-def]
+        self.sessions = sessions
+        self.engine = engine
+        self.services: Services = engine.services
+
+    @property
+    def now(self) -> dt.datetime:
+        """The injected clock's time."""
+        return self.services.clock.now()
+
+    async def run_due(self) -> int:
+        """Handle every due row once; returns how many were handled (sent or expired)."""
+        handled = 0
+        now = self.now
+        async with transaction(self.sessions) as session:
+            for row in await schedule_repo.claim_due(session, now=now):
+                if row.kind not in QUIET_EXEMPT:
+                    allowed = next_allowed(now, self.services.config)
+                    if allowed > now:
+                        row.due_at = allowed  # quiet hours or a holiday: wait for the morning
+                        session.add(row)
+                        continue
+                try:
+                    async with session.begin_nested():
+                        await HANDLERS[row.kind](self, session, row)
+                        row.status, row.done_at = ScheduledStatus.DONE, now
+                        session.add(row)
+                    handled += 1
+                except Exception as exc:  # one bad row must not block the others
+                    log.exception("scheduled %s %s failed", row.kind, row.id)
+                    row.note = f"{type(exc).__name__}: {exc}"[:500]
+                    row.due_at = now + dt.timedelta(minutes=15)
+                    session.add(row)
+        if handled:
+            self.engine.wake_dispatcher()
+        return handled
+
+    async def _target(self, session: AsyncSession, request: SupportRequest):  # type: ignore[no-untyped-def]
+        identity = await identities.preferred_identity(
+            session, beneficiary_id=request.beneficiary_id, fallback_id=request.identity_id)
+        if identity is None:
+            raise LookupError(f"request {request.id} has no channel identity")
+        conv = await identities.conversation_of(session, identity_id=identity.id or 0)
+        lang = conv.language if conv else self.services.config.default_language
+        return identity, lang
+
+
+async def _decision(worker: Worker, session: AsyncSession, row: ScheduledMessage) -> None:
+    request = await session.get(SupportRequest, row.request_id)
+    assert request is not None
+    identity, lang = await worker._target(session, request)
+    docs = await requests.documents_of(session, request_id=request.id or 0)
+    message = decision_notice(worker.services.catalog, lang, worker.services.config, request, docs)
+    await worker.engine.push(session, identity=identity, messages=[message],
+                             dedupe_key=f"sched:{row.dedupe_key}")
+
+
+async def _survey(worker: Worker, session: AsyncSession, row: ScheduledMessage) -> None:
+    survey = await session.get(SatisfactionSurvey, row.survey_id)
+    request = await session.get(SupportRequest, row.request_id)
+    assert survey is not None and request is not None
+    reminder = row.kind == "survey_reminder"
+    if survey.status != ("sent" if reminder else "scheduled"):
+        return  # answered, declined or expired meanwhile
+    identity, lang = await worker._target(session, request)
+    message = survey_invitation(worker.services.catalog, lang, survey, request.reference or "",
+                                reminder=reminder)
+    await worker.engine.push(session, identity=identity, messages=[message],
+                             dedupe_key=f"sched:{row.dedupe_key}", flow="survey",
+                             answers={"survey_id": survey.id})
+    if reminder:
+        return
+    survey.status, survey.sent_at, survey.channel = "sent", worker.now, identity.channel
+    session.add(survey)
+    cfg = worker.services.config.surveys
+    follow_ups = (("survey_reminder", cfg.reminder_hours), ("survey_expiry", cfg.expire_hours))
+    for kind, hours in follow_ups:
+        await schedule_repo.schedule(
+            session, kind=kind, dedupe_key=f"{kind}:{survey.id}", now=worker.now,
+            due_at=worker.now + dt.timedelta(hours=hours), request_id=request.id,
+            beneficiary_id=request.beneficiary_id, survey_id=survey.id)
+
+
+async def _survey_expiry(worker: Worker, session: AsyncSession, row: ScheduledMessage) -> None:
+    survey = await session.get(SatisfactionSurvey, row.survey_id)
+    if survey is not None and survey.status == "sent":
+        survey.status = "expired"
+        session.add(survey)
+
+
+HANDLERS: dict[str, Handler] = {
+    "decision": _decision,
+    "survey": _survey,
+    "survey_reminder": _survey,
+    "survey_expiry": _survey_expiry,
+}
