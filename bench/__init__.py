@@ -1,0 +1,1 @@
+"""Benchmarks of Ghimar Desk; run one with `python -m bench <name> [--quick]`."""

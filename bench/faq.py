@@ -1,0 +1,163 @@
+"""FAQ benchmark: accuracy on the labelled questions and speed, at real and 300-entry size."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.faq import kb as kb_module
+from bot.faq.evaluate import EvalItem, enlarge, evaluate, read_eval_set
+from bot.faq.kb import DEFAULT_FOLDER, KnowledgeBase
+from bot.faq.normalize import arabic_term, english_term, light_term
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT / "tests" / "faq" / "eval_set.tsv"
+HOLDOUT = ROOT / "tests" / "faq" / "eval_holdout.tsv"
+BASELINE = ROOT / "tests" / "faq" / "baseline.json"
+OUT = ROOT / "bench" / "results" / "faq.json"
+
+
+def _pin_one_core() -> set[int] | None:
+    """Run on a single CPU where the OS allows it (the target says 'one core'); old CPU set."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    previous = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(previous)})
+    return previous
+
+
+def _floor(share: float) -> float:
+    """A share rounded down to 3 decimals, so a recorded baseline is never above the run."""
+    return math.floor(share * 1000) / 1000
+
+
+def _cold() -> None:
+    """Empty the word caches so every round measures cold queries."""
+    for fn in (arabic_term, english_term, light_term):
+        fn.cache_clear()
+
+
+def speed(kb: KnowledgeBase, items: list[EvalItem], rounds: int) -> dict[str, float]:
+    """Latency of ask() over all questions, `rounds` times, caches emptied before each round."""
+    times: list[float] = []
+    for _ in range(rounds):
+        _cold()
+        kb.index.clear_cache()
+        for item in items:
+            start = time.perf_counter()
+            kb.ask(item.question)
+            times.append(time.perf_counter() - start)
+    times.sort()
+    return {
+        "ms_mean": round(1000 * statistics.fmean(times), 3),
+        "ms_p50": round(1000 * times[len(times) // 2], 3),
+        "ms_p95": round(1000 * times[int(len(times) * 0.95)], 3),
+        "ms_max": round(1000 * times[-1], 3),
+        "qps": round(len(times) / sum(times), 1),
+    }
+
+
+def measure(kb: KnowledgeBase, sets: dict[str, list[EvalItem]], rounds: int) -> dict[str, Any]:
+    """Accuracy on every set and speed on the main one, for one knowledge base."""
+    out: dict[str, Any] = {"entries": len(kb.entries)}
+    for name, items in sets.items():
+        out[name] = evaluate(kb, items).summary()
+    out["speed"] = speed(kb, sets["eval"], rounds)
+    return out
+
+
+def _table(results: dict[str, dict[str, Any]]) -> str:
+    """A plain-text table of the figures, one column per knowledge-base size."""
+    cols = list(results)
+    rows = [("knowledge entries", lambda r: f"{r['entries']}")]
+    for name in ("eval", "holdout"):
+        n = results[cols[0]][name]["questions"]
+        for key, label in (
+            ("top1", "top-1"),
+            ("top3", "top-3"),
+            ("confident_wrong", "conf. wrong"),
+            ("answered_right", "answered"),
+        ):
+            rows.append(
+                (f"{name} ({n} q) {label}", lambda r, a=name, k=key: f"{100 * r[a][k]:.1f} %")
+            )
+    for key, label in (
+        ("ms_mean", "ms/question mean"),
+        ("ms_p95", "ms/question p95"),
+        ("qps", "questions/second"),
+    ):
+        rows.append((label, lambda r, k=key: f"{r['speed'][k]}"))
+    lines = [f"{'':34}" + "".join(f"{c:>16}" for c in cols)]
+    lines += [f"{label:34}" + "".join(f"{fn(results[c]):>16}" for c in cols) for label, fn in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """Run the benchmark, print a table, write bench/results/faq.json, end with a summary."""
+    parser = argparse.ArgumentParser(prog="python -m bench faq", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer timing rounds")
+    parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--size", type=int, default=300, help="entries of the enlarged KB")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--pin", action="store_true", help="pin the process to one CPU")
+    parser.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help=f"record the accuracy figures in {BASELINE.relative_to(ROOT)}",
+    )
+    args = parser.parse_args(argv)
+    previous = _pin_one_core() if args.pin else None
+    try:
+        return _run(args)
+    finally:
+        if previous is not None:
+            os.sched_setaffinity(0, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The benchmark proper, with parsed arguments."""
+    rounds = 3 if args.quick else 20
+    sets = {"eval": read_eval_set(EVAL), "holdout": read_eval_set(HOLDOUT)}
+    kb = KnowledgeBase.load(args.folder)
+    big = KnowledgeBase.from_entries(enlarge(list(kb.entries.values()), args.size))
+    results = {"real": measure(kb, sets, rounds), f"x{args.size}": measure(big, sets, rounds)}
+    report = {
+        "thresholds": {
+            "answer_at": kb_module.ANSWER_AT,
+            "suggest_cover": kb_module.SUGGEST_COVER,
+            "bm25_share": kb_module.BM25_SHARE,
+            "lead_base": kb_module.LEAD_BASE,
+            "lead_slope": kb_module.LEAD_SLOPE,
+        },
+        "rounds": rounds,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "results": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.update_baseline:
+        real = results["real"]
+        base = {
+            "top1": _floor(real["eval"]["top1"]),
+            "top3": _floor(real["eval"]["top3"]),
+            "confident_wrong_max": max(real["eval"]["confident_wrong"], 0.02),
+            "holdout_top1": _floor(real["holdout"]["top1"]),
+        }
+        BASELINE.write_text(json.dumps(base, indent=2) + "\n", encoding="utf-8")
+    print(_table(results))
+    r, b = results["real"], results[f"x{args.size}"]
+    print(
+        f"faq: top-1 {100 * r['eval']['top1']:.1f}% top-3 {100 * r['eval']['top3']:.1f}% "
+        f"confident-wrong {100 * r['eval']['confident_wrong']:.1f}% | "
+        f"{r['speed']['ms_mean']} ms/q at {r['entries']} entries, "
+        f"{b['speed']['ms_mean']} ms/q at {b['entries']} ({b['speed']['qps']} q/s)"
+    )
+    return 0

@@ -1,0 +1,193 @@
+"""A BM25 index over questions, paraphrases and answers, with fuzzy repair of typos."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.faq.model import FaqEntry
+from bot.faq.normalize import strip_article, terms_of, words
+
+K1 = 1.2
+B = 0.5
+ANSWER_WEIGHT = 0.3  # answers hold many words a question will not use: weigh them lightly
+ANSWER_COVER = 0.5  # a query word found only in the answer counts half towards coverage
+FUZZY_MIN_LEN = 4  # shorter unknown words are not repaired: too many near neighbours
+# Words naming the association itself say little about the topic of a question.
+NAME_WORDS = frozenset({"جمعيه", "جمعيتكم", "غمار", "شبابيه", "ghimar", "association", "charity"})
+NAME_WEIGHT = 0.3
+FUTURE_PREFIXES = ("ب", "ح")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry position with its BM25 score and the share of the query it covers."""
+
+    entry: int
+    bm25: float
+    coverage: float
+
+
+def _bm25_postings(
+    docs: list[Counter[str]], k1: float = K1, b: float = B
+) -> dict[str, list[tuple[int, float]]]:
+    """Precomputed BM25 weight of each (term, document) pair, by term."""
+    n = len(docs)
+    avg = sum(sum(d.values()) for d in docs) / max(n, 1) or 1.0
+    df: Counter[str] = Counter(t for d in docs for t in d)
+    post: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for i, doc in enumerate(docs):
+        norm = k1 * (1 - b + b * sum(doc.values()) / avg)
+        for term, tf in doc.items():
+            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+            post[term].append((i, idf * tf * (k1 + 1) / (tf + norm)))
+    return dict(post)
+
+
+def _terms(texts: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Index terms of the texts, and (word without article, word) pairs for fuzzy lookup."""
+    terms: list[str] = []
+    pairs: list[tuple[str, str]] = []
+    for text in texts:
+        for word in words(text):
+            found = terms_of(word)
+            terms.extend(found)
+            if found:
+                pairs.append((strip_article(word), word))
+    return terms, pairs
+
+
+class SearchIndex:
+    """Ranks entries for a question; built once per knowledge-base version."""
+
+    def __init__(self, entries: list[FaqEntry]) -> None:
+        """Index every question, paraphrase (one document each) and answer (one per entry)."""
+        self.entries = entries
+        q_docs: list[Counter[str]] = []
+        self._q_owner: list[int] = []
+        self._q_union: list[frozenset[str]] = []
+        self._a_terms: list[frozenset[str]] = []
+        a_docs: list[Counter[str]] = []
+        surface: dict[str, str] = {}
+        for pos, entry in enumerate(entries):
+            union: set[str] = set()
+            texts = [*entry.question.values(), *(p for v in entry.paraphrases.values() for p in v)]
+            for text in texts:
+                terms, pairs = _terms([text])
+                q_docs.append(Counter(terms))
+                self._q_owner.append(pos)
+                union.update(terms)
+                surface.update(pairs)
+            a_terms, pairs = _terms(entry.answer.values())
+            surface.update(pairs)
+            a_docs.append(Counter(a_terms))
+            self._q_union.append(frozenset(union))
+            self._a_terms.append(frozenset(a_terms))
+        self._q_post = _bm25_postings(q_docs)
+        self._a_post = _bm25_postings(a_docs)
+        n = len(entries)
+        df: Counter[str] = Counter(
+            t for u, a in zip(self._q_union, self._a_terms, strict=True) for t in u | a
+        )
+        self._idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self._idf_unknown = math.log(1 + (n + 0.5) / 0.5)
+        self._surface = surface
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for key in surface:
+            self._by_length[len(key)].append(key)
+        self._fuzzy_cache: dict[str, dict[str, float]] = {}
+
+    def clear_cache(self) -> None:
+        """Forget repaired misspellings (benchmarks measure cold queries)."""
+        self._fuzzy_cache.clear()
+
+    def query_slots(self, text: str) -> list[tuple[float, dict[str, float]]]:
+        """Per distinct query word: its importance, and its terms weighted by typo similarity."""
+        slots: list[tuple[float, dict[str, float]]] = []
+        seen: set[str] = set()
+        for word in words(text):
+            terms = terms_of(word)
+            if not terms or word in seen:
+                continue
+            seen.add(word)
+            known = any(t in self._idf for t in terms)
+            slot = dict.fromkeys(terms, 1.0) if known else self._repair(word, terms)
+            slots.append((NAME_WEIGHT if strip_article(word) in NAME_WORDS else 1.0, slot))
+        return slots
+
+    def _repair(self, word: str, terms: tuple[str, ...]) -> dict[str, float]:
+        """Terms of the closest known words for a misspelling, or the unknown terms."""
+        core = strip_article(word)
+        hit = self._fuzzy_cache.get(core)
+        if hit is None:
+            hit = self._nearest(core) or dict.fromkeys(terms, 1.0)
+            if len(self._fuzzy_cache) < 50_000:
+                self._fuzzy_cache[core] = hit
+        return hit
+
+    def _nearest(self, core: str) -> dict[str, float]:
+        """Terms of all known words at the smallest edit distance, weighted by closeness."""
+        # Gulf future prefix: "بيردون" is "يردون" ("they will reply")
+        if core[:1] in FUTURE_PREFIXES and core[1:2] in "يتنا" and len(core) >= 5:
+            bare = terms_of(core[1:])
+            if any(t in self._idf for t in bare):
+                return dict.fromkeys(bare, 0.9)
+        if len(core) < FUZZY_MIN_LEN:
+            return {}
+        # one edit (a transposition counts once) in short words, two in longer ones
+        limit = 1 if len(core) <= 7 else 2
+        size = len(core)
+        lengths = range(size - limit, size + limit + 1)
+        keys = [k for n in lengths for k in self._by_length.get(n, ())]
+        found = process.extract(core, keys, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        if not found:
+            return {}
+        best = min(f[1] for f in found)
+        # a repaired word counts less: a near neighbour may be another word entirely
+        weight = min(0.9, max(0.4, 1 - 2.5 * best / len(core)))
+        out: dict[str, float] = {}
+        for key, dist, _ in found:
+            if dist == best:
+                out.update(dict.fromkeys(terms_of(self._surface[key]), weight))
+        return out
+
+    def search(self, text: str, limit: int | None = 3) -> list[Candidate]:
+        """The best entries for the question, by BM25, each with its query coverage."""
+        slots = self.query_slots(text)
+        q_scores: dict[int, float] = defaultdict(float)
+        a_scores: dict[int, float] = defaultdict(float)
+        for importance, slot in slots:
+            for term, weight in slot.items():
+                for doc, w in self._q_post.get(term, ()):
+                    q_scores[doc] += w * weight * importance
+                for pos, w in self._a_post.get(term, ()):
+                    a_scores[pos] += w * weight * importance
+        scores: dict[int, float] = defaultdict(float)
+        for doc, s in q_scores.items():
+            owner = self._q_owner[doc]
+            scores[owner] = max(scores[owner], s)
+        for pos, s in a_scores.items():
+            scores[pos] += ANSWER_WEIGHT * s
+        top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return [Candidate(pos, s, self._coverage(slots, pos)) for pos, s in top if s > 0]
+
+    def _coverage(self, slots: list[tuple[float, dict[str, float]]], pos: int) -> float:
+        """Share of the query's information (idf mass) found in the entry, 0..1."""
+        union, answer = self._q_union[pos], self._a_terms[pos]
+        total = got = 0.0
+        for importance, slot in slots:
+            total += importance * max(self._idf.get(t, self._idf_unknown) for t in slot)
+            best = 0.0
+            for term, weight in slot.items():
+                idf = self._idf.get(term, self._idf_unknown)
+                if term in union:
+                    best = max(best, idf * weight)
+                elif term in answer:
+                    best = max(best, idf * weight * ANSWER_COVER)
+            got += importance * best
+        return got / total if total else 0.0

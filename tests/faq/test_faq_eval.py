@@ -1,0 +1,70 @@
+"""Accuracy gate: the labelled questions must stay at or above the recorded baseline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+from bot.faq import KnowledgeBase, normalize_arabic
+from bot.faq.evaluate import NONE, EvalReport, evaluate, read_eval_set
+
+HERE = Path(__file__).parent
+EVAL = read_eval_set(HERE / "eval_set.tsv")
+HOLDOUT = read_eval_set(HERE / "eval_holdout.tsv")
+BASELINE = json.loads((HERE / "baseline.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def reports(kb: KnowledgeBase) -> dict[str, EvalReport]:
+    """One evaluation run per question set."""
+    return {"eval": evaluate(kb, EVAL), "holdout": evaluate(kb, HOLDOUT)}
+
+
+def _failures(report: EvalReport) -> str:
+    """The missed questions, for the assertion message."""
+    return "\n".join(" | ".join(f) for f in report.failures)
+
+
+def test_eval_set_shape(kb: KnowledgeBase) -> None:
+    """At least 150 questions, labels that exist, off-topic ones included, no duplicates."""
+    assert len(EVAL) >= 150
+    assert sum(item.label == NONE for item in EVAL) >= 20
+    for item in EVAL + HOLDOUT:
+        assert item.label == NONE or item.label in kb.entries, item
+    texts = [normalize_arabic(item.question) for item in EVAL + HOLDOUT]
+    assert len(texts) == len(set(texts))
+
+
+def test_eval_questions_are_not_copied_from_the_knowledge(kb: KnowledgeBase) -> None:
+    """Held-out spirit: no eval question is (nearly) a question or paraphrase of the KB."""
+    known = [
+        normalize_arabic(t).strip(" ?.!")
+        for e in kb.entries.values()
+        for t in [*e.question.values(), *(p for ps in e.paraphrases.values() for p in ps)]
+    ]
+    for item in EVAL + HOLDOUT:
+        q = normalize_arabic(item.question).strip(" ?.!")
+        close = [k for k in known if fuzz.ratio(q, k) >= 90]
+        assert not close, f"{item.question!r} is too close to {close}"
+
+
+def test_top1_not_below_baseline(reports: dict[str, EvalReport]) -> None:
+    """Top-1 accuracy on the evaluation set does not drop below tests/faq/baseline.json."""
+    report = reports["eval"]
+    assert report.rate(report.top1) >= BASELINE["top1"] - 1e-9, _failures(report)
+
+
+def test_confident_wrong_stays_rare(reports: dict[str, EvalReport]) -> None:
+    """Confident wrong answers (wrong entry, or any answer to off-topic) stay rare."""
+    report = reports["eval"]
+    assert report.rate(report.confident_wrong) <= BASELINE["confident_wrong_max"] + 1e-9
+
+
+def test_holdout_not_below_baseline(reports: dict[str, EvalReport]) -> None:
+    """The held-out questions, never used for tuning, keep their recorded accuracy."""
+    report = reports["holdout"]
+    assert report.rate(report.top1) >= BASELINE["holdout_top1"] - 1e-9, _failures(report)
+    assert report.rate(report.confident_wrong) <= BASELINE["confident_wrong_max"] + 1e-9

@@ -1,0 +1,131 @@
+"""Asking the knowledge base, reloading it, and spotting questions inside form steps."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from bot.faq import FaqResult, KnowledgeBase, KnowledgeError, looks_like_question
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("كم ياخذ الطلب", "duration"),
+        ("ليش تحتاجون الهوية", "why-id"),
+        ("وش الأوراق المطلوبة", "documents"),
+        ("How long does the committee take?", "duration"),
+        ("ابي اتطوع", "volunteer"),
+    ],
+)
+def test_answers_with_source(kb: KnowledgeBase, question: str, entry_id: str) -> None:
+    """Clear questions get one confident answer that carries its source."""
+    result = kb.ask(question)
+    assert result.kind == "answer"
+    assert result.best is not None and result.best.entry.id == entry_id
+    assert 0.6 <= result.best.score <= 1.0
+    assert result.best.entry.source["ar"]
+    assert len(result.matches) == 1
+
+
+def test_suggests_when_ambiguous(kb: KnowledgeBase) -> None:
+    """An ambiguous question ("your number?") gets up to three suggestions, best first."""
+    result = kb.ask("وش رقمكم")
+    assert result.kind == "suggest"
+    assert 1 <= len(result.matches) <= 3
+    assert "phone" in [m.entry.id for m in result.matches]
+
+
+@pytest.mark.parametrize(
+    "question", ["who won the football match", "احكي لي نكته", "", "؟؟", "😀"]
+)
+def test_unknown_off_topic(kb: KnowledgeBase, question: str) -> None:
+    """Off-topic or empty input: an honest unknown, with no matches."""
+    assert kb.ask(question) == FaqResult("unknown", (), question)
+
+
+@pytest.mark.parametrize(
+    "question", ["كيف الجو اليوم في الرياض", "متى ينزل حساب المواطن", "what time is it"]
+)
+def test_near_topic_is_never_answered(kb: KnowledgeBase, question: str) -> None:
+    """Off-topic questions sharing a word with an entry may get suggestions, never an answer."""
+    assert kb.ask(question).kind != "answer"
+
+
+def test_typos_and_diacritics(kb: KnowledgeBase) -> None:
+    """Misspelt and fully vowelled questions still reach their entry."""
+    assert kb.ask("المستندت المطلوبه").best.entry.id == "documents"
+    assert kb.ask("كَمْ تَسْتَغْرِقُ دِرَاسَةُ الطَّلَبِ؟").best.entry.id == "duration"
+
+
+def test_policy_wording_is_kept(kb: KnowledgeBase) -> None:
+    """Answers keep the policy's own words where it matters."""
+    entries = kb.entries
+    assert "خلال مدة لا تقل عن أسبوعين" in entries["duration"].answer["ar"]
+    assert "not less than two weeks" in entries["duration"].answer["en"]
+    assert "لا للعقاب والتشهير" in entries["evaluate"].answer["ar"]
+    assert entries["channels"].answer["ar"].count("\n") >= 8
+    assert "٧." in entries["steps"].answer["ar"] and "7." in entries["steps"].answer["en"]
+    assert "مسؤولاً مسؤولية مباشرة" in entries["declaration"].answer["ar"]
+
+
+def test_every_entry_is_bilingual_with_paraphrases(kb: KnowledgeBase) -> None:
+    """Each entry has Arabic and English paraphrases and links to related entries."""
+    assert len(kb.entries) >= 40
+    for entry in kb.entries.values():
+        assert len(entry.paraphrases.get("ar", [])) >= 3, entry.id
+        assert len(entry.paraphrases.get("en", [])) >= 2, entry.id
+        assert entry.related, entry.id
+
+
+def test_reload_keeps_old_content_when_invalid(write_folder, entry) -> None:
+    """A broken edit is refused; the bot keeps answering from the last good content."""
+    folder = write_folder({"a.yaml": entry("aa")})
+    kb = KnowledgeBase.load(folder)
+    (folder / "b.yaml").write_text("id: bb\nquestion: {ar: x}\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"b\.yaml: bb"):
+        kb.reload()
+    assert set(kb.entries) == {"aa"}
+    assert kb.maybe_reload(force=True) is False  # same broken files: no retry storm
+
+
+def test_maybe_reload_picks_up_changes(write_folder, entry) -> None:
+    """A new valid file is picked up without restart; no change means no reload."""
+    folder = write_folder({"a.yaml": entry("aa")})
+    kb = KnowledgeBase.load(folder)
+    assert kb.maybe_reload(force=True) is False
+    write_folder({"b.yaml": entry("bb", ["aa"])})
+    later = time.time() + 5
+    os.utime(folder / "b.yaml", (later, later))
+    assert kb.maybe_reload() is False  # checked at most every few seconds
+    assert kb.maybe_reload(force=True) is True
+    assert set(kb.entries) == {"aa", "bb"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ليش تحتاجون الهوية",
+        "وش الأوراق المطلوبة",
+        "كم ياخذ الطلب؟",
+        "متى يطلع القرار",
+        "why do you need my ID",
+        "هل لازم احضر",
+        "ابي اعرف كم ياخذ",
+        "ما هي الشروط",
+    ],
+)
+def test_looks_like_question(kb: KnowledgeBase, text: str) -> None:
+    """Questions typed inside a form step are recognised."""
+    assert kb.looks_like_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["محمد عبدالله", "1012345678", "٠٥٥١٢٣٤٥٦٧", "عندي ثلاثة اطفال", "الرياض", "نعم", "Ali", ""],
+)
+def test_form_answers_are_not_questions(text: str) -> None:
+    """Ordinary answers to form steps (names, numbers, places) are not questions."""
+    assert not looks_like_question(text)
