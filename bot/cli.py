@@ -142,13 +142,33 @@ def _register_staff() -> None:
 _register_staff()
 
 
+def _gap_rows_from_database() -> list[tuple[str, str]]:
+    """Knowledge gaps (question, reason) logged by the running bot, for the gaps report."""
+    from bot.app import build_app
+    from bot.repo import feedback
+
+    settings = _settings()
+
+    async def main() -> list[tuple[str, str]]:
+        bot = await build_app(settings, faq=None)
+        try:
+            async with bot.sessions() as session:
+                return await feedback.gap_rows(session)
+        finally:
+            await bot.close()
+
+    return run_async(main)  # type: ignore[no-any-return]
+
+
 def _register_optional() -> None:
     """Commands contributed by optional parts (FAQ), when present."""
     try:
-        from bot.faq.cli import ask_cli, knowledge_app
+        from bot.faq import cli as faq_cli
     except ImportError:
         return
-    app.command("ask")(ask_cli)
+    faq_cli.load_gap_rows = _gap_rows_from_database
+    app.command("ask")(faq_cli.ask_cli)
+    knowledge_app = faq_cli.knowledge_app
     app.add_typer(knowledge_app, name="knowledge", help="The FAQ knowledge base.")
 
 

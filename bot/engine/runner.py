@@ -9,6 +9,7 @@ from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Goto, Retry, StartFlow, Transition
 from bot.engine.matching import detect_global, match_choice
 from bot.messages import Choice, Outbound
+from bot.text import ascii_digits
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +174,10 @@ class Runner:
     async def _answer_question(self, ctx: Ctx, step: object) -> bool:
         """A question asked in the middle of a form is answered, then the form resumes."""
         faq, text = ctx.services.faq, ctx.inbound.text
-        if faq is None or not text or getattr(step, "sensitive", False):
+        if faq is None or not text:
             return False
+        if getattr(step, "sensitive", False) and any(ch.isdigit() for ch in ascii_digits(text)):
+            return False  # at the ID or income step, anything with digits is the answer
         if ctx.conversation.flow in (MENU_FLOW, WELCOME_FLOW):
             return False
         choices = getattr(step, "choices", None)

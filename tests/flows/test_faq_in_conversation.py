@@ -1,0 +1,57 @@
+"""Answers from the service guides inside conversations: menu, mid-form, gaps, escalation."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App, load_faq
+from models import Escalation, KnowledgeGap
+from tests.support.convo import Convo
+
+
+@pytest.fixture
+def faq_app(app: App) -> App:
+    app.services.faq = load_faq()
+    assert app.services.faq is not None
+    return app
+
+
+async def test_free_text_at_the_menu_is_answered_with_its_source(faq_app: App) -> None:
+    c = Convo(faq_app, "q1")
+    await c.send("hi")
+    await c.press("أوافق")
+    out = c.text(await c.send("كم ياخذ الطلب عشان ينرد علي؟"))
+    assert "لا تقل عن أسبوعين" in out and "المصدر" in out
+    out = c.text(await c.press("لا"))
+    assert "التحدث مع موظف" in out or "موظف" in out
+    async with faq_app.sessions() as s:
+        gap = (await s.execute(select(KnowledgeGap))).scalar_one()
+        assert gap.reason == "unhelpful" and gap.entry_id
+
+
+async def test_question_inside_the_form_is_answered_and_the_form_resumes(faq_app: App) -> None:
+    c = Convo(faq_app, "q2")
+    await c.send("hi")
+    await c.press("أوافق")
+    await c.press("طلب دعم جديد")
+    await c.send("سارة محمد")
+    out = c.text(await c.send("ليش تحتاجون رقم الهوية؟"))
+    assert "المصدر" in out and "رقم الهوية الوطنية أو رقم الإقامة" in out
+    out = c.text(await c.send("1000000008"))
+    assert "جوال" in out  # the form went on from the same step
+
+
+async def test_two_unknown_questions_bring_in_a_person(faq_app: App) -> None:
+    c = Convo(faq_app, "q3")
+    await c.send("hi")
+    await c.press("أوافق")
+    out = c.text(await c.send("كيف اطبخ كبسة لحم بالفرن"))
+    assert "لا أعرف" in out
+    out = c.text(await c.send("من فاز بكأس العالم"))
+    assert "موظف مختص" in out
+    async with faq_app.sessions() as s:
+        case = (await s.execute(select(Escalation))).scalar_one()
+        assert case.reason == "faq_unknown"
+        gaps = (await s.execute(select(KnowledgeGap.reason))).scalars().all()
+        assert gaps == ["unknown", "unknown"]
