@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.engine.flow import Flow
 from conversations import (
+    documents_upload,
     escalate,
     feedback,
     intake,
@@ -28,5 +29,6 @@ def build_flows() -> dict[str, Flow]:
         feedback.build(),
         escalate.build(),
         survey.build(),
+        documents_upload.build(),
     ]
     return {flow.id: flow for flow in flows}

@@ -48,7 +48,8 @@ def _prompt(ctx: Ctx) -> Outbound:
     )
 
 
-def _check_file(ctx: Ctx, inbound: Inbound) -> Invalid | None:
+def check_file(ctx: Ctx, inbound: Inbound) -> Invalid | None:
+    """Why an uploaded file is refused (size, type, not received), or None."""
     attachment = inbound.attachment
     assert attachment is not None
     limits = ctx.config.limits
@@ -69,7 +70,7 @@ async def _handle(ctx: Ctx, inbound: Inbound) -> Transition:
     doc, _ = todo[0]
     documents = ctx.answers.setdefault("documents", {})
     if inbound.attachment is not None:
-        problem = _check_file(ctx, inbound)
+        problem = check_file(ctx, inbound)
         if problem is not None:
             return Retry(problem)
         assert inbound.attachment.content is not None

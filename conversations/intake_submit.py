@@ -9,6 +9,7 @@ from bot.engine.flow import Finish, Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
 from bot.repo import requests
+from bot.repo import schedule as schedule_repo
 from bot.security.redact import mask_national_id
 from bot.text import fold
 from bot.validation import Invalid
@@ -132,4 +133,19 @@ async def _submit(ctx: Ctx, *, signed_name: str) -> SupportRequest:
     b.full_name, b.mobile = a["full_name"], a["mobile"]
     b.national_id_hash, b.national_id_enc = id_hash, request.national_id_enc
     ctx.emit("request_submitted", request_id=request.id)
+    await _schedule_document_reminder(ctx, request, documents)
     return request
+
+
+async def _schedule_document_reminder(
+    ctx: Ctx, request: SupportRequest, documents: list[RequestDocument]
+) -> None:
+    """Remind later of documents not uploaded yet (at most reminders.missing_documents_max)."""
+    cfg = ctx.config.reminders
+    if cfg.missing_documents_max < 1 or all(d.status == DocumentStatus.UPLOADED
+                                            for d in documents):
+        return
+    await schedule_repo.schedule(
+        ctx.session, kind="document_reminder", dedupe_key=f"docs:{request.id}:1",
+        due_at=ctx.now + dt.timedelta(hours=cfg.missing_documents_after_hours), now=ctx.now,
+        request_id=request.id, beneficiary_id=request.beneficiary_id, data={"n": 1})

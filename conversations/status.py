@@ -48,12 +48,22 @@ async def _on_start(ctx: Ctx) -> Transition:
     if not own:
         return Goto("ask_ref")
     lines = [await _describe(ctx, r) for r in own[:10]]
+    for request in own[:10]:
+        docs = await requests.documents_of(ctx.session, request_id=request.id or 0)
+        if request.status in ("submitted", "under_study", "accepted") and any(
+                d.status != DocumentStatus.UPLOADED for d in docs):
+            ctx.answers["upload_request"] = request.id
+            break
     ctx.say("status-list", lines="\n\n".join(lines))
     return Goto("after")
 
 
 def _after_choices(ctx: Ctx) -> list[Choice]:
-    return [Choice("link", ctx.t("status-link-other")), Choice("nav:menu", ctx.t("menu-back"))]
+    choices = [Choice("link", ctx.t("status-link-other")), Choice("nav:menu", ctx.t("menu-back"))]
+    upload = ctx.answers.get("upload_request")
+    if upload:
+        choices.insert(0, Choice(f"docs:{upload}", ctx.t("upload-now")))
+    return choices
 
 
 async def _after(ctx: Ctx, inbound: Inbound) -> Transition:

@@ -39,9 +39,10 @@ class Runner:
         if command and conv.flow != WELCOME_FLOW and await self._global(ctx, command):
             return
         payload = ctx.inbound.payload or ""
-        if payload.startswith("srv:") and "survey" in self.flows:  # a survey button, any time
-            await self.start_flow(ctx, "survey")
-            return
+        for prefix, flow_id in (("srv:", "survey"), ("docs:", "documents")):
+            if payload.startswith(prefix) and flow_id in self.flows:  # a notice's button
+                await self.start_flow(ctx, flow_id)
+                return
         if conv.flow is None or conv.flow not in self.flows:
             await self.start_flow(ctx, MENU_FLOW)
             return

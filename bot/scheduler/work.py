@@ -19,7 +19,7 @@ from bot.engine.engine import ConversationEngine
 from bot.repo import identities, requests
 from bot.repo import schedule as schedule_repo
 from bot.services.calendar import next_allowed
-from bot.services.notifications import decision_notice, survey_invitation
+from bot.services.notifications import decision_notice, document_reminder, survey_invitation
 from models import SatisfactionSurvey, ScheduledMessage, ScheduledStatus, SupportRequest
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,29 @@ async def _survey(worker: Worker, session: AsyncSession, row: ScheduledMessage) 
             beneficiary_id=request.beneficiary_id, survey_id=survey.id)
 
 
+async def _document_reminder(worker: Worker, session: AsyncSession, row: ScheduledMessage) -> None:
+    request = await session.get(SupportRequest, row.request_id)
+    assert request is not None
+    if request.status not in ("submitted", "under_study", "accepted"):
+        return
+    docs = await requests.documents_of(session, request_id=request.id or 0)
+    missing = [d for d in docs if d.status != "uploaded"]
+    if not missing:
+        return
+    identity, lang = await worker._target(session, request)
+    message = document_reminder(worker.services.catalog, lang, request, missing)
+    await worker.engine.push(session, identity=identity, messages=[message],
+                             dedupe_key=f"sched:{row.dedupe_key}")
+    sent = int(row.data.get("n", 1))
+    cfg = worker.services.config.reminders
+    if sent < cfg.missing_documents_max:
+        await schedule_repo.schedule(
+            session, kind="document_reminder", dedupe_key=f"docs:{request.id}:{sent + 1}",
+            due_at=worker.now + dt.timedelta(hours=cfg.missing_documents_after_hours),
+            now=worker.now, request_id=request.id, beneficiary_id=request.beneficiary_id,
+            data={"n": sent + 1})
+
+
 async def _survey_expiry(worker: Worker, session: AsyncSession, row: ScheduledMessage) -> None:
     survey = await session.get(SatisfactionSurvey, row.survey_id)
     if survey is not None and survey.status == "sent":
@@ -125,4 +148,5 @@ HANDLERS: dict[str, Handler] = {
     "survey": _survey,
     "survey_reminder": _survey,
     "survey_expiry": _survey_expiry,
+    "document_reminder": _document_reminder,
 }

@@ -42,6 +42,20 @@ def decision_notice(
                     template={"kind": kind, "lang": lang, "params": {"reference": ref}})
 
 
+def document_reminder(
+    catalog: Catalog, lang: str, request: SupportRequest, docs: list[RequestDocument],
+    *, requested: bool = False,
+) -> Outbound:
+    """Documents still missing, with a button that opens the upload flow."""
+    ref = request.reference or ""
+    key = "document-requested" if requested else "document-reminder"
+    return Outbound(catalog.t(lang, key, reference=ref, documents=_missing(catalog, lang, docs)),
+                    choices=[Choice(f"docs:{request.id}", catalog.t(lang, "upload-now"))],
+                    kind="notification",
+                    template={"kind": "document_reminder", "lang": lang,
+                              "params": {"reference": ref}})
+
+
 def survey_choices(catalog: Catalog, lang: str, survey_id: int) -> list[Choice]:
     """Rating buttons 5..1 and "not now", each carrying the survey id."""
     choices = [Choice(f"srv:{survey_id}:{r}", catalog.t(lang, f"survey-rating-{r}"))
