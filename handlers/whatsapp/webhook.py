@@ -1,0 +1,130 @@
+"""GET/POST /webhooks/whatsapp: the verification handshake and signed message delivery.
+
+A POST is processed in the request, in order: the signature is checked on the raw bytes
+first (nothing else happens without it), then statuses are recorded and each message goes
+through the engine, whose transaction claims the wamid. 200 is answered only once every
+turn is committed; if anything fails the answer is 500 and Meta delivers the body again,
+when the turns already committed are recognised as duplicates. No work is left in memory
+that a crash could lose, and a retry or a second worker never answers twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import json
+import logging
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.app import App
+from bot.messages import Inbound
+from bot.runtime import MAX_BODY
+from handlers.whatsapp.client import GraphClient
+from handlers.whatsapp.normalize import CHANNEL, parse_body
+from handlers.whatsapp.statuses import StatusRecorder
+from models import InboundReceipt
+
+log = logging.getLogger(__name__)
+PATH = "/webhooks/whatsapp"
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+
+
+def signature_ok(app_secret: str, raw: bytes, header: str) -> bool:
+    """X-Hub-Signature-256 is 'sha256=' + HMAC-SHA256(app secret, raw body), hex."""
+    expected = "sha256=" + hmac.new(app_secret.encode(), raw, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), header.strip().lower().encode())
+
+
+class WhatsAppWebhook:
+    """The aiohttp handlers of the WhatsApp webhook."""
+
+    def __init__(
+        self,
+        app: App,
+        client: GraphClient,
+        recorder: StatusRecorder,
+        *,
+        app_secret: str,
+        verify_token: str,
+    ) -> None:
+        self.app, self.client, self.recorder = app, client, recorder
+        self._app_secret, self._verify_token = app_secret, verify_token
+
+    def register(self, web_app: web.Application) -> None:
+        """Add the GET and POST routes."""
+        web_app.router.add_get(PATH, self.verify)
+        web_app.router.add_post(PATH, self.receive)
+
+    async def verify(self, request: web.Request) -> web.Response:
+        """Meta's subscription handshake: echo hub.challenge for the right verify token."""
+        query = request.query
+        token = query.get("hub.verify_token", "")
+        if query.get("hub.mode") == "subscribe" and hmac.compare_digest(
+            token.encode(), self._verify_token.encode()
+        ):
+            log.info("WhatsApp webhook verified")
+            return web.Response(text=query.get("hub.challenge", "")[:200])
+        log.warning("WhatsApp webhook verification refused (wrong mode or token)")
+        return web.Response(status=403, text="Forbidden")
+
+    async def receive(self, request: web.Request) -> web.Response:
+        """A signed delivery: check, parse, record statuses, run each message's turn."""
+        if (request.content_length or 0) > MAX_BODY:
+            return web.Response(status=413, text="Payload Too Large")
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return web.Response(status=413, text="Payload Too Large")
+        header = request.headers.get(SIGNATURE_HEADER)
+        if not header:
+            log.warning("WhatsApp webhook without a signature refused")
+            return web.Response(status=401, text="Unauthorized")
+        if not signature_ok(self._app_secret, raw, header):
+            log.warning("WhatsApp webhook with a wrong signature refused")
+            return web.Response(status=403, text="Forbidden")
+        try:
+            parsed = parse_body(json.loads(raw), self.client.phone_number_id)
+        except (ValueError, RecursionError) as exc:  # bad JSON/UTF-8, deep nesting, no envelope
+            log.warning("malformed WhatsApp webhook refused: %s", str(exc)[:120])
+            return web.Response(status=400, text="Bad Request")
+        try:
+            await self.recorder.record(parsed.statuses)
+            for inbound in parsed.messages:
+                await self.app.engine.handle(await self._with_media(inbound))
+        except Exception:  # answer 500 so that Meta delivers again; done turns are skipped
+            log.exception("WhatsApp webhook processing failed; Meta will retry")
+            return web.Response(status=500, text="Retry")
+        return web.Response(text="EVENT_RECEIVED")
+
+    async def _seen(self, inbound: Inbound) -> bool:
+        async with self.app.sessions() as session:
+            stmt = select(InboundReceipt.id).where(InboundReceipt.channel == CHANNEL,
+                                                   InboundReceipt.message_id == inbound.message_id)
+            return (await session.execute(stmt)).first() is not None
+
+    async def _with_media(self, inbound: Inbound) -> Inbound:
+        """Download an allowed attachment within the size limit (not for a known message)."""
+        attachment = inbound.attachment
+        limits = self.app.config.limits
+        if attachment is None or attachment.mime_type not in limits.allowed_upload_types:
+            return inbound  # the step explains which file types it takes
+        if await self._seen(inbound):
+            return inbound  # a retry: the engine will skip it, no need to fetch the file
+        info = await self.client.media_info(attachment.file_id)
+        if not info.ok:
+            log.warning("WhatsApp media %s not available: %s", attachment.file_id,
+                        info.describe())
+            return inbound  # content stays None: the beneficiary is asked to send it again
+        size = info.data.get("file_size")
+        if isinstance(size, int) and size > limits.max_upload_bytes:
+            return dataclasses.replace(inbound, attachment=dataclasses.replace(
+                attachment, size=size))
+        content = await self.client.download(str(info.data.get("url") or ""),
+                                             limits.max_upload_bytes)
+        if content is None:
+            return inbound
+        return dataclasses.replace(inbound, attachment=dataclasses.replace(
+            attachment, content=content, size=len(content)))

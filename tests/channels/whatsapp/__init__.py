@@ -1,0 +1,1 @@
+"""WhatsApp channel tests against the Cloud API emulator."""

@@ -1,0 +1,204 @@
+"""Business-initiated messages: the 24-hour window, templates, errors and delivery statuses."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from bot.clock import FrozenClock
+from bot.db import transaction
+from bot.messages import Choice, Outbound
+from bot.outbox.senders import Failed, RetryLater, Sent
+from bot.repo import outbox as outbox_repo
+from bot.repo.identities import get_identity
+from bot.runtime import Runtime
+from handlers.whatsapp.client import GraphClient
+from models import OutboxMessage, OutboxStatus
+from tests.channels.whatsapp.conftest import PHONE_ID, USER, Beneficiary, settled
+from tests.emulators import WhatsAppEmulator
+
+REFERENCE = "GH-2026-000042"
+
+
+def decision(kind: str = "decision_accepted") -> Outbound:
+    """A decision notification with its template fallback."""
+    return Outbound(f"تم قبول طلبك {REFERENCE}.", kind="notification",
+                    template={"kind": kind, "lang": "ar", "params": {"reference": REFERENCE}})
+
+
+async def notify(app: App, message: Outbound, key: str = "n1") -> OutboxMessage:
+    """Enqueue for the test user in a transaction, drain, wait; return the row."""
+    async with transaction(app.sessions) as s:
+        identity = await get_identity(s, channel="whatsapp", platform_user_id=USER)
+        await outbox_repo.enqueue(s, channel="whatsapp", address=USER, message=message,
+                                  dedupe_key=key, now=app.services.clock.now(),
+                                  identity_id=identity.id if identity else None)
+    await app.dispatcher.drain_once()
+    await settled(app)
+    async with app.sessions() as s:
+        stmt = select(OutboxMessage).where(OutboxMessage.dedupe_key == key)
+        return (await s.execute(stmt)).scalar_one()
+
+
+async def start(user: Beneficiary) -> None:
+    """The beneficiary writes once and gives consent (the identity exists)."""
+    await user.say("مرحبا")
+    await user.press("أوافق")
+
+
+async def test_outside_window_goes_as_template(
+    app: App, wa: WhatsAppEmulator, clock: FrozenClock, user: Beneficiary
+) -> None:
+    await start(user)
+    wa.register_template("ghimar_decision_accepted", "ar", 1)
+    clock.advance(hours=25)
+    before = len(wa.calls)
+    row = await notify(app, decision())
+    assert row.status == OutboxStatus.SENT and row.platform_message_id
+    sends = [c for c in wa.calls[before:] if c.method == "messages"]
+    assert [c.params["type"] for c in sends] == ["template"]  # no free-form attempt at all
+    template = sends[0].params["template"]
+    assert template["name"] == "ghimar_decision_accepted"
+    assert template["language"] == {"code": "ar"}
+    assert template["components"][0]["parameters"] == [{"type": "text", "text": REFERENCE}]
+
+
+async def test_reengagement_error_falls_back_to_template(
+    app: App, wa: WhatsAppEmulator, user: Beneficiary
+) -> None:
+    await start(user)
+    wa.register_template("ghimar_decision_accepted", "ar", 1)
+    wa.fail_next(131047)
+    before = len(wa.calls)
+    row = await notify(app, decision())
+    sends = [c for c in wa.calls[before:] if c.method == "messages"]
+    assert [(c.params["type"], c.status) for c in sends] == [("text", 400), ("template", 200)]
+    assert sends[0].error_code == 131047
+    assert row.status == OutboxStatus.SENT
+    assert row.platform_message_id == sends[1].response["messages"][0]["id"]
+
+
+async def test_no_template_outside_window_fails_for_good_with_reason(
+    app: App, clock: FrozenClock, user: Beneficiary
+) -> None:
+    await start(user)
+    clock.advance(hours=30)
+    row = await notify(app, decision("no_such_kind"))
+    assert row.status == OutboxStatus.FAILED
+    assert "24-hour" in (row.last_error or "") and "no_such_kind" in (row.last_error or "")
+    reply = await notify(app, Outbound("late reply"), key="r1")  # a plain reply, too late
+    assert reply.status == OutboxStatus.FAILED and "'reply'" in (reply.last_error or "")
+
+
+async def test_staff_reply_without_params_uses_its_template(
+    app: App, wa: WhatsAppEmulator, clock: FrozenClock, user: Beneficiary
+) -> None:
+    await start(user)
+    wa.register_template("ghimar_staff_reply", "ar", 0)
+    clock.advance(days=3)
+    row = await notify(app, Outbound("رد الموظف: مرحباً", kind="staff_reply"), key="s1")
+    assert row.status == OutboxStatus.SENT
+
+
+async def test_status_callbacks_are_recorded(
+    app: App, wa: WhatsAppEmulator, user: Beneficiary
+) -> None:
+    await start(user)
+    row = await notify(app, decision())
+    wamid = row.platform_message_id
+    assert wamid
+    for status in ("sent", "delivered", "read", "delivered"):  # the last one arrives late
+        assert (await wa.deliver(wa.status_update(wamid, status)))[0] == 200
+    async with app.sessions() as s:
+        assert (await s.get(OutboxMessage, row.id)).delivery_status == "read"  # type: ignore[union-attr]
+    wa.async_errors = True  # 131026 reported later, by a `failed` status webhook
+    wa.fail_next(131026)
+    failed = await notify(app, decision(), key="n2")
+    assert failed.status == OutboxStatus.SENT
+    assert [s for s, _ in await wa.flush_statuses()] == [200]
+    async with app.sessions() as s:
+        again = await s.get(OutboxMessage, failed.id)
+        assert again is not None and again.delivery_status == "failed"
+        assert "131026" in (again.last_error or "")
+    unknown = wa.status_update("wamid.unknown", "delivered", USER)
+    assert (await wa.deliver(unknown))[0] == 200
+
+
+async def test_late_reengagement_status_requeues_as_template(
+    app: App, wa: WhatsAppEmulator, user: Beneficiary
+) -> None:
+    await start(user)
+    wa.register_template("ghimar_decision_accepted", "ar", 1)
+    wa.async_errors = True
+    wa.fail_next(131047)
+    first = await notify(app, decision())
+    before = len(wa.calls)
+    await wa.flush_statuses()
+    await settled(app)
+    templates = [c for c in wa.calls[before:] if c.params.get("type") == "template" and c.ok]
+    assert len(templates) == 1
+    async with app.sessions() as s:
+        row = await s.get(OutboxMessage, first.id)
+        assert row is not None and row.delivery_status == "failed"
+
+
+async def test_error_classification(
+    app: App, wa: WhatsAppEmulator, runtime: Runtime, user: Beneficiary
+) -> None:
+    await start(user)
+    sender = app.dispatcher.senders["whatsapp"]
+    hello = Outbound("hello")
+    wa.fail_next(130429)
+    first = await sender.send(USER, hello)
+    wa.fail_next(130429)
+    second = await sender.send(USER, hello)
+    assert isinstance(first, RetryLater) and isinstance(second, RetryLater)
+    assert second.seconds > first.seconds  # back-off grows
+    wa.fail_next(131056)
+    assert isinstance(await sender.send(USER, hello), RetryLater)
+    assert isinstance(await sender.send(USER, hello), Sent)
+    wa.fail_next(131026)
+    undeliverable = await sender.send(USER, hello)
+    assert isinstance(undeliverable, Failed) and undeliverable.permanent
+    assert "131026" in undeliverable.reason
+    wa.fail_next(131000)
+    hiccup = await sender.send(USER, hello)
+    assert isinstance(hiccup, Failed) and not hiccup.permanent
+    wa.fail_next(131009)
+    invalid = await sender.send(USER, hello)
+    assert isinstance(invalid, Failed) and invalid.permanent
+    expired = GraphClient(base_url=wa.base_url, api_version="v21.0", phone_number_id=PHONE_ID,
+                          access_token="expired")
+    saved, sender.client = sender.client, expired
+    try:
+        token = await sender.send(USER, hello)
+    finally:
+        sender.client = saved
+        await expired.close()
+    assert isinstance(token, Failed) and not token.permanent and "190" in token.reason
+
+
+async def test_long_text_with_choices_resumes_after_a_failed_part(
+    app: App, wa: WhatsAppEmulator, user: Beneficiary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await start(user)
+    sender = app.dispatcher.senders["whatsapp"]
+    long = Outbound("سطر طويل " * 600, choices=[Choice("a", "نعم"), Choice("b", "لا")])
+    original, count = sender.client.send, 0
+
+    async def second_part_throttled(to: str, content: dict) -> object:
+        nonlocal count
+        count += 1
+        if count == 2:
+            wa.fail_next(130429)
+        return await original(to, content)
+
+    monkeypatch.setattr(sender.client, "send", second_part_throttled)
+    before = len(wa.calls)
+    assert isinstance(await sender.send(USER, long), RetryLater)
+    assert isinstance(await sender.send(USER, long), Sent)
+    sent = [c for c in wa.calls[before:] if c.method == "messages" and c.ok]
+    assert [c.params["type"] for c in sent] == ["text", "text", "interactive"]  # no repeat
+    assert all(len(c.params["text"]["body"]) <= 4096 for c in sent if c.params["type"] == "text")
+    assert sent[-1].params["interactive"]["body"]["text"] == "اختر من الخيارات:"
