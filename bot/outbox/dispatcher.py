@@ -135,7 +135,8 @@ class Dispatcher:
                                attempts=row.attempts + 1)
             return True
         if isinstance(result, RetryLater):
-            self.limiter(row.channel).pause(result.seconds)
+            if not result.per_chat:
+                self.limiter(row.channel).pause(result.seconds)
             await self._update(row, next_attempt_at=now + _seconds(result.seconds),
                                last_error=result.reason)
             return False

@@ -21,6 +21,7 @@ class RetryLater:
 
     seconds: float
     reason: str = "rate limited"
+    per_chat: bool = False  # only this chat must wait (e.g. WhatsApp 131056), not the channel
 
 
 @dataclass(frozen=True)

@@ -194,7 +194,8 @@ class WhatsAppSender:
             tries = self._backoff.get(address, 0)
             self._backoff[address] = tries + 1
             base = 6.0 if result.code == 131056 else 2.0  # 131056: one message per 6 s a pair
-            return RetryLater(min(MAX_BACKOFF_SECONDS, base * 2**tries), result.describe())
+            return RetryLater(min(MAX_BACKOFF_SECONDS, base * 2**tries), result.describe(),
+                              per_chat=result.code == 131056)
         if result.code == EXPIRED_TOKEN:
             log.error("WhatsApp access token rejected (190): renew WHATSAPP_ACCESS_TOKEN")
             return Failed(result.describe() + " - renew WHATSAPP_ACCESS_TOKEN")
