@@ -100,6 +100,8 @@ def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> Non
     settings = _settings()
 
     async def main() -> None:
+        if settings.is_sqlite:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.effective_database_url)
         await upgrade(engine)
 

@@ -124,6 +124,24 @@ class RemindersConfig(_Strict):
     staff_digest_time: dt.time = dt.time(9, 0)
 
 
+class StaffMember(_Strict):
+    """A member of staff, known by Telegram user id."""
+
+    telegram_id: int
+    role: Role
+    name: str | None = None
+
+
+class StaffConfig(_Strict):
+    """The staff desk in the Telegram group."""
+
+    members: list[StaffMember] = []  # TELEGRAM_STAFF_IDS adds "id:role" pairs
+    first_reminder_minutes: int = Field(30, ge=1)  # working minutes without a staff answer
+    admin_reminder_minutes: int = Field(120, ge=1)
+    survey_on_close: bool = True
+    transcript_lines: int = Field(8, ge=0, le=30)
+
+
 class AppConfig(_Strict):
     """Everything in config.yaml."""
 
@@ -144,6 +162,7 @@ class AppConfig(_Strict):
     decisions: DecisionsConfig = DecisionsConfig()
     surveys: SurveyConfig = SurveyConfig()
     reminders: RemindersConfig = RemindersConfig()
+    staff: StaffConfig = StaffConfig()
     whatsapp: WhatsAppConfig = WhatsAppConfig()
 
     @field_validator("timezone")

@@ -2,7 +2,7 @@
 
 from models.beneficiary import Beneficiary, ChannelIdentity
 from models.conversation import Conversation, InboundReceipt, TranscriptLine
-from models.escalation import Escalation
+from models.escalation import Escalation, StaffAction
 from models.feedback import Feedback, KnowledgeGap, VolunteerApplication
 from models.outbox import OutboxMessage, OutboxStatus
 from models.request import (
@@ -33,6 +33,7 @@ __all__ = [
     "SatisfactionSurvey",
     "ScheduledMessage",
     "ScheduledStatus",
+    "StaffAction",
     "SupportRequest",
     "TranscriptLine",
     "VolunteerApplication",

@@ -43,9 +43,9 @@ class SatisfactionSurvey(SQLModel, table=True):
     """One satisfaction survey; reports read it without the beneficiary's identity."""
 
     id: int | None = Field(default=None, primary_key=True)
-    request_id: int = Field(foreign_key="supportrequest.id", index=True)
+    request_id: int | None = Field(default=None, foreign_key="supportrequest.id", index=True)
     beneficiary_id: int = Field(foreign_key="beneficiary.id")
-    trigger: str = Field(max_length=20)  # "decision" | "delivery"
+    trigger: str = Field(max_length=20)  # "decision" | "delivery" | "case" (a closed escalation)
     channel: str | None = Field(default=None, max_length=20)
     service_type: str = Field(max_length=40)
     decision: str | None = Field(default=None, max_length=20)

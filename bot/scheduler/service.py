@@ -39,7 +39,11 @@ class SchedulerService:
     async def tick(self) -> int:
         """One pass over due rows (errors are logged, the ticker keeps going)."""
         try:
-            return await self.worker.run_due()
+            handled = await self.worker.run_due()
+            desk = self.app.extras.get("staff_desk")
+            if desk is not None:
+                handled += await desk.remind()
+            return handled
         except Exception:
             log.exception("scheduler tick failed")
             return 0

@@ -67,11 +67,13 @@ class Worker:
             self.engine.wake_dispatcher()
         return handled
 
-    async def _target(self, session: AsyncSession, request: SupportRequest):  # type: ignore[no-untyped-def]
+    async def _target(self, session: AsyncSession, request: SupportRequest | None,
+                      beneficiary_id: int | None = None):  # type: ignore[no-untyped-def]
         identity = await identities.preferred_identity(
-            session, beneficiary_id=request.beneficiary_id, fallback_id=request.identity_id)
+            session, beneficiary_id=request.beneficiary_id if request else beneficiary_id or 0,
+            fallback_id=request.identity_id if request else None)
         if identity is None:
-            raise LookupError(f"request {request.id} has no channel identity")
+            raise LookupError(f"beneficiary of request {request and request.id} has no identity")
         conv = await identities.conversation_of(session, identity_id=identity.id or 0)
         lang = conv.language if conv else self.services.config.default_language
         return identity, lang
@@ -89,13 +91,14 @@ async def _decision(worker: Worker, session: AsyncSession, row: ScheduledMessage
 
 async def _survey(worker: Worker, session: AsyncSession, row: ScheduledMessage) -> None:
     survey = await session.get(SatisfactionSurvey, row.survey_id)
-    request = await session.get(SupportRequest, row.request_id)
-    assert survey is not None and request is not None
+    request = await session.get(SupportRequest, row.request_id) if row.request_id else None
+    assert survey is not None
     reminder = row.kind == "survey_reminder"
     if survey.status != ("sent" if reminder else "scheduled"):
         return  # answered, declined or expired meanwhile
-    identity, lang = await worker._target(session, request)
-    message = survey_invitation(worker.services.catalog, lang, survey, request.reference or "",
+    identity, lang = await worker._target(session, request, survey.beneficiary_id)
+    reference = request.reference or "" if request else ""
+    message = survey_invitation(worker.services.catalog, lang, survey, reference,
                                 reminder=reminder)
     await worker.engine.push(session, identity=identity, messages=[message],
                              dedupe_key=f"sched:{row.dedupe_key}", flow="survey",
@@ -109,8 +112,8 @@ async def _survey(worker: Worker, session: AsyncSession, row: ScheduledMessage) 
     for kind, hours in follow_ups:
         await schedule_repo.schedule(
             session, kind=kind, dedupe_key=f"{kind}:{survey.id}", now=worker.now,
-            due_at=worker.now + dt.timedelta(hours=hours), request_id=request.id,
-            beneficiary_id=request.beneficiary_id, survey_id=survey.id)
+            due_at=worker.now + dt.timedelta(hours=hours), request_id=survey.request_id,
+            beneficiary_id=survey.beneficiary_id, survey_id=survey.id)
 
 
 async def _document_reminder(worker: Worker, session: AsyncSession, row: ScheduledMessage) -> None:

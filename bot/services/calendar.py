@@ -48,3 +48,47 @@ def next_allowed(when: dt.datetime, config: AppConfig) -> dt.datetime:
             continue
         return local.astimezone(dt.UTC)
     return local.astimezone(dt.UTC)
+
+
+def _working_day(day: dt.date, config: AppConfig) -> bool:
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    hours = config.working_hours
+    return names[day.weekday()] in hours.days and day not in set(hours.holidays)
+
+
+def is_working_time(when: dt.datetime, config: AppConfig) -> bool:
+    """True during working hours (local time, working days, not holidays)."""
+    local = when.astimezone(config.tz)
+    hours = config.working_hours
+    return _working_day(local.date(), config) and hours.start <= local.time() < hours.end
+
+
+def next_working_start(when: dt.datetime, config: AppConfig) -> dt.datetime:
+    """When staff are next at work: now if working, else the next opening (UTC)."""
+    if is_working_time(when, config):
+        return when
+    tz, hours = config.tz, config.working_hours
+    day = when.astimezone(tz).date()
+    if when.astimezone(tz).time() >= hours.start:
+        day += dt.timedelta(days=1)
+    for _ in range(400):
+        if _working_day(day, config):
+            return dt.datetime.combine(day, hours.start, tz).astimezone(dt.UTC)
+        day += dt.timedelta(days=1)
+    return when
+
+
+def working_minutes_between(start: dt.datetime, end: dt.datetime, config: AppConfig) -> float:
+    """Minutes of working time between two moments (for service-level clocks)."""
+    tz, hours = config.tz, config.working_hours
+    total = 0.0
+    day = start.astimezone(tz).date()
+    last = end.astimezone(tz).date()
+    while day <= last:
+        if _working_day(day, config):
+            open_at = max(dt.datetime.combine(day, hours.start, tz), start)
+            close_at = min(dt.datetime.combine(day, hours.end, tz), end)
+            if close_at > open_at:
+                total += (close_at - open_at).total_seconds() / 60
+        day += dt.timedelta(days=1)
+    return total

@@ -205,6 +205,7 @@ decision-reason = السبب: { $reason }
 decision-rejected-next = يحق لك طلب إعادة النظر أو تقديم شكوى: اختر «التحدث مع موظف» أو «اقتراح أو شكوى».
 survey-invite-decision = تقييمك حق لك ويساعدنا على التحسين، ولا يُستخدم أبداً للمحاسبة. كيف تقيّم تجربتك في تقديم طلبك رقم { $reference } ومعرفة قرار اللجنة؟
 survey-invite-delivery = نرجو أن تكون الخدمة قد وصلتك على أكمل وجه. كيف تقيّم الخدمة المقدمة لك في الطلب رقم { $reference }؟
+survey-invite-case = تقييمك حق لك ويساعدنا على التحسين، ولا يُستخدم أبداً للمحاسبة. كيف تقيّم تواصلك مع موظفينا؟
 survey-reminder = تذكير لطيف: رأيك يهمنا. كيف تقيّم خدمتنا في الطلب رقم { $reference }؟
 survey-rating-5 = ⭐⭐⭐⭐⭐ ممتاز
 survey-rating-4 = ⭐⭐⭐⭐ جيد جداً
@@ -228,3 +229,61 @@ upload-nothing-missing = لا توجد مستندات ناقصة في طلبك �
 document-reminder = تذكير بخصوص طلبك { $reference }: ما زالت هذه المستندات لم تصلنا: { $documents }. يمكنك رفعها هنا الآن، أو إحضارها إلى الفرع.
 document-requested = طلب منك مسؤول البحث الاجتماعي المستند التالي لطلبك { $reference }: { $documents }. يمكنك رفعه هنا الآن.
 upload-now = رفع المستندات الآن
+
+## Staff desk: texts for the staff group and for beneficiaries in a case.
+staff-card =
+    🆕 حالة #{ $case } — { $reason }
+    التحويل إلى: { $role }
+    الاسم: { $name }
+    القناة: { $channel }
+    الجوال: { $mobile }
+    الهوية: { $national_id }
+    الطلب: { $reference } ({ $status })
+    المستندات الناقصة: { $missing }
+    آخر الرسائل:
+    { $transcript }
+
+    الأوامر: /claim /release /close /note نص — أي رسالة هنا تصل إلى المستفيد.
+staff-reason-asked_for_person = طلب التحدث مع موظف
+staff-reason-procedure_unclear = الإجراءات غير واضحة له
+staff-reason-complaint = شكوى
+staff-reason-repeated_failures = تعثّر متكرر في الإجابة
+staff-reason-faq_unknown = سؤال بلا إجابة في الأدلة
+staff-from-beneficiary = 👤 { $name }: { $text }
+staff-reply =
+    💬 { $role }:
+    { $text }
+staff-joined = انضم إليك الآن { $role } في هذه المحادثة، تفضّل بالكتابة.
+staff-released = عدت الآن إلى المساعد الآلي. اكتب «القائمة» لعرض الخدمات.
+staff-case-closed = تم إغلاق محادثتك مع الموظف. شكراً لتواصلك معنا، ويسعدنا خدمتك دائماً.
+staff-out-of-hours = وصل طلبك إلى الموظفين. نحن الآن خارج ساعات العمل، وسيرد عليك موظف بإذن الله يوم { $day } من الساعة { $time }.
+staff-claimed = ✅ الحالة #{ $case } الآن مع { $role }. المساعد الآلي صامت في هذه المحادثة.
+staff-released-note = ↩️ أُعيدت الحالة #{ $case } إلى المساعد الآلي.
+staff-closed-note = 🔒 أُغلقت الحالة #{ $case }.
+staff-noted = 📝 حُفظت الملاحظة داخلياً (لا تُرسل للمستفيد).
+staff-usage-note = الاستخدام: /note نص الملاحظة
+staff-case-is-closed = الحالة #{ $case } مغلقة؛ لم تُرسل الرسالة.
+staff-refused = ⛔ هذا الأمر للموظفين المسجلين فقط.
+staff-role-refused = ⛔ هذا الأمر غير متاح لدور { $role }.
+staff-needs-case = استخدم هذا الأمر داخل موضوع الحالة أو بالرد على بطاقتها.
+staff-help = الأوامر: /claim /release /close /note نص /status رقم-الطلب /find جوال-أو-رقم /request_doc رقم-الطلب المستند /decide رقم-الطلب accept|reject السبب /stats
+staff-not-found = لا يوجد طلب يطابق: { $query }
+staff-request-line = 📄 { $reference } — { $type }: { $status } (قُدّم { $date }) — الناقص: { $missing }
+staff-usage-request-doc = الاستخدام: /request_doc رقم-الطلب المستند — المستندات: { $documents }
+staff-doc-already = المستند { $document } مرفوع بالفعل.
+staff-doc-requested = 📨 طُلب من المستفيد رفع { $document } للطلب { $reference }.
+staff-usage-decide = الاستخدام: /decide رقم-الطلب accept|reject [السبب]
+staff-error = ⚠️ { $error }
+staff-decided = ⚖️ { $reference }: { $outcome } — الحالة الآن { $status }. سيصل الإشعار للمستفيد في وقت مناسب.
+staff-stats =
+    📊 الحالات المفتوحة: { $cases }
+    الطلبات: { $requests }
+    الاستبيانات: أُرسل { $sent }، أُجيب { $answered }، نسبة الرضا { $csat }
+staff-reminder = 🔔 تذكير: الحالة #{ $case } بانتظار رد منذ { $minutes } دقيقة عمل — { $role }
+weekday-sun = الأحد
+weekday-mon = الاثنين
+weekday-tue = الثلاثاء
+weekday-wed = الأربعاء
+weekday-thu = الخميس
+weekday-fri = الجمعة
+weekday-sat = السبت

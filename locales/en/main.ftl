@@ -205,6 +205,7 @@ decision-reason = Reason: { $reason }
 decision-rejected-next = You may ask for a review or file a complaint: choose “Talk to a person” or “Suggestion or complaint”.
 survey-invite-decision = Your evaluation is your right and helps us improve; it is never used to blame anyone. How would you rate your experience of applying with request { $reference } and hearing the committee's decision?
 survey-invite-delivery = We hope the service reached you well. How would you rate the service you received for request { $reference }?
+survey-invite-case = Your evaluation is your right and helps us improve; it is never used to blame anyone. How would you rate your conversation with our staff?
 survey-reminder = A gentle reminder: your opinion matters to us. How would you rate our service for request { $reference }?
 survey-rating-5 = ⭐⭐⭐⭐⭐ Excellent
 survey-rating-4 = ⭐⭐⭐⭐ Very good
@@ -228,3 +229,61 @@ upload-nothing-missing = Your request has no missing documents at the moment.
 document-reminder = A reminder about your request { $reference }: we have not yet received: { $documents }. You can upload them here now, or bring them to the branch.
 document-requested = The social-research officer asks for this document for your request { $reference }: { $documents }. You can upload it here now.
 upload-now = Upload documents now
+
+## Staff desk: texts for the staff group and for beneficiaries in a case.
+staff-card =
+    🆕 Case #{ $case } — { $reason }
+    Routed to: { $role }
+    Name: { $name }
+    Channel: { $channel }
+    Mobile: { $mobile }
+    ID: { $national_id }
+    Request: { $reference } ({ $status })
+    Missing documents: { $missing }
+    Last messages:
+    { $transcript }
+
+    Commands: /claim /release /close /note text — any message here reaches the beneficiary.
+staff-reason-asked_for_person = asked for a person
+staff-reason-procedure_unclear = the procedure is unclear to them
+staff-reason-complaint = complaint
+staff-reason-repeated_failures = repeated trouble answering
+staff-reason-faq_unknown = a question the guides do not answer
+staff-from-beneficiary = 👤 { $name }: { $text }
+staff-reply =
+    💬 { $role }:
+    { $text }
+staff-joined = The { $role } has joined this conversation; please go ahead.
+staff-released = You are back with the assistant. Type “menu” to see the services.
+staff-case-closed = Your conversation with our staff is closed. Thank you for contacting us; we are always glad to serve you.
+staff-out-of-hours = Your request has reached our staff. We are outside working hours now; a member of staff will answer you on { $day } from { $time }.
+staff-claimed = ✅ Case #{ $case } is now with the { $role }. The assistant is silent in this conversation.
+staff-released-note = ↩️ Case #{ $case } is back with the assistant.
+staff-closed-note = 🔒 Case #{ $case } is closed.
+staff-noted = 📝 Note kept internally (never sent to the beneficiary).
+staff-usage-note = Usage: /note text of the note
+staff-case-is-closed = Case #{ $case } is closed; the message was not sent.
+staff-refused = ⛔ This is for registered staff only.
+staff-role-refused = ⛔ This command is not available to the { $role } role.
+staff-needs-case = Use this inside the case's topic or as a reply to its card.
+staff-help = Commands: /claim /release /close /note text /status REF /find MOBILE-or-REF /request_doc REF DOCUMENT /decide REF accept|reject REASON /stats
+staff-not-found = No request matches: { $query }
+staff-request-line = 📄 { $reference } — { $type }: { $status } (submitted { $date }) — missing: { $missing }
+staff-usage-request-doc = Usage: /request_doc REF DOCUMENT — documents: { $documents }
+staff-doc-already = Document { $document } is already uploaded.
+staff-doc-requested = 📨 The beneficiary was asked to upload { $document } for { $reference }.
+staff-usage-decide = Usage: /decide REF accept|reject [reason]
+staff-error = ⚠️ { $error }
+staff-decided = ⚖️ { $reference }: { $outcome } — now { $status }. The beneficiary is notified at a decent hour.
+staff-stats =
+    📊 Open cases: { $cases }
+    Requests: { $requests }
+    Surveys: { $sent } sent, { $answered } answered, CSAT { $csat }
+staff-reminder = 🔔 Reminder: case #{ $case } has waited { $minutes } working minutes for an answer — { $role }
+weekday-sun = Sunday
+weekday-mon = Monday
+weekday-tue = Tuesday
+weekday-wed = Wednesday
+weekday-thu = Thursday
+weekday-fri = Friday
+weekday-sat = Saturday

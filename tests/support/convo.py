@@ -16,7 +16,8 @@ _ids = itertools.count(1)
 class RecordingSender:
     """Collects delivered messages per address instead of calling a platform."""
 
-    limits = RateLimits(per_second=10000, per_chat_interval=0.0001, per_chat_burst=1000)
+    limits = RateLimits(per_second=10000, per_chat_interval=0.0001, per_chat_burst=1000,
+                        group_interval=0.0001)
 
     def __init__(self, channel: str) -> None:
         self.channel = channel

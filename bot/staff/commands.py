@@ -1,0 +1,215 @@
+"""Staff commands in the group: /claim /release /close /note /status /find /request_doc
+/decide /stats. Each returns the text to answer in the group; the desk audits every call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import App
+from bot.repo import identities, requests
+from bot.repo import schedule as schedule_repo
+from bot.services.decisions import DecisionError, parse_decision, record_decision
+from bot.services.lifecycle import IllegalTransition
+from bot.services.notifications import document_reminder
+from bot.staff.cases import staff_text
+from bot.staff.relay import beneficiary_language, tell_beneficiary
+from bot.staff.roster import Staff
+from bot.validation import Invalid, parse_mobile
+from models import (
+    Escalation,
+    RequestDocument,
+    SatisfactionSurvey,
+    SupportRequest,
+)
+
+
+@dataclass
+class StaffCtx:
+    """One staff command."""
+
+    app: App
+    session: AsyncSession
+    member: Staff
+    case: Escalation | None
+    args: str
+    message_id: str
+
+    def t(self, key: str, **args: object) -> str:
+        """A staff-group text."""
+        return staff_text(self.app, key, **args)
+
+
+Command = Callable[[StaffCtx], Awaitable[str]]
+
+
+async def _hold(ctx: StaffCtx, held: bool) -> None:
+    assert ctx.case is not None
+    conv = await identities.conversation_of(ctx.session, identity_id=ctx.case.identity_id)
+    if conv is not None:
+        conv.human_hold = held
+        ctx.session.add(conv)
+
+
+async def claim(ctx: StaffCtx) -> str:
+    """Take the case: the bot goes silent in that conversation."""
+    case = ctx.case
+    assert case is not None
+    case.status, case.claimed_by = "claimed", str(ctx.member.user_id)
+    await _hold(ctx, True)
+    await tell_beneficiary(ctx.app, ctx.session, case, "staff-joined",
+                           f"case:{case.id}:joined:{ctx.message_id}", role=ctx.member.role)
+    return ctx.t("staff-claimed", case=case.id or 0, role=ctx.t(f"role-{ctx.member.role}"))
+
+
+async def release(ctx: StaffCtx) -> str:
+    """Hand the conversation back to the bot."""
+    case = ctx.case
+    assert case is not None
+    case.status, case.claimed_by = "open", None
+    await _hold(ctx, False)
+    await tell_beneficiary(ctx.app, ctx.session, case, "staff-released",
+                           f"case:{case.id}:released:{ctx.message_id}")
+    return ctx.t("staff-released-note", case=case.id or 0)
+
+
+async def close(ctx: StaffCtx) -> str:
+    """End the case; per config, ask the beneficiary how well they were served."""
+    case = ctx.case
+    assert case is not None
+    now = ctx.app.services.clock.now()
+    case.status, case.closed_at = "closed", now
+    await _hold(ctx, False)
+    await tell_beneficiary(ctx.app, ctx.session, case, "staff-case-closed",
+                           f"case:{case.id}:closed")
+    if ctx.app.config.staff.survey_on_close:
+        request = (await ctx.session.get(SupportRequest, case.request_id)
+                   if case.request_id else None)
+        survey = SatisfactionSurvey(request_id=case.request_id, beneficiary_id=case.beneficiary_id,
+                                    trigger="case", service_type=request.support_type if request
+                                    else "case", created_at=now)
+        ctx.session.add(survey)
+        await ctx.session.flush()
+        await schedule_repo.schedule(ctx.session, kind="survey", dedupe_key=f"survey:{survey.id}",
+                                     due_at=now + dt.timedelta(hours=1), now=now,
+                                     request_id=case.request_id,
+                                     beneficiary_id=case.beneficiary_id, survey_id=survey.id)
+    return ctx.t("staff-closed-note", case=case.id or 0)
+
+
+async def note(ctx: StaffCtx) -> str:
+    """An internal note: kept in the audit log, never sent."""
+    return ctx.t("staff-noted") if ctx.args else ctx.t("staff-usage-note")
+
+
+def _describe(ctx: StaffCtx, request: SupportRequest, docs: list[RequestDocument]) -> str:
+    missing = ", ".join(d.doc_type for d in docs if d.status != "uploaded") or "-"
+    submitted = request.submitted_at.date().isoformat() if request.submitted_at else "-"
+    return ctx.t("staff-request-line", reference=request.reference or "-", status=request.status,
+                 type=request.support_type, date=submitted, missing=missing)
+
+
+async def status(ctx: StaffCtx) -> str:
+    """/status <ref>: a request's status, date and missing documents."""
+    request = await requests.by_reference(ctx.session, reference=ctx.args.strip())
+    if request is None:
+        return ctx.t("staff-not-found", query=ctx.args.strip() or "-")
+    docs = await requests.documents_of(ctx.session, request_id=request.id or 0)
+    return _describe(ctx, request, docs)
+
+
+async def find(ctx: StaffCtx) -> str:
+    """/find <mobile or reference>."""
+    query = ctx.args.strip()
+    found = []
+    request = await requests.by_reference(ctx.session, reference=query) if query else None
+    if request is not None:
+        found = [request]
+    else:
+        mobile = parse_mobile(query)
+        if not isinstance(mobile, Invalid):
+            stmt = select(SupportRequest).where(SupportRequest.mobile == mobile)
+            found = list((await ctx.session.execute(stmt)).scalars())
+    if not found:
+        return ctx.t("staff-not-found", query=query or "-")
+    lines = []
+    for item in found[:10]:
+        docs = await requests.documents_of(ctx.session, request_id=item.id or 0)
+        lines.append(_describe(ctx, item, docs))
+    return "\n".join(lines)
+
+
+async def request_doc(ctx: StaffCtx) -> str:
+    """/request_doc <ref> <document>: ask the beneficiary to upload a document."""
+    parts = ctx.args.split()
+    known = {d.id for t in ctx.app.config.support_types for d in t.documents}
+    if len(parts) != 2 or parts[1] not in known:
+        return ctx.t("staff-usage-request-doc", documents=", ".join(sorted(known)))
+    request = await requests.by_reference(ctx.session, reference=parts[0])
+    if request is None:
+        return ctx.t("staff-not-found", query=parts[0])
+    docs = await requests.documents_of(ctx.session, request_id=request.id or 0)
+    doc = next((d for d in docs if d.doc_type == parts[1]), None)
+    if doc is None:
+        doc = RequestDocument(request_id=request.id, doc_type=parts[1], status="missing")
+    elif doc.status == "uploaded":
+        return ctx.t("staff-doc-already", document=parts[1])
+    doc.status = "missing"
+    ctx.session.add(doc)
+    identity = await identities.preferred_identity(
+        ctx.session, beneficiary_id=request.beneficiary_id, fallback_id=request.identity_id)
+    if identity is not None:
+        case = ctx.case or Escalation(identity_id=identity.id, reason="", role="",
+                                      beneficiary_id=request.beneficiary_id)
+        lang = await beneficiary_language(ctx.session, case, ctx.app.config.default_language)
+        message = document_reminder(ctx.app.services.catalog, lang, request, [doc],
+                                    requested=True)
+        await ctx.app.engine.push(ctx.session, identity=identity, messages=[message],
+                                  dedupe_key=f"request-doc:{ctx.message_id}")
+    return ctx.t("staff-doc-requested", document=parts[1], reference=request.reference or "")
+
+
+async def decide(ctx: StaffCtx) -> str:
+    """/decide <ref> accept|reject [reason]: record the committee's decision."""
+    parts = ctx.args.split(maxsplit=2)
+    if len(parts) < 2:
+        return ctx.t("staff-usage-decide")
+    try:
+        decision = parse_decision(reference=parts[0], decision=parts[1],
+                                  reason=parts[2] if len(parts) > 2 else None)
+        outcome, request = await record_decision(
+            ctx.session, config=ctx.app.config, decision=decision,
+            actor=f"staff:{ctx.member.user_id}", now=ctx.app.services.clock.now())
+    except (DecisionError, IllegalTransition) as exc:
+        return ctx.t("staff-error", error=str(exc))
+    return ctx.t("staff-decided", reference=request.reference or "", outcome=outcome,
+                 status=request.status)
+
+
+async def stats(ctx: StaffCtx) -> str:
+    """/stats: key figures (the desk attaches the chart)."""
+    from bot.reports import satisfaction
+
+    session = ctx.session
+    open_cases = (await session.execute(select(func.count()).select_from(Escalation)
+                                        .where(Escalation.status != "closed"))).scalar_one()
+    by_status = dict((await session.execute(select(SupportRequest.status, func.count())
+                                            .group_by(SupportRequest.status))).all())
+    summary = satisfaction.summarise(await satisfaction.load(session, None, None))
+    return ctx.t("staff-stats", cases=open_cases,
+                 requests=", ".join(f"{k}: {v}" for k, v in sorted(by_status.items())) or "-",
+                 sent=summary.sent, answered=summary.answered,
+                 csat=f"{summary.csat:.0f}%" if summary.csat is not None else "-")
+
+
+CASE_COMMANDS: dict[str, Command] = {"claim": claim, "release": release, "close": close,
+                                     "note": note}
+COMMANDS: dict[str, Command] = {**CASE_COMMANDS, "status": status, "find": find,
+                                "request_doc": request_doc, "decide": decide, "stats": stats}
+ROLES_FOR = {"decide": {"researcher", "admin"}}
+
+

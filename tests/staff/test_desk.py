@@ -1,0 +1,169 @@
+"""The staff desk: cases, two-way relay, commands, refusals, reminders, out-of-hours notice."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import App
+from bot.clock import FrozenClock
+from bot.messages import Attachment
+from bot.outbox.senders import Failed
+from models import Escalation, SatisfactionSurvey, ScheduledMessage, StaffAction
+from tests.flows.helpers import submit
+from tests.staff.conftest import (
+    OFFICER,
+    RESEARCHER,
+    STRANGER,
+    FakeGroup,
+    ask_for_person,
+    staff_says,
+)
+from tests.support.convo import Convo, plain
+
+
+async def _case(app: App) -> Escalation:
+    async with app.sessions() as s:
+        return (await s.execute(select(Escalation))).scalar_one()
+
+
+async def test_case_card_relay_both_ways_note_release_close(
+    app: App, desk, group: FakeGroup, convo: Convo  # type: ignore[no-untyped-def]
+) -> None:
+    await submit(convo)
+    await ask_for_person(convo)
+    await app.dispatcher.drain_once()
+    assert group.topics == ["GH-2026-000001 — محمد"]
+    card = group.texts()
+    assert "حالة #1" in card and "••••••0008" in card and "1000000008" not in card
+    assert "+966•••" in card or "+966" in card
+    assert "GH-2026-000001" in card and "أحتاج مساعدة" in card
+    topic = (await _case(app)).topic_id
+
+    await staff_says(desk, OFFICER, "أهلاً، كيف أقدر أساعدك؟", thread=topic)
+    got = convo.text(convo.new_messages())
+    assert "انضم إليك الآن موظف علاقات المستفيدين" in got and "كيف أقدر أساعدك" in got
+    assert str(OFFICER) not in got  # shown by role, not by personal account
+
+    out = await convo.send("أبغى أعرف متى يطلع القرار")
+    assert out == []  # the bot stays silent while a person holds the case
+    photo = Attachment("p1", "image/jpeg", "receipt.jpg", 4, b"\xff\xd8ok")
+    await convo.send(attachment=photo)
+    await app.dispatcher.drain_once()
+    relayed = [m for m in group.posts() if m.meta.get("thread_id") == topic]
+    assert any("متى يطلع القرار" in m.text for m in relayed)
+    assert any(m.file_key and app.services.documents.get(m.file_key) == b"\xff\xd8ok"
+               for m in relayed)
+
+    doc = Attachment("d1", "application/pdf", "form.pdf", 8, b"%PDF-1.4")
+    await staff_says(desk, OFFICER, "هذا النموذج", thread=topic, attachment=doc)
+    files = [m for m in convo.new_messages() if m.file_key]
+    assert files and app.services.documents.get(files[0].file_key or "") == b"%PDF-1.4"
+
+    await staff_says(desk, OFFICER, "/note اتصلت به هاتفياً", thread=topic)
+    assert convo.new_messages() == []  # internal, never sent
+    assert "حُفظت الملاحظة" in group.texts()
+
+    await staff_says(desk, OFFICER, "/release", thread=topic)
+    assert "عدت الآن إلى المساعد الآلي" in convo.text(convo.new_messages())
+    out = await convo.send("القائمة")
+    assert "كيف نقدر نخدمك" in convo.text(out)
+
+    await staff_says(desk, OFFICER, "/close", thread=topic)
+    assert "تم إغلاق محادثتك" in convo.text(convo.new_messages())
+    async with app.sessions() as s:
+        case = await _case(app)
+        assert case.status == "closed" and case.first_staff_reply_at is not None
+        survey = (await s.execute(select(SatisfactionSurvey))).scalars().all()
+        assert [x.trigger for x in survey if x.trigger == "case"] == ["case"]
+        assert (await s.execute(select(ScheduledMessage).where(
+            ScheduledMessage.kind == "survey"))).scalars().first() is not None
+        actions = (await s.execute(select(StaffAction.action))).scalars().all()
+    for action in ("claim", "relay_out", "relay_in", "note", "release", "close"):
+        assert action in actions
+
+
+async def test_non_staff_refused_and_logged(app: App, desk, group: FakeGroup,  # type: ignore[no-untyped-def]
+                                            convo: Convo) -> None:
+    await ask_for_person(convo)
+    await app.dispatcher.drain_once()
+    topic = (await _case(app)).topic_id
+    await staff_says(desk, STRANGER, "/claim", thread=topic)
+    await staff_says(desk, STRANGER, "رسالة من شخص غريب", thread=topic)
+    assert group.texts().count("للموظفين المسجلين فقط") == 2
+    assert "غريب" not in convo.text(convo.new_messages())
+    await staff_says(desk, OFFICER, "/decide GH-2026-000001 accept", thread=topic)
+    assert "غير متاح لدور" in group.texts()
+    async with app.sessions() as s:
+        refused = (await s.execute(select(StaffAction).where(
+            StaffAction.allowed.is_(False)))).scalars().all()
+    assert len(refused) == 3
+
+
+async def test_staff_commands_status_find_request_doc_decide(
+    app: App, desk, group: FakeGroup, convo: Convo  # type: ignore[no-untyped-def]
+) -> None:
+    await submit(convo)
+    await staff_says(desk, RESEARCHER, "/status GH-2026-000001")
+    assert "GH-2026-000001" in group.texts() and "submitted" in group.texts()
+    await staff_says(desk, RESEARCHER, "/find 0501234567")
+    assert group.texts().count("GH-2026-000001") >= 2
+    await staff_says(desk, RESEARCHER, "/request_doc GH-2026-000001 income_proof")
+    asked = convo.text(convo.new_messages())
+    assert "إثبات الدخل" in asked and "GH-2026-000001" in asked
+    await staff_says(desk, RESEARCHER, "/decide GH-2026-000001 reject الدخل أعلى من الحد")
+    assert "rejected" in group.texts()
+    await staff_says(desk, OFFICER, "/stats")
+    stats = group.posts()[-1]
+    assert "الحالات المفتوحة" in stats.text and stats.file_key
+
+
+async def test_unanswered_case_reminds_role_then_admin(
+    app: App, desk, group: FakeGroup, convo: Convo, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    await ask_for_person(convo)
+    await app.dispatcher.drain_once()
+    assert await desk.remind() == 0
+    clock.advance(minutes=31)
+    assert await desk.remind() == 1
+    assert await desk.remind() == 0  # not repeated
+    clock.advance(minutes=90)
+    assert await desk.remind() == 1
+    await app.dispatcher.drain_once()
+    texts = group.texts()
+    assert "تذكير" in texts and "موظف علاقات المستفيدين" in texts and "الإدارة" in texts
+
+
+async def test_out_of_hours_notice_sent_once(
+    app: App, desk, group: FakeGroup, convo: Convo, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    clock.advance(hours=12)  # Sunday 22:00 in Riyadh
+    notice = await ask_for_person(convo)
+    assert "خارج ساعات العمل" in notice and "الاثنين" in notice and "08:00" in notice
+    await convo.press("التحدث مع موظف")
+    await convo.press("موضوع آخر")
+    out = convo.text(await convo.send("مرة ثانية"))
+    assert "خارج ساعات العمل" not in out
+
+
+async def test_deleted_topic_is_recreated(app: App, desk, group: FakeGroup,  # type: ignore[no-untyped-def]
+                                          convo: Convo) -> None:
+    await ask_for_person(convo)
+    await app.dispatcher.drain_once()
+    first = (await _case(app)).topic_id
+    original = group.sender.send
+
+    async def thread_gone(address, message):  # type: ignore[no-untyped-def]
+        if message.meta.get("thread_id") == first:
+            return Failed("Bad Request: message thread not found", permanent=True)
+        return await original(address, message)
+
+    group.sender.send = thread_gone  # type: ignore[method-assign]
+    await staff_says(desk, OFFICER, "/claim", thread=first)
+    await app.dispatcher.drain_once()
+    await app.dispatcher.drain_once()
+    case = await _case(app)
+    assert case.topic_id != first and len(group.topics) == 2
+    in_new_topic = [plain(m.text) for m in group.posts()
+                    if m.meta.get("thread_id") == case.topic_id]
+    assert any("🆕 حالة #1" in t for t in in_new_topic)  # the card again
+    assert any("الحالة #1 الآن مع" in t for t in in_new_topic)  # the failed answer, re-posted
