@@ -34,3 +34,20 @@ async def submit(c: Convo, **kwargs: str) -> str:
     await c.press("تأكيد البيانات")
     await c.press("أقرّ وأتعهد")
     return Convo.text(await c.send(name))
+
+
+async def submit_bringing_documents(c: Convo, name: str = "سارة محمد") -> str:
+    """A food-basket request whose documents will be brought to the branch; the final reply."""
+    await c.press("طلب دعم جديد")
+    for answer in (name, VALID_ID, "0551234567"):
+        await c.send(answer)
+    await c.press("المقر الرئيسي")
+    for answer in ("3", "0"):
+        await c.send(answer)
+    await c.press("سلة غذائية")
+    await c.send("نحتاج سلة غذائية لهذا الشهر")
+    await c.press("سأحضره")
+    await c.press("سأحضره")
+    await c.press("تأكيد البيانات")
+    await c.press("أقرّ وأتعهد")
+    return Convo.text(await c.send(name))

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from bot.app import App
-from tests.flows.helpers import submit
+from tests.flows.helpers import submit, submit_bringing_documents
 from tests.support.convo import Convo
 
 
 async def test_own_requests_listed_with_status_and_missing_documents(convo: Convo) -> None:
-    await convo.press("طلب دعم جديد")
-    for answer in ("سارة محمد", "1000000008", "0551234567"):
-        await convo.send(answer)
-    await convo.press("المقر الرئيسي")
-    for answer in ("3", "0"):
-        await convo.send(answer)
-    await convo.press("سلة غذائية")
-    await convo.send("نحتاج سلة غذائية لهذا الشهر")
-    await convo.press("سأحضره")
-    await convo.press("سأحضره")
-    await convo.press("تأكيد البيانات")
-    await convo.press("أقرّ وأتعهد")
-    await convo.send("سارة محمد")
+    await submit_bringing_documents(convo)
     out = convo.text(await convo.press("حالة طلباتي"))
     assert "GH-2026-000001" in out and "مُقدَّم" in out and "2026-11-22" in out
     assert "المستندات الناقصة" in out and "سجل الأسرة" in out

@@ -8,30 +8,14 @@ from bot.app import App
 from bot.clock import FrozenClock
 from bot.scheduler.work import Worker
 from models import RequestDocument
-from tests.flows.helpers import VALID_ID
+from tests.flows.helpers import submit_bringing_documents
 from tests.support.convo import Convo
-
-
-async def _submit_promising_documents(c: Convo) -> None:
-    await c.press("طلب دعم جديد")
-    for answer in ("سارة محمد", VALID_ID, "0551234567"):
-        await c.send(answer)
-    await c.press("المقر الرئيسي")
-    for answer in ("3", "0"):
-        await c.send(answer)
-    await c.press("سلة غذائية")
-    await c.send("نحتاج سلة غذائية لهذا الشهر")
-    await c.press("سأحضره")
-    await c.press("سأحضره")
-    await c.press("تأكيد البيانات")
-    await c.press("أقرّ وأتعهد")
-    await c.send("سارة محمد")
 
 
 async def test_reminders_then_upload_from_the_button(
     app: App, convo: Convo, worker: Worker, clock: FrozenClock
 ) -> None:
-    await _submit_promising_documents(convo)
+    await submit_bringing_documents(convo)
     clock.advance(hours=71)
     assert await worker.run_due() == 0
     clock.advance(hours=1)
@@ -58,7 +42,7 @@ async def test_reminders_then_upload_from_the_button(
 async def test_at_most_the_configured_number_of_reminders(
     app: App, convo: Convo, worker: Worker, clock: FrozenClock
 ) -> None:
-    await _submit_promising_documents(convo)
+    await submit_bringing_documents(convo)
     sent = 0
     for _ in range(5):
         clock.advance(hours=72)
