@@ -19,6 +19,7 @@ from bot.i18n import Catalog
 from bot.outbox.dispatcher import Dispatcher
 from bot.outbox.senders import ChannelSender
 from bot.security.crypto import Vault, resolve_secret
+from bot.services.escalations import open_escalation
 from bot.settings import Settings
 from bot.storage import DocumentStore
 from conversations import build_flows
@@ -116,7 +117,7 @@ async def build_app(
         faq=load_faq() if faq == "load" else faq,
     )
     sessions = make_sessionmaker(db)
-    engine = ConversationEngine(sessions, services, build_flows())
+    engine = ConversationEngine(sessions, services, build_flows(), escalate=open_escalation)
     dispatcher = Dispatcher(sessions, {}, config.outbox, clock)
     engine.wake_dispatcher = dispatcher.wake
     return App(settings, config, db, sessions, services, engine, dispatcher)

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import transaction
 from bot.engine.context import Ctx, Services
 from bot.engine.flow import Flow
-from bot.engine.runner import Runner
+from bot.engine.runner import Escalate, Runner
 from bot.messages import Inbound, Outbound
 from bot.repo import identities, outbox, receipts, transcripts
 from bot.security.redact import redact
@@ -49,10 +49,11 @@ class ConversationEngine:
         sessions: async_sessionmaker[AsyncSession],
         services: Services,
         flows: dict[str, Flow],
+        escalate: Escalate | None = None,
     ) -> None:
         self.sessions = sessions
         self.services = services
-        self.runner = Runner(flows)
+        self.runner = Runner(flows, escalate)
         self.listeners: list[EventListener] = []
         self.wake_dispatcher: Callable[[], None] = lambda: None
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Goto, Retry, StartFlow, Transition
@@ -14,17 +15,19 @@ from bot.text import ascii_digits
 log = logging.getLogger(__name__)
 
 MENU_FLOW, MENU_STEP = "menu", "main"
+Escalate = Callable[[Ctx, str], Awaitable[object]]
 WELCOME_FLOW = "welcome"
 
 
 class Runner:
     """Applies the flows to one turn; knows nothing about channels or the database."""
 
-    def __init__(self, flows: dict[str, Flow]) -> None:
+    def __init__(self, flows: dict[str, Flow], escalate: Escalate | None = None) -> None:
         for needed in (MENU_FLOW, WELCOME_FLOW):
             if needed not in flows:
                 raise ValueError(f"flow {needed!r} is required")
         self.flows = flows
+        self.escalate = escalate  # opens a case for staff (after repeated failures)
 
     async def turn(self, ctx: Ctx) -> None:
         """Handle ctx.inbound and leave replies in ctx.replies."""
@@ -78,7 +81,11 @@ class Runner:
             if conv.failures >= limit:
                 conv.failures = 0
                 ctx.emit("repeated_failures", step=conv.step)
-                ctx.say("offer-person", choices=[Choice("nav:person", ctx.t("menu-person"))])
+                if self.escalate is not None:
+                    await self.escalate(ctx, "repeated_failures")
+                    ctx.say("offer-person-opened")
+                else:
+                    ctx.say("offer-person", choices=[Choice("nav:person", ctx.t("menu-person"))])
             await self.prompt(ctx)
         elif isinstance(transition, Finish):
             self._leave(ctx, keep_draft=False)

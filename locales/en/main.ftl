@@ -58,6 +58,7 @@ help-text =
     • “menu” for the main menu
     • “العربية” to switch to Arabic
 offer-person = This step seems unclear. Would you like a member of staff to help you?
+offer-person-opened = This step seems unclear, so we have asked a member of staff to help you; they will contact you here. You can try again meanwhile.
 draft-found = You have an unfinished support request. Continue where you stopped, or start over?
 draft-continue = Continue the request
 draft-restart = Start over

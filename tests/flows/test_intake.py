@@ -7,7 +7,13 @@ import re
 from sqlalchemy import select
 
 from bot.app import App
-from models import Declaration, RequestDocument, RequestStatusChange, SupportRequest
+from models import (
+    Declaration,
+    Escalation,
+    RequestDocument,
+    RequestStatusChange,
+    SupportRequest,
+)
 from tests.flows.helpers import VALID_ID, fill_until_review, submit
 from tests.support.convo import Convo
 
@@ -76,17 +82,20 @@ async def test_unexpected_attachment_and_number_range(convo: Convo) -> None:
     assert "رقماً" in c.text(await c.send("خمسة"))
 
 
-async def test_repeated_failures_offer_a_person(convo: Convo) -> None:
+async def test_repeated_failures_bring_in_a_person(app: App, convo: Convo) -> None:
     c = convo
     await c.press("طلب دعم جديد")
     await c.send("سارة محمد")
     for _ in range(2):
         await c.send("abc")
-    out = await c.send("abc")
-    offer = [m for m in out if any(ch.id == "nav:person" for ch in m.choices)]
-    assert offer, c.text(out)
-    out = await c.press("التحدث مع موظف")
-    assert "سبب" in c.text(out)
+    out = c.text(await c.send("abc"))
+    assert "طلبنا من موظف مختص مساعدتك" in out and "رقم الهوية" in out  # and asks again
+    async with app.sessions() as s:
+        case = (await s.execute(select(Escalation))).scalar_one()
+    assert (case.reason, case.role) == ("repeated_failures", "officer")
+    assert "•••" in (case.summary or "")  # answers at the ID step are redacted
+    out = c.text(await c.send(VALID_ID))  # the form goes on
+    assert "جوال" in out
 
 
 async def test_document_limits(convo: Convo, app: App) -> None:
