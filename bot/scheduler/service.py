@@ -18,6 +18,7 @@ from bot.scheduler.work import Worker
 
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "ghimar:due-messages"
+DIGEST_JOB_ID = "ghimar:staff-digest"
 
 
 class SchedulerService:
@@ -34,7 +35,20 @@ class SchedulerService:
         self.scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, id=DUE_JOB_ID,
                                replace_existing=True, max_instances=1, coalesce=True,
                                next_run_time=dt.datetime.now(self.app.config.tz))
+        at = self.app.config.reminders.staff_digest_time
+        self.scheduler.add_job(self.digest, "cron", day_of_week="sun,mon,tue,wed,thu",
+                               hour=at.hour, minute=at.minute, id=DIGEST_JOB_ID,
+                               replace_existing=True, coalesce=True)
         self.scheduler.start()
+
+    async def digest(self) -> bool:
+        """The staff group's daily digest, when the staff desk runs."""
+        desk = self.app.extras.get("staff_desk")
+        try:
+            return bool(desk is not None and await desk.digest())
+        except Exception:
+            log.exception("staff digest failed")
+            return False
 
     async def tick(self) -> int:
         """One pass over due rows (errors are logged, the ticker keeps going)."""

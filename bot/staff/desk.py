@@ -18,6 +18,7 @@ from bot.repo import outbox
 from bot.staff.cases import open_case, post_to_case, recreate_topic, remind_unanswered, staff_text
 from bot.staff.channel import StaffChannel, StaffMessage
 from bot.staff.commands import CASE_COMMANDS, COMMANDS, ROLES_FOR, StaffCtx, claim
+from bot.staff.digest import daily_digest
 from bot.staff.relay import audit, beneficiary_to_staff, staff_to_beneficiary
 from bot.staff.roster import Staff
 from models import Escalation, OutboxMessage
@@ -67,6 +68,10 @@ class StaffDesk:
             await outbox.enqueue(session, channel=row.channel, address=row.address,
                                  message=message, dedupe_key=f"{row.dedupe_key}:topic:{topic}",
                                  now=self.app.services.clock.now())
+
+    async def digest(self) -> bool:
+        """The daily digest (called by the scheduler's cron job)."""
+        return await daily_digest(self.app, self.channel)
 
     async def remind(self) -> int:
         """Service-level reminders for unanswered cases (called by the scheduler)."""

@@ -288,3 +288,11 @@ weekday-wed = الأربعاء
 weekday-thu = الخميس
 weekday-fri = الجمعة
 weekday-sat = السبت
+staff-digest =
+    🗓️ ملخص اليوم { $date }
+    طلبات لدى لجنة البحث منذ أكثر من { $days } يوماً:
+    { $requests }
+    حالات بلا رد من الموظفين:
+    { $cases }
+staff-digest-request = • { $reference } — منذ { $days } يوماً
+staff-digest-case = • حالة #{ $case } — { $reason } — منذ { $hours } ساعة

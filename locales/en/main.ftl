@@ -288,3 +288,11 @@ weekday-wed = Wednesday
 weekday-thu = Thursday
 weekday-fri = Friday
 weekday-sat = Saturday
+staff-digest =
+    🗓️ Digest for { $date }
+    Requests with the research committee for more than { $days } days:
+    { $requests }
+    Cases without a staff answer:
+    { $cases }
+staff-digest-request = • { $reference } — for { $days } days
+staff-digest-case = • case #{ $case } — { $reason } — for { $hours } hours

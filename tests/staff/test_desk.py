@@ -167,3 +167,19 @@ async def test_deleted_topic_is_recreated(app: App, desk, group: FakeGroup,  # t
                     if m.meta.get("thread_id") == case.topic_id]
     assert any("🆕 حالة #1" in t for t in in_new_topic)  # the card again
     assert any("الحالة #1 الآن مع" in t for t in in_new_topic)  # the failed answer, re-posted
+
+
+async def test_daily_digest_lists_waiting_requests_and_unanswered_cases(
+    app: App, desk, group: FakeGroup, convo: Convo, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    assert not await desk.digest()  # nothing waits: nothing posted
+    await submit(convo)
+    await ask_for_person(convo)
+    clock.advance(days=22)
+    assert await desk.digest()
+    await desk.digest()  # asked again the same day: the outbox key keeps it to one post
+    await app.dispatcher.drain_once()
+    digests = [m for m in group.posts() if m.kind == "staff_digest"]
+    assert len(digests) == 1
+    text = plain(digests[0].text)
+    assert "GH-2026-000001 — منذ 22 يوماً" in text and "حالة #1" in text
