@@ -118,6 +118,8 @@ async def build_app(
     )
     sessions = make_sessionmaker(db)
     engine = ConversationEngine(sessions, services, build_flows(), escalate=open_escalation)
-    dispatcher = Dispatcher(sessions, {}, config.outbox, clock)
+    # On PostgreSQL each chat being delivered holds one pooled connection (bot/db.py: 20).
+    concurrency = 64 if settings.is_sqlite else 12
+    dispatcher = Dispatcher(sessions, {}, config.outbox, clock, concurrency=concurrency)
     engine.wake_dispatcher = dispatcher.wake
     return App(settings, config, db, sessions, services, engine, dispatcher)

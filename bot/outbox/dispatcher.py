@@ -32,6 +32,7 @@ from models import ChannelIdentity, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 SentListener = Callable[[OutboxMessage, SendResult], Awaitable[None]]
+Sessions = async_sessionmaker[AsyncSession]
 
 
 class Dispatcher:
@@ -91,27 +92,28 @@ class Dispatcher:
         key = (channel, address)
         self._busy.add(key)
         try:
-            async with self._semaphore, self._address_lock(channel, address) as mine:
-                if not mine:
-                    return 0
-                return await self._deliver_rows(channel, address)
+            async with self._semaphore, self._address_lock(channel, address) as sessions:
+                if sessions is None:
+                    return 0  # another worker is delivering this chat
+                return await self._deliver_rows(channel, address, sessions)
         finally:
             self._busy.discard(key)
 
-    async def _deliver_rows(self, channel: str, address: str) -> int:
-        async with self.sessions() as session:
+    async def _deliver_rows(self, channel: str, address: str, sessions: Sessions) -> int:
+        async with sessions() as session:
             rows = await repo.pending_for_addresses(session, channel=channel, addresses=[address])
         attempted = 0
         for row in rows:
             if row.next_attempt_at > self.clock.now():
                 break  # keep the chat's order: later rows wait for this one
-            if await self._identity_unreachable(row):
-                await self._finish(row, OutboxStatus.UNREACHABLE, "identity is unreachable")
+            if await self._identity_unreachable(row, sessions):
+                await self._update(row, sessions, status=OutboxStatus.UNREACHABLE,
+                                   last_error="identity is unreachable")
                 continue
             await self.limiter(channel).acquire(address, group=address.startswith("-"))
             result = await self._send(channel, address, row)
             attempted += 1
-            if not await self._record(row, result):
+            if not await self._record(row, result, sessions):
                 break
         return attempted
 
@@ -124,73 +126,78 @@ class Dispatcher:
             log.exception("sender %s raised", channel)
             return Failed(f"{type(exc).__name__}: {exc}")
 
-    async def _record(self, row: OutboxMessage, result: SendResult) -> bool:
+    async def _record(self, row: OutboxMessage, result: SendResult, sessions: Sessions) -> bool:
         """Store the outcome; True when the next row of the chat may go."""
         for listener in self.listeners:
-            await listener(row, result)
+            try:
+                await listener(row, result)
+            except Exception:  # a listener's bug must never block or repeat a delivery
+                log.exception("outbox listener failed for row %s", row.id)
         now = self.clock.now()
         if isinstance(result, Sent):
-            await self._update(row, status=OutboxStatus.SENT, sent_at=now,
+            await self._update(row, sessions, status=OutboxStatus.SENT, sent_at=now,
                                platform_message_id=result.platform_message_id,
                                attempts=row.attempts + 1)
             return True
         if isinstance(result, RetryLater):
             if not result.per_chat:
                 self.limiter(row.channel).pause(result.seconds)
-            await self._update(row, next_attempt_at=now + _seconds(result.seconds),
+            await self._update(row, sessions, next_attempt_at=now + _seconds(result.seconds),
                                last_error=result.reason)
             return False
         if isinstance(result, Unreachable):
-            await self._mark_unreachable(row, result.reason)
+            await self._mark_unreachable(row, result.reason, sessions)
             return True
         attempts = row.attempts + 1
         if result.permanent or attempts >= self.config.max_attempts:
             log.error("outbox %s failed for good after %s attempts: %s", row.id, attempts,
                       result.reason)
-            await self._update(row, status=OutboxStatus.FAILED, attempts=attempts,
+            await self._update(row, sessions, status=OutboxStatus.FAILED, attempts=attempts,
                                last_error=result.reason)
             return True
         delay = min(self.config.max_backoff_seconds,
                     self.config.base_backoff_seconds * 2 ** (attempts - 1))
         delay *= random.uniform(0.75, 1.0)
-        await self._update(row, attempts=attempts, last_error=result.reason,
+        await self._update(row, sessions, attempts=attempts, last_error=result.reason,
                            next_attempt_at=now + _seconds(delay))
         return False
 
-    async def _update(self, row: OutboxMessage, **values: object) -> None:
-        async with transaction(self.sessions) as session:
+    async def _update(self, row: OutboxMessage, sessions: Sessions, **values: object) -> None:
+        async with transaction(sessions) as session:
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values)
             )
         for name, value in values.items():
             setattr(row, name, value)
 
-    async def _finish(self, row: OutboxMessage, status: str, reason: str) -> None:
-        await self._update(row, status=status, last_error=reason)
-
-    async def _mark_unreachable(self, row: OutboxMessage, reason: str) -> None:
+    async def _mark_unreachable(self, row: OutboxMessage, reason: str, sessions: Sessions) -> None:
         log.warning("%s address of outbox %s unreachable: %s", row.channel, row.id, reason)
-        await self._update(row, status=OutboxStatus.UNREACHABLE, last_error=reason)
+        await self._update(row, sessions, status=OutboxStatus.UNREACHABLE, last_error=reason)
         if row.identity_id is not None:
-            async with transaction(self.sessions) as session:
+            async with transaction(sessions) as session:
                 await session.execute(
                     update(ChannelIdentity)
                     .where(ChannelIdentity.id == row.identity_id)
                     .values(unreachable=True)
                 )
 
-    async def _identity_unreachable(self, row: OutboxMessage) -> bool:
+    async def _identity_unreachable(self, row: OutboxMessage, sessions: Sessions) -> bool:
         if row.identity_id is None:
             return False
-        async with self.sessions() as session:
+        async with sessions() as session:
             stmt = select(ChannelIdentity.unreachable).where(ChannelIdentity.id == row.identity_id)
             return bool((await session.execute(stmt)).scalar())
 
     @asynccontextmanager
-    async def _address_lock(self, channel: str, address: str) -> AsyncIterator[bool]:
+    async def _address_lock(self, channel: str, address: str) -> AsyncIterator[Sessions | None]:
+        """Sessions to deliver this chat with, or None when another worker holds it.
+
+        On PostgreSQL the session advisory lock and all the chat's reads and updates share one
+        connection, so a chat never needs two pooled connections at once.
+        """
         engine: AsyncEngine = self.sessions.kw["bind"]
         if engine.dialect.name != "postgresql":
-            yield True
+            yield self.sessions
             return
         digest = hashlib.sha256(f"outbox:{channel}:{address}".encode()).digest()
         key = int.from_bytes(digest[:8], "big", signed=True)
@@ -199,7 +206,7 @@ class Dispatcher:
                                            {"k": key})).scalar())
             await conn.commit()
             try:
-                yield got
+                yield async_sessionmaker(bind=conn, expire_on_commit=False) if got else None
             finally:
                 if got:
                     await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})

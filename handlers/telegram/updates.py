@@ -1,0 +1,216 @@
+"""Handling one Telegram update, and the long-polling loop; the same for both drivers.
+
+An update is checked by the driver's library, routed (private chat, staff chat, other groups),
+its button press answered, its file downloaded, and then handed to the engine, which commits
+the turn (de-duplicated by update_id) and queues the replies in the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable
+from enum import Enum
+from typing import Any, TypeVar
+
+from bot.app import App
+from bot.messages import Inbound
+from handlers.telegram import normalize
+from handlers.telegram.driver import ApiError, Driver, ErrorKind, InvalidUpdate
+from handlers.telegram.render import answered_text, pressed_label
+
+log = logging.getLogger(__name__)
+STAFF_HOOK = "telegram_staff_handler"  # app.extras key: async (update dict, driver) -> None
+T = TypeVar("T")
+
+
+class Outcome(Enum):
+    """What became of an update."""
+
+    HANDLED = "handled"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    INVALID = "invalid"
+
+
+class UpdateHandler:
+    """Turns one raw update into an engine turn (or hands it to the staff desk)."""
+
+    def __init__(self, app: App, driver: Driver, staff_chat_id: int | None = None) -> None:
+        self.app = app
+        self.driver = driver
+        self.staff_chat_id = staff_chat_id
+
+    async def handle(self, update: dict[str, Any]) -> Outcome:
+        """Process one update; raises only when the engine could not commit the turn."""
+        uid = normalize.update_id(update)
+        try:
+            self.driver.validate(update)
+        except InvalidUpdate as exc:
+            log.warning("telegram update %s ignored: %s", uid, exc)
+            return Outcome.INVALID
+        chat = normalize.chat_of(update) or {}
+        if chat.get("type") != "private":
+            return await self._not_private(update, chat)
+        query = normalize.callback_of(update)
+        if query is not None:
+            await self._quietly(self.driver.answer_callback(str(query.get("id"))), "answer")
+        inbound = normalize.to_inbound(update)
+        if inbound is None:
+            return Outcome.IGNORED
+        if inbound.attachment is not None:
+            inbound = await self._with_content(inbound)
+        result = await self.app.engine.handle(inbound)
+        if result.duplicate:
+            return Outcome.DUPLICATE
+        if query is not None:
+            await self._retire_buttons(query)
+        return Outcome.HANDLED
+
+    async def _not_private(self, update: dict[str, Any], chat: dict[str, Any]) -> Outcome:
+        hook = self.app.extras.get(STAFF_HOOK)
+        if self.staff_chat_id is not None and chat.get("id") == self.staff_chat_id and hook:
+            await hook(update, self.driver)
+            return Outcome.HANDLED
+        query = normalize.callback_of(update)
+        if query is not None:  # never leave a button spinning, even where we do not serve
+            await self._quietly(self.driver.answer_callback(str(query.get("id"))), "answer")
+        log.info("telegram update %s from a %s chat ignored", normalize.update_id(update),
+                 chat.get("type") or "chat-less")
+        return Outcome.IGNORED
+
+    async def _with_content(self, inbound: Inbound) -> Inbound:
+        """Download the file unless Telegram says it is over the limit (the engine refuses it)."""
+        attachment = inbound.attachment
+        assert attachment is not None
+        limit = self.app.config.limits.max_upload_bytes
+        if attachment.size is not None and attachment.size > limit:
+            return inbound
+        try:
+            content = await self.driver.download(attachment.file_id)
+        except ApiError as exc:
+            log.warning("telegram file of %s not downloaded: %s", inbound.message_id, exc)
+            return inbound  # no content: the engine asks to send it again
+        fetched = dataclasses.replace(attachment, content=content, size=len(content))
+        return dataclasses.replace(inbound, attachment=fetched)
+
+    async def _retire_buttons(self, query: dict[str, Any]) -> None:
+        """Show the chosen answer under the question and remove its buttons."""
+        message = query.get("message")
+        if not isinstance(message, dict) or not message.get("date"):
+            return  # inaccessible (too old): nothing to edit
+        chat_id, message_id = message.get("chat", {}).get("id"), message.get("message_id")
+        if not isinstance(chat_id, int) or not isinstance(message_id, int):
+            return
+        label = pressed_label(message.get("reply_markup"), str(query.get("data") or ""))
+        text = message.get("text")
+        new_text = answered_text(text, label) if isinstance(text, str) and label else None
+        if new_text is not None:
+            call = self.driver.edit_text(chat_id, message_id, new_text)
+        elif message.get("reply_markup"):
+            call = self.driver.remove_keyboard(chat_id, message_id)
+        else:
+            return
+        await self._quietly(call, "edit")
+
+    async def _quietly(self, call: Awaitable[T], what: str) -> T | None:
+        try:
+            return await call
+        except ApiError as exc:  # an old query, a message already edited: nothing to repair
+            log.info("telegram %s failed: %s", what, exc.description)
+            return None
+
+
+class Poller:
+    """getUpdates long polling until stopped; updates of one chat in order, chats in parallel."""
+
+    def __init__(self, handler: UpdateHandler, driver: Driver, timeout: int = 25) -> None:
+        self.handler = handler
+        self.driver = driver
+        self.timeout = timeout
+        self.offset: int | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll, handle, confirm; back off on errors; return when `stop` is set."""
+        failures = 0
+        while not stop.is_set():
+            try:
+                batch = await until_stopped(self.driver.get_updates(self.offset, self.timeout),
+                                            stop)
+            except ApiError as exc:
+                if exc.kind is ErrorKind.UNAUTHORIZED:
+                    log.critical("Telegram refused TELEGRAM_BOT_TOKEN; polling stopped")
+                    return
+                failures += 1
+                delay = exc.retry_after or min(30.0, 0.5 * 2 ** min(failures, 6))
+                log.warning("telegram getUpdates failed (%s); again in %.1fs", exc, delay)
+                await until_stopped(asyncio.sleep(delay), stop)
+                continue
+            if batch is None:
+                break
+            failures = 0
+            await self.process(batch)
+        await self.confirm()
+
+    async def process(self, batch: list[Any]) -> None:
+        """Handle a batch: chats in parallel, each chat's updates in order."""
+        per_chat: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        for update in batch:
+            uid = normalize.update_id(update) if isinstance(update, dict) else None
+            if uid is None:
+                log.warning("telegram update without a valid update_id ignored")
+                continue
+            self.offset = max(self.offset or 0, uid + 1)
+            per_chat[(normalize.chat_of(update) or {}).get("id")].append(update)
+        await asyncio.gather(*(self._in_order(updates) for updates in per_chat.values()))
+
+    async def _in_order(self, updates: list[dict[str, Any]]) -> None:
+        for update in updates:
+            await handle_with_retries(self.handler, update)
+
+    async def confirm(self) -> None:
+        """Tell Telegram the last batch is done, so a restart does not fetch it again."""
+        if self.offset is None:
+            return
+        try:
+            await asyncio.wait_for(self.driver.get_updates(self.offset, 0), timeout=5)
+        except (ApiError, TimeoutError) as exc:
+            log.info("telegram offset not confirmed on stop: %s", exc)
+
+
+async def handle_with_retries(handler: UpdateHandler, update: dict[str, Any],
+                              attempts: int = 3) -> Outcome | None:
+    """Handle an update; a failed turn commits nothing, so it is tried again a few times."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await handler.handle(update)
+        except Exception:  # the engine or the database failed: log, wait, try again
+            log.exception("telegram update %s failed (attempt %s of %s)",
+                          normalize.update_id(update), attempt, attempts)
+            if attempt < attempts:
+                await asyncio.sleep(0.5 * 2 ** attempt)
+    log.error("telegram update %s given up after %s attempts", normalize.update_id(update),
+              attempts)
+    return None
+
+
+async def until_stopped(call: Awaitable[T], stop: asyncio.Event) -> T | None:
+    """Await `call` unless `stop` is set first (then cancel it and return None)."""
+    task = asyncio.ensure_future(call)
+    stopper = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        stopper.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, ApiError):
+        await task
+    return None

@@ -1,0 +1,1 @@
+"""Telegram channel tests (both drivers, both receiving modes, both databases)."""
