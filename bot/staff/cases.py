@@ -96,8 +96,12 @@ async def _create_topic(
     person = await session.get(Beneficiary, case.beneficiary_id)
     request = await session.get(SupportRequest, case.request_id) if case.request_id else None
     first = ((person.full_name or "").split() or ["-"])[0] if person else "-"
-    case.topic_id = await staff.create_topic(topic_name(case, first,
-                                                        request.reference if request else None))
+    name = topic_name(case, first, request.reference if request else None)
+    try:
+        case.topic_id = await staff.create_topic(name)
+    except Exception as exc:  # no topics here (not a forum, no right): a card still works
+        log.warning("case %s: no forum topic (%s); posting a case card instead", case.id, exc)
+        case.topic_id = None
     session.add(case)
 
 

@@ -54,8 +54,9 @@ class StaffDesk:
         if isinstance(result, Sent) and row.kind == "staff_card" and not self.channel.uses_topics:
             async with transaction(self.app.sessions) as session:
                 case = await session.get(Escalation, case_id)
-                if case is not None and result.platform_message_id:
-                    case.card_message_id = int(result.platform_message_id)
+                message_id = result.platform_message_id or ""
+                if case is not None and message_id.isdigit():
+                    case.card_message_id = int(message_id)
         elif isinstance(result, Failed) and "thread not found" in result.reason.lower():
             topic = await recreate_topic(self.app, self.channel, case_id)
             if topic is not None and row.kind != "staff_card":

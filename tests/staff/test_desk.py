@@ -183,3 +183,25 @@ async def test_daily_digest_lists_waiting_requests_and_unanswered_cases(
     assert len(digests) == 1
     text = plain(digests[0].text)
     assert "GH-2026-000001 — منذ 22 يوماً" in text and "حالة #1" in text
+
+
+async def test_group_without_topics_gets_a_card_and_replies_thread_the_case(
+    app: App, desk, group: FakeGroup, convo: Convo  # type: ignore[no-untyped-def]
+) -> None:
+    async def no_forum(name: str) -> int:
+        raise RuntimeError("Bad Request: the chat is not a forum")
+
+    group.create_topic = no_forum  # type: ignore[method-assign]
+    await ask_for_person(convo)
+    await app.dispatcher.drain_once()
+    case = await _case(app)
+    assert case.topic_id is None
+    assert case.card_message_id is None  # the test sender's ids ("p7") are not Telegram's
+    card = next(m for m in group.posts() if m.kind == "staff_card")
+    assert "حالة #1" in plain(card.text)
+    async with app.sessions() as s, s.begin():
+        row = await s.get(Escalation, case.id)
+        assert row is not None
+        row.card_message_id = 777  # what the Telegram sender reports for the card
+    await staff_says(desk, OFFICER, "تفضل، كيف أخدمك؟", reply_to_message_id=777)
+    assert "كيف أخدمك" in convo.text(convo.new_messages())
