@@ -17,6 +17,7 @@ from bot.repo import feedback as repo
 from bot.services.escalations import open_escalation
 from bot.validation import Invalid, parse_free_text
 from conversations.common import year_now
+from conversations.intake_documents import check_file
 from models import Feedback
 
 
@@ -28,13 +29,11 @@ async def _text(ctx: Ctx, inbound: Inbound) -> Transition:
     limits = ctx.config.limits
     attachment_key = None
     if inbound.attachment is not None:
-        a = inbound.attachment
-        if not a.content or len(a.content) > limits.max_upload_bytes:
-            return Retry(Invalid("err-document-too-big",
-                                 {"mb": limits.max_upload_bytes // (1024 * 1024)}))
-        if (a.mime_type or "") not in limits.allowed_upload_types:
-            return Retry(Invalid("err-document-type"))
-        attachment_key, _ = ctx.services.documents.put(a.content)
+        problem = check_file(ctx, inbound)  # size, then type, then "not received"
+        if problem is not None:
+            return Retry(problem)
+        assert inbound.attachment.content is not None
+        attachment_key, _ = ctx.services.documents.put(inbound.attachment.content)
         if not inbound.text:
             ctx.answers["attachment_key"] = attachment_key
             ctx.say("feedback-attachment-received")

@@ -116,6 +116,7 @@ class ConversationEngine:
         conv.updated_at = self.services.clock.now()
         session.add_all([conv, identity, ctx.beneficiary])
         for index, reply in enumerate(ctx.replies):
+            reply.meta.setdefault("lang", conv.language)  # renderers label buttons with it
             await outbox.enqueue(
                 session,
                 channel=identity.channel,
@@ -151,6 +152,8 @@ class ConversationEngine:
             conv.data_enc = self.services.vault.encrypt(json.dumps(data, ensure_ascii=False))
             session.add(conv)
         for index, message in enumerate(messages):
+            if conv is not None:
+                message.meta.setdefault("lang", conv.language)
             await outbox.enqueue(session, channel=identity.channel,
                                  address=identity.platform_user_id, identity_id=identity.id,
                                  message=message, dedupe_key=f"{dedupe_key}:{index}",
