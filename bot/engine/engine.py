@@ -115,19 +115,14 @@ class ConversationEngine:
         conv.data_enc = self.services.vault.encrypt(json.dumps(ctx.data, ensure_ascii=False))
         conv.updated_at = self.services.clock.now()
         session.add_all([conv, identity, ctx.beneficiary])
-        for index, reply in enumerate(ctx.replies):
+        for reply in ctx.replies:
             reply.meta.setdefault("lang", conv.language)  # renderers label buttons with it
-            await outbox.enqueue(
-                session,
-                channel=identity.channel,
-                address=identity.platform_user_id,
-                identity_id=identity.id,
-                message=reply,
-                dedupe_key=f"in:{inbound.channel}:{inbound.message_id}:{index}",
-                now=conv.updated_at,
-            )
             await transcripts.add(session, identity_id=identity.id, direction="out",
                                   text=reply.text)
+        outbox.add_replies(session, channel=identity.channel, address=identity.platform_user_id,
+                           identity_id=identity.id, messages=ctx.replies,
+                           key_prefix=f"in:{inbound.channel}:{inbound.message_id}",
+                           now=conv.updated_at)
 
     async def push(
         self,

@@ -103,16 +103,21 @@ class Dispatcher:
         async with sessions() as session:
             rows = await repo.pending_for_addresses(session, channel=channel, addresses=[address])
         attempted = 0
+        unreachable: dict[int | None, bool] = {}
         for row in rows:
             if row.next_attempt_at > self.clock.now():
                 break  # keep the chat's order: later rows wait for this one
-            if await self._identity_unreachable(row, sessions):
+            if row.identity_id not in unreachable:
+                unreachable[row.identity_id] = await self._identity_unreachable(row, sessions)
+            if unreachable[row.identity_id]:
                 await self._update(row, sessions, status=OutboxStatus.UNREACHABLE,
                                    last_error="identity is unreachable")
                 continue
             await self.limiter(channel).acquire(address, group=address.startswith("-"))
             result = await self._send(channel, address, row)
             attempted += 1
+            if isinstance(result, Unreachable):
+                unreachable[row.identity_id] = True
             if not await self._record(row, result, sessions):
                 break
         return attempted

@@ -42,6 +42,26 @@ async def enqueue(
     )
 
 
+def add_replies(
+    session: AsyncSession,
+    *,
+    channel: str,
+    address: str,
+    identity_id: int | None,
+    messages: list[Outbound],
+    key_prefix: str,
+    now: dt.datetime,
+) -> None:
+    """Queue the replies of a turn; their keys are new (the inbound id was just claimed)."""
+    session.add_all(
+        OutboxMessage(channel=channel, address=address, identity_id=identity_id, kind=m.kind,
+                      payload=m.to_payload(), dedupe_key=f"{key_prefix}:{i}",
+                      status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now,
+                      created_at=now)
+        for i, m in enumerate(messages)
+    )
+
+
 async def pending_for_addresses(
     session: AsyncSession, *, channel: str, addresses: list[str]
 ) -> list[OutboxMessage]:
