@@ -85,12 +85,12 @@ class Dispatcher:
             due = await repo.due_addresses(session, channels=list(self.senders),
                                            now=self.clock.now())
         due = [key for key in due if key not in self._busy]
+        self._busy.update(due)  # claimed before any await: concurrent drains skip these chats
         results = await asyncio.gather(*(self._deliver_address(ch, addr) for ch, addr in due))
         return sum(results)
 
     async def _deliver_address(self, channel: str, address: str) -> int:
         key = (channel, address)
-        self._busy.add(key)
         try:
             async with self._semaphore, self._address_lock(channel, address) as sessions:
                 if sessions is None:

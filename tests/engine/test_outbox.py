@@ -135,3 +135,31 @@ async def test_unreachable_marks_identity_and_stops(app: App) -> None:
     async with app.sessions() as s:
         identity = (await s.execute(select(ChannelIdentity))).scalar_one()
         assert not identity.unreachable  # writing again makes them reachable
+
+
+async def test_concurrent_drains_send_each_message_once(  # type: ignore[no-untyped-def]
+    app: App, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from bot.outbox import dispatcher as dispatcher_module
+
+    sender = ScriptedSender("web", [])
+    app.add_sender(sender)
+    async with app.sessions() as s, s.begin():
+        for i in range(5):
+            await outbox_repo.enqueue(s, channel="web", address=f"a{i}", message=Outbound("x"),
+                                      dedupe_key=f"k{i}", now=clock.now())
+    real, arrived, both = dispatcher_module.repo.due_addresses, [], asyncio.Event()
+
+    async def in_step(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = await real(*args, **kwargs)
+        arrived.append(1)
+        if len(arrived) == 2:
+            both.set()
+        await both.wait()  # both drains see the same due chats at the same moment
+        return found
+
+    monkeypatch.setattr(dispatcher_module.repo, "due_addresses", in_step)
+    await asyncio.gather(app.dispatcher.drain_once(), app.dispatcher.drain_once())
+    assert sorted(a for a, _ in sender.sent) == [f"a{i}" for i in range(5)]
