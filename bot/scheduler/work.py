@@ -24,7 +24,8 @@ from models import SatisfactionSurvey, ScheduledMessage, ScheduledStatus, Suppor
 
 log = logging.getLogger(__name__)
 Handler = Callable[["Worker", AsyncSession, ScheduledMessage], Awaitable[None]]
-QUIET_EXEMPT = {"survey_expiry"}  # kinds that send nothing may run at any hour
+QUIET_EXEMPT = {"survey_expiry"}
+BATCH = 200  # kinds that send nothing may run at any hour
 
 
 class Worker:
@@ -40,12 +41,23 @@ class Worker:
         """The injected clock's time."""
         return self.services.clock.now()
 
-    async def run_due(self) -> int:
-        """Handle every due row once; returns how many were handled (sent or expired)."""
+    async def run_due(self, max_batches: int = 1000) -> int:
+        """Handle every due row once, batch after batch; how many were handled."""
+        handled = 0
+        for _ in range(max_batches):  # bounded: a decision day is drained in one tick
+            done, claimed = await self._run_batch()
+            handled += done
+            if claimed < BATCH:
+                break
+        return handled
+
+    async def _run_batch(self) -> tuple[int, int]:
+        """One transaction over at most BATCH due rows: (handled, claimed)."""
         handled = 0
         now = self.now
         async with transaction(self.sessions) as session:
-            for row in await schedule_repo.claim_due(session, now=now):
+            rows = await schedule_repo.claim_due(session, now=now, limit=BATCH)
+            for row in rows:
                 if row.kind not in QUIET_EXEMPT:
                     allowed = next_allowed(now, self.services.config)
                     if allowed > now:
@@ -64,8 +76,8 @@ class Worker:
                     row.due_at = now + dt.timedelta(minutes=15)
                     session.add(row)
         if handled:
-            self.engine.wake_dispatcher()
-        return handled
+            self.engine.wake_dispatcher()  # the outbox starts while the next batch is built
+        return handled, len(rows)
 
     async def _target(self, session: AsyncSession, request: SupportRequest | None,
                       beneficiary_id: int | None = None):  # type: ignore[no-untyped-def]
