@@ -33,11 +33,9 @@ def decisions_import(
     async def main() -> list:  # type: ignore[type-arg]
         app = await build_app(settings)
         try:
-            results = await import_decisions(app, rows, actor=f"csv:{file.name}")
-            from bot.scheduler.work import Worker
-
-            await Worker(app.sessions, app.engine).run_due()  # notices go to the outbox now
-            return results
+            # The notices are sent by the running bot's scheduler (within one tick), or by
+            # `python -m bot chat`; a second process sending them would fight it for SQLite.
+            return await import_decisions(app, rows, actor=f"csv:{file.name}")
         finally:
             await app.close()
 

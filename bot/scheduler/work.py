@@ -24,8 +24,8 @@ from models import SatisfactionSurvey, ScheduledMessage, ScheduledStatus, Suppor
 
 log = logging.getLogger(__name__)
 Handler = Callable[["Worker", AsyncSession, ScheduledMessage], Awaitable[None]]
-QUIET_EXEMPT = {"survey_expiry"}
-BATCH = 200  # kinds that send nothing may run at any hour
+QUIET_EXEMPT = {"survey_expiry"}  # kinds that send nothing may run at any hour
+BATCH = 100  # rows per transaction: short enough not to hold SQLite's write lock for long
 
 
 class Worker:
