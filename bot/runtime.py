@@ -105,7 +105,7 @@ class Runtime:
         self.stop_event.set()
         self.app.dispatcher.wake()
         if self.scheduler is not None:
-            self.scheduler.shutdown()
+            await self.scheduler.shutdown()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 try:

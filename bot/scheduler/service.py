@@ -8,8 +8,11 @@ are claimed with SKIP LOCKED, so each is handled by exactly one of them.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -19,6 +22,7 @@ from bot.scheduler.work import Worker
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "ghimar:due-messages"
 DIGEST_JOB_ID = "ghimar:staff-digest"
+T = TypeVar("T")
 
 
 class SchedulerService:
@@ -29,6 +33,7 @@ class SchedulerService:
         self.worker = Worker(app.sessions, app.engine)
         self.scheduler = AsyncIOScheduler(timezone=app.config.tz)
         self.tick_seconds = tick_seconds
+        self._running: set[asyncio.Task[object]] = set()
 
     def start(self) -> None:
         """Register the jobs (deterministic ids) and start."""
@@ -41,8 +46,22 @@ class SchedulerService:
                                replace_existing=True, coalesce=True)
         self.scheduler.start()
 
+    async def _tracked(self, job: Callable[[], Awaitable[T]]) -> T:
+        """Run a job while remembering its task, so shutdown() can let it finish."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            return await job()
+        finally:
+            if task is not None:
+                self._running.discard(task)
+
     async def digest(self) -> bool:
         """The staff group's daily digest, when the staff desk runs."""
+        return await self._tracked(self._digest)
+
+    async def _digest(self) -> bool:
         desk = self.app.extras.get("staff_desk")
         try:
             return bool(desk is not None and await desk.digest())
@@ -52,6 +71,9 @@ class SchedulerService:
 
     async def tick(self) -> int:
         """One pass over due rows (errors are logged, the ticker keeps going)."""
+        return await self._tracked(self._tick)
+
+    async def _tick(self) -> int:
         try:
             handled = await self.worker.run_due()
             desk = self.app.extras.get("staff_desk")
@@ -68,7 +90,20 @@ class SchedulerService:
         if job is not None:
             job.modify(next_run_time=dt.datetime.now(self.app.config.tz))
 
-    def shutdown(self) -> None:
-        """Stop without waiting for running jobs."""
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+    async def shutdown(self, grace_seconds: float = 30.0) -> None:
+        """Start no new job, let running ones finish (up to the grace period), then stop.
+
+        APScheduler's asyncio executor cancels running jobs on shutdown; a job cancelled in the
+        middle of a database call can leave its connection half-closed, and the database can be
+        disposed under it. Waiting first avoids both: each row a job claimed is settled.
+        """
+        if not self.scheduler.running:
+            return
+        self.scheduler.pause()
+        running = [t for t in self._running if not t.done()]
+        if running:
+            _, late = await asyncio.wait(running, timeout=grace_seconds)
+            if late:
+                log.warning("scheduler: %d job(s) still running after %.0f s; cancelling",
+                            len(late), grace_seconds)
+        self.scheduler.shutdown(wait=False)
