@@ -5,6 +5,7 @@ Free-form messages go only within `window_hours` of the beneficiary's last messa
 131047, the message goes as the approved template configured for its kind; without one it
 fails for good with a reason the outbox records. A message rendered as several parts that
 fails half-way resumes at the part that failed, so a retry does not repeat the first ones.
+A rejected access token (190) holds the whole channel without using up any attempt.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from handlers.whatsapp.render import Texts, language_of, render, template_body
 log = logging.getLogger(__name__)
 TEMPLATE_ONLY = "wa_template_only"  # Outbound.meta hint: skip the free-form attempt
 MAX_BACKOFF_SECONDS = 300.0
+TOKEN_PAUSE_SECONDS = 60.0  # an expired or revoked token: the whole channel waits this long
 PROGRESS_TTL_SECONDS = 6 * 3600.0
 _KEY_CHARS = re.compile(r"[^a-zA-Z0-9_-]")
 
@@ -69,6 +71,8 @@ class WhatsAppSender:
         # (address, digest of the parts) -> (next part, monotonic time): retries resume there
         self._progress: OrderedDict[tuple[str, str], tuple[int, float]] = OrderedDict()
         self._backoff: dict[str, int] = {}
+        self.token_pause = TOKEN_PAUSE_SECONDS
+        self._token_alarm_until = 0.0  # monotonic: one ERROR per pause, not one per message
 
     async def send(self, address: str, message: Outbound) -> SendResult:
         """Send free-form inside the window, else (or on 131047) as a template."""
@@ -189,14 +193,28 @@ class WhatsAppSender:
         return outcome
 
     def _classify(self, address: str, result: GraphResult) -> SendResult:
-        """Rate limits -> RetryLater with back-off; 190 and Meta's hiccups -> transient."""
+        """Rate limits -> RetryLater with back-off; 190 -> pause; Meta's hiccups -> transient."""
         if result.code in RATE_LIMIT_CODES or result.status == 429:
             tries = self._backoff.get(address, 0)
             self._backoff[address] = tries + 1
             base = 6.0 if result.code == 131056 else 2.0  # 131056: one message per 6 s a pair
             return RetryLater(min(MAX_BACKOFF_SECONDS, base * 2**tries), result.describe(),
                               per_chat=result.code == 131056)
-        if result.code == EXPIRED_TOKEN:
-            log.error("WhatsApp access token rejected (190): renew WHATSAPP_ACCESS_TOKEN")
-            return Failed(result.describe() + " - renew WHATSAPP_ACCESS_TOKEN")
+        if result.code == EXPIRED_TOKEN or (result.status == 401 and result.code is None):
+            return self._token_rejected(result)
         return Failed(result.describe(), permanent=not result.transient)
+
+    def _token_rejected(self, result: GraphResult) -> RetryLater:
+        """190: no message can go until the operator renews the token; keep them all queued.
+
+        A RetryLater without per_chat pauses the whole channel and does not count an attempt,
+        so nothing is lost or given up while the token is bad; delivery resumes by itself once
+        the bot runs with a valid token (the token is read at start: renew it, then restart).
+        """
+        now = time.monotonic()
+        if now >= self._token_alarm_until:
+            self._token_alarm_until = now + self.token_pause
+            log.error("WhatsApp rejected the access token (%s): renew WHATSAPP_ACCESS_TOKEN and "
+                      "restart the bot; outgoing WhatsApp messages are held, retrying every "
+                      "%.0f s", result.describe(), self.token_pause)
+        return RetryLater(self.token_pause, result.describe() + " - renew WHATSAPP_ACCESS_TOKEN")

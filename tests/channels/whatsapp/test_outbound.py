@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlalchemy import select
 
@@ -176,7 +178,7 @@ async def test_error_classification(
     finally:
         sender.client = saved
         await expired.close()
-    assert isinstance(token, Failed) and not token.permanent and "190" in token.reason
+    assert isinstance(token, RetryLater) and not token.per_chat and "190" in token.reason
 
 
 async def test_long_text_with_choices_resumes_after_a_failed_part(
@@ -202,3 +204,38 @@ async def test_long_text_with_choices_resumes_after_a_failed_part(
     assert [c.params["type"] for c in sent] == ["text", "text", "interactive"]  # no repeat
     assert all(len(c.params["text"]["body"]) <= 4096 for c in sent if c.params["type"] == "text")
     assert sent[-1].params["interactive"]["body"]["text"] == "اختر من الخيارات:"
+
+
+async def test_expired_token_holds_the_channel_without_using_up_attempts(
+    app: App, wa: WhatsAppEmulator, clock: FrozenClock, user: Beneficiary,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await start(user)
+    sender = app.dispatcher.senders["whatsapp"]
+    wa.fail_next(190, count=2)  # two messages during one pause: one ERROR for the operator
+    with caplog.at_level(logging.ERROR, logger="handlers.whatsapp.sender"):
+        first = await sender.send(USER, Outbound("one"))
+        second = await sender.send(USER, Outbound("two"))
+    assert isinstance(first, RetryLater) and isinstance(second, RetryLater)
+    assert first.seconds == 60 and not first.per_chat  # the whole channel waits
+    alarms = [r for r in caplog.records if "WHATSAPP_ACCESS_TOKEN" in r.getMessage()]
+    assert len(alarms) == 1 and alarms[0].levelno == logging.ERROR
+
+    sender._token_alarm_until = 0.0  # a new pause
+    wa.fail_next(190, count=3)  # three drains while the token is still bad
+    before = len(wa.calls)
+    row = await notify(app, decision(), key="t1")
+    for _ in range(3):
+        assert row.status == OutboxStatus.PENDING and row.attempts == 0
+        assert "190" in (row.last_error or "") and row.next_attempt_at > clock.now()
+        assert app.dispatcher.limiter("whatsapp")._paused_until > 0
+        clock.advance(seconds=61)
+        app.dispatcher.limiters.pop("whatsapp")  # the 60 s channel pause is over
+        await app.dispatcher.drain_once()
+        await settled(app)
+        async with app.sessions() as s:
+            row = await s.get(OutboxMessage, row.id)  # type: ignore[assignment]
+    assert row.status == OutboxStatus.SENT and row.attempts == 1  # the token is fixed
+    sends = [c for c in wa.calls[before:] if c.method == "messages"]
+    assert [c.status for c in sends] == [401, 401, 401, 200]  # delivered exactly once
+    assert row.platform_message_id == sends[-1].response["messages"][0]["id"]
