@@ -1,4 +1,11 @@
-"""Delivery statuses from the webhook, recorded on the outbox row of the message they name."""
+"""Delivery statuses from the webhook, recorded on the outbox row of the message they name.
+
+A `failed` status means the message never reached the person although the send got 200
+(Meta reports 131026, 131047 and others this way). The row then leaves `sent` for `failed`
+(what the outbox counts and staff read), `delivery_status` is `failed` and `last_error` holds
+Meta's code and title and what was done about it. A 131047 (outside the 24-hour window) is
+re-queued once as the template configured for the message's kind, when there is one.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ from bot.repo import outbox as outbox_repo
 from handlers.whatsapp.client import REENGAGEMENT
 from handlers.whatsapp.normalize import CHANNEL, StatusEvent
 from handlers.whatsapp.sender import TEMPLATE_ONLY
-from models import OutboxMessage
+from models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 # A later status never goes back to an earlier one (webhooks may arrive out of order).
@@ -30,7 +37,7 @@ def _moves_forward(current: str | None, new: str) -> bool:
 
 
 class StatusRecorder:
-    """Writes delivery_status / last_error; a late 131047 re-queues the message as a template."""
+    """Writes delivery_status; a failure marks the row failed, a 131047 re-queues a template."""
 
     def __init__(
         self,
@@ -65,23 +72,35 @@ class StatusRecorder:
         row.delivery_status = event.status[:20]
         if event.status != "failed":
             return False
-        row.last_error = " ".join(str(x) for x in (event.error_code, event.error) if x) or (
-            "failed (no reason given)")
+        reason = " ".join(str(x) for x in (event.error_code, event.error) if x)
+        requeued, outcome = False, None
+        if event.error_code == REENGAGEMENT:
+            requeued, outcome = await self._requeue_as_template(session, row)
+        row.status = OutboxStatus.FAILED  # accepted by the API, never delivered
+        row.last_error = "WhatsApp delivery failed: " + "; ".join(
+            x for x in (reason or "no reason given", outcome) if x)
         log.warning("WhatsApp message %s (outbox %s) failed: %s", event.wamid, row.id,
                     row.last_error)
-        if event.error_code == REENGAGEMENT:
-            return await self._requeue_as_template(session, row)
-        return False
+        return requeued
 
-    async def _requeue_as_template(self, session: AsyncSession, row: OutboxMessage) -> bool:
+    async def _requeue_as_template(
+        self, session: AsyncSession, row: OutboxMessage
+    ) -> tuple[bool, str]:
+        """Queue the message again as its template; (queued, what the outbox row should say)."""
         payload = dict(row.payload or {})
+        meta = payload.get("meta") or {}
         kind = str((payload.get("template") or {}).get("kind") or row.kind)
-        if kind not in self.config.templates:
+        ref = self.config.templates.get(kind)
+        if meta.get(TEMPLATE_ONLY):
+            return False, "it was already the template; not re-queued"
+        if ref is None:
             log.warning("outbox %s hit 131047 and has no template for %r", row.id, kind)
-            return False
-        payload["meta"] = {**(payload.get("meta") or {}), TEMPLATE_ONLY: True}
-        return await outbox_repo.enqueue(
+            return False, (f"outside the 24-hour window and no WhatsApp template is configured "
+                           f"for {kind!r} (config.yaml whatsapp.templates)")
+        payload["meta"] = {**meta, TEMPLATE_ONLY: True}
+        queued = await outbox_repo.enqueue(
             session, channel=CHANNEL, address=row.address, identity_id=row.identity_id,
             message=Outbound.from_payload(payload, kind=row.kind),
             dedupe_key=f"wa-template:{row.id}", now=self.clock.now(),
         )
+        return queued, f"re-queued as template {ref.name} (wa-template:{row.id})"

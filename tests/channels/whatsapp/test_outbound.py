@@ -122,7 +122,10 @@ async def test_status_callbacks_are_recorded(
     async with app.sessions() as s:
         again = await s.get(OutboxMessage, failed.id)
         assert again is not None and again.delivery_status == "failed"
+        assert again.status == OutboxStatus.FAILED  # accepted by the API, never delivered
         assert "131026" in (again.last_error or "")
+        assert "Receiver is incapable" in (again.last_error or "")  # Meta's title
+        assert again.attempts == 1 and again.platform_message_id == failed.platform_message_id
     unknown = wa.status_update("wamid.unknown", "delivered", USER)
     assert (await wa.deliver(unknown))[0] == 200
 
@@ -143,6 +146,53 @@ async def test_late_reengagement_status_requeues_as_template(
     async with app.sessions() as s:
         row = await s.get(OutboxMessage, first.id)
         assert row is not None and row.delivery_status == "failed"
+        assert row.status == OutboxStatus.FAILED
+        assert "131047" in (row.last_error or "")
+        assert "re-queued as template ghimar_decision_accepted" in (row.last_error or "")
+        again = (await s.execute(select(OutboxMessage).where(
+            OutboxMessage.dedupe_key == f"wa-template:{first.id}"))).scalar_one()
+        assert again.status == OutboxStatus.SENT
+        assert again.platform_message_id == templates[0].response["messages"][0]["id"]
+
+
+async def test_late_reengagement_without_template_is_recorded_as_failed(
+    app: App, wa: WhatsAppEmulator, user: Beneficiary
+) -> None:
+    await start(user)
+    wa.async_errors = True
+    wa.fail_next(131047)
+    row = await notify(app, Outbound("late reply"), key="r1")  # a reply has no template
+    assert row.status == OutboxStatus.SENT
+    before = len(wa.calls)
+    await wa.flush_statuses()
+    await settled(app)
+    assert [c for c in wa.calls[before:] if c.method == "messages"] == []
+    async with app.sessions() as s:
+        again = await s.get(OutboxMessage, row.id)
+        assert again is not None and again.status == OutboxStatus.FAILED
+        assert "131047" in (again.last_error or "") and "'reply'" in (again.last_error or "")
+        count = await outbox_repo.count_by_status(s)
+    assert count.get(OutboxStatus.FAILED) == 1
+
+
+async def test_a_failed_template_is_not_requeued_again(
+    app: App, wa: WhatsAppEmulator, user: Beneficiary
+) -> None:
+    await start(user)
+    wa.register_template("ghimar_decision_accepted", "ar", 1)
+    wa.async_errors = True
+    wa.fail_next(131047, count=2)  # the free-form message and then its template
+    first = await notify(app, decision())
+    await wa.flush_statuses()
+    await settled(app)
+    await wa.flush_statuses()  # the template's own failure
+    await settled(app)
+    async with app.sessions() as s:
+        rows = list((await s.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars())
+    mine = [r for r in rows if r.id is not None and r.id >= (first.id or 0)]
+    assert [r.status for r in mine] == [OutboxStatus.FAILED, OutboxStatus.FAILED]
+    assert "already the template" in (mine[1].last_error or "")
+    assert wa.pending_statuses == []
 
 
 async def test_error_classification(
