@@ -16,7 +16,8 @@ from bot.settings import Settings, load_settings
 
 app = typer.Typer(help="Ghimar Desk: the beneficiary-service bot of Ghimar Youth Association.",
                   no_args_is_help=True, add_completion=False)
-db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic migrations) and retention.",
+                     no_args_is_help=True)
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
@@ -115,6 +116,27 @@ def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> Non
         await engine.dispose()
 
     run_async(main)
+
+
+@db_app.command("prune")
+def db_prune() -> None:
+    """Delete expired inbound receipts and transcript lines now (config.yaml `retention`)."""
+    from bot.app import build_app
+    from bot.services.retention import prune
+
+    settings = _settings()
+
+    async def main() -> dict[str, int]:
+        bot = await build_app(settings, faq=None)
+        try:
+            return await prune(bot.sessions, bot.config.retention,
+                               now=bot.services.clock.now())
+        finally:
+            await bot.close()
+
+    counts: dict[str, int] = run_async(main)
+    for table, deleted in counts.items():
+        typer.echo(f"{table}: {deleted} deleted")
 
 
 @config_app.command("check")

@@ -142,6 +142,13 @@ class StaffConfig(_Strict):
     transcript_lines: int = Field(8, ge=0, le=30)
 
 
+class RetentionConfig(_Strict):
+    """How long the tables that only grow keep their rows (a daily job prunes the rest)."""
+
+    inbound_receipts_days: int = Field(14, ge=1)  # platforms redeliver for a day or so
+    transcript_days: int = Field(180, ge=1)  # lines of an identity with an open case stay
+
+
 class AppConfig(_Strict):
     """Everything in config.yaml."""
 
@@ -164,6 +171,7 @@ class AppConfig(_Strict):
     reminders: RemindersConfig = RemindersConfig()
     staff: StaffConfig = StaffConfig()
     whatsapp: WhatsAppConfig = WhatsAppConfig()
+    retention: RetentionConfig = RetentionConfig()
 
     @field_validator("timezone")
     @classmethod

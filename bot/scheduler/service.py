@@ -18,10 +18,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import App
 from bot.scheduler.work import Worker
+from bot.services import retention
 
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "ghimar:due-messages"
 DIGEST_JOB_ID = "ghimar:staff-digest"
+RETENTION_JOB_ID = "ghimar:retention"
+RETENTION_AT = dt.time(3, 30)  # local time: the quietest hour
 T = TypeVar("T")
 
 
@@ -44,6 +47,9 @@ class SchedulerService:
         self.scheduler.add_job(self.digest, "cron", day_of_week="sun,mon,tue,wed,thu",
                                hour=at.hour, minute=at.minute, id=DIGEST_JOB_ID,
                                replace_existing=True, coalesce=True)
+        self.scheduler.add_job(self.prune, "cron", hour=RETENTION_AT.hour,
+                               minute=RETENTION_AT.minute, id=RETENTION_JOB_ID,
+                               replace_existing=True, max_instances=1, coalesce=True)
         self.scheduler.start()
 
     async def _tracked(self, job: Callable[[], Awaitable[T]]) -> T:
@@ -68,6 +74,21 @@ class SchedulerService:
         except Exception:
             log.exception("staff digest failed")
             return False
+
+    async def prune(self) -> dict[str, int]:
+        """The daily retention job: expired receipts and transcript lines are deleted."""
+        return await self._tracked(self._prune)
+
+    async def _prune(self) -> dict[str, int]:
+        try:
+            counts = await retention.prune(self.app.sessions, self.app.config.retention,
+                                           now=self.app.services.clock.now())
+        except Exception:
+            log.exception("retention job failed")
+            return {}
+        log.info("retention: deleted %s",
+                 ", ".join(f"{n} from {table}" for table, n in counts.items()))
+        return counts
 
     async def tick(self) -> int:
         """One pass over due rows (errors are logged, the ticker keeps going)."""
