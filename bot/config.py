@@ -79,6 +79,10 @@ class TemplateRef(_Strict):
     name: str
     languages: dict[Literal["ar", "en"], str] = {"ar": "ar", "en": "en"}
     params: list[str] = []  # names of the notification's fields, in body order
+    # Quick-reply buttons the approved template has (0-10). The message's choices fill them in
+    # order, each button's payload being the choice's id, so the template's buttons must be
+    # approved in the same order as the choices (a survey: 5, 4, 3, 2, 1, not now).
+    quick_replies: int = Field(0, ge=0, le=10)
 
 
 class WhatsAppConfig(_Strict):

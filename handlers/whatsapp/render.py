@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,9 +192,16 @@ def render(message: Outbound, texts: Texts) -> list[dict[str, Any]]:
 
 
 def template_body(
-    ref: TemplateRef, lang: str, params: Mapping[str, Any]
+    ref: TemplateRef, lang: str, params: Mapping[str, Any], choices: Sequence[Choice] = ()
 ) -> dict[str, Any] | str:
-    """A `template` message for `ref`, or the reason it cannot be built (a missing param)."""
+    """A `template` message for `ref`, or the reason it cannot be built (a missing param).
+
+    When the template has quick-reply buttons (`ref.quick_replies`), the first choices fill
+    them in order: each button's payload is the choice's id, which WhatsApp sends back in a
+    `button` message, so a press reaches the engine like a reply button's would. Buttons
+    beyond the choices keep their approved text as payload; choices beyond the buttons can
+    still be typed.
+    """
     languages: Mapping[str, str] = ref.languages
     code = languages.get(lang) or next(iter(languages.values()), lang)
     values = []
@@ -204,8 +211,14 @@ def template_body(
             return f"template {ref.name!r} needs parameter {name!r}, which the message lacks"
         # Template parameters may not hold new lines, tabs or runs of spaces.
         values.append(cut(_PARAM_SPACES.sub(" ", str(value)).strip(), 1024))
-    template: dict[str, Any] = {"name": ref.name, "language": {"code": code}}
+    components: list[dict[str, Any]] = []
     if values:
-        template["components"] = [{"type": "body", "parameters": [
-            {"type": "text", "text": value} for value in values]}]
+        components.append({"type": "body", "parameters": [
+            {"type": "text", "text": value} for value in values]})
+    for index, choice in enumerate(choices[: ref.quick_replies]):
+        components.append({"type": "button", "sub_type": "quick_reply", "index": str(index),
+                           "parameters": [{"type": "payload", "payload": choice.id}]})
+    template: dict[str, Any] = {"name": ref.name, "language": {"code": code}}
+    if components:
+        template["components"] = components
     return {"type": "template", "template": template}

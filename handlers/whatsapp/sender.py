@@ -179,7 +179,7 @@ class WhatsAppSender:
         if ref is None:
             return Failed(f"{why}, and no WhatsApp template is configured for {kind!r} "
                           "(config.yaml whatsapp.templates)", permanent=True)
-        body = template_body(ref, lang, spec.get("params") or {})
+        body = template_body(ref, lang, spec.get("params") or {}, message.choices)
         if isinstance(body, str):
             return Failed(f"{why}: {body}", permanent=True)
         result = await self.client.send(address, body)

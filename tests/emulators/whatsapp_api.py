@@ -86,6 +86,7 @@ class WhatsAppEmulator(WhatsAppWebhook, ServerMixin):
         self.sent: dict[str, dict[str, Any]] = {}
         self.last_inbound: dict[str, float] = {}
         self.templates: dict[tuple[str, str], int] | None = None
+        self.template_buttons: dict[tuple[str, str], int] = {}
         self.faults: list[WaFault] = []
         self.pending_statuses: list[dict[str, Any]] = []
         self.read_receipts: list[str] = []
@@ -165,7 +166,7 @@ class WhatsAppEmulator(WhatsAppWebhook, ServerMixin):
 
     def _send(self, body: Any) -> dict[str, Any]:
         """Validate, apply faults and the 24 h window, then accept a message."""
-        kind = validate_message(body, self.media, self.templates)
+        kind = validate_message(body, self.media, self.templates, self.template_buttons)
         if kind == "read":
             self.read_receipts.append(str(body["message_id"]))
             return {"success": True}
@@ -272,11 +273,18 @@ class WhatsAppEmulator(WhatsAppWebhook, ServerMixin):
         self.media[media_id] = StoredMedia(media_id, content, mime_type, filename)
         return media_id
 
-    def register_template(self, name: str, language: str, body_params: int = 0) -> None:
-        """Declare an approved template; once any is declared, unknown ones answer 132001."""
+    def register_template(
+        self, name: str, language: str, body_params: int = 0, quick_replies: int = 0
+    ) -> None:
+        """Declare an approved template; once any is declared, unknown ones answer 132001.
+
+        `quick_replies`: how many quick-reply buttons it has (a button component with an index
+        beyond them answers 131009).
+        """
         if self.templates is None:
             self.templates = {}
         self.templates[(name, language)] = body_params
+        self.template_buttons[(name, language)] = quick_replies
 
     def set_last_inbound(self, wa_id: str, when: float | None = None) -> None:
         """Open (or age) the 24 h window: last user message time for wa_id (default: now)."""

@@ -231,16 +231,58 @@ def validate_interactive(inter: Any) -> None:
         raise GraphError(100, f"Param interactive['type'] is not a valid interactive type: {kind}")
 
 
-def validate_template(template: Any, registered: dict[tuple[str, str], int] | None) -> None:
-    """name + language.code required; with registered templates, existence and param count."""
+def validate_buttons(components: list[Any], quick_replies: int | None) -> None:
+    """Button components: quick_reply with a string index, one payload parameter each.
+
+    With `quick_replies` known (a registered template), the index must name one of them.
+    """
+    seen: set[str] = set()
+    for component in components:
+        if not isinstance(component, dict) or component.get("type") != "button":
+            continue
+        if component.get("sub_type") != "quick_reply":
+            raise GraphError(100, f"Param sub_type {component.get('sub_type')!r} not supported")
+        index = component.get("index")
+        if not isinstance(index, str | int) or not str(index).isdigit():
+            raise GraphError(131008, "The parameter template['components'][n]['index'] is "
+                             "required.")
+        index = str(int(index))
+        if index in seen:
+            raise _invalid(f"button index {index} is given twice")
+        seen.add(index)
+        if quick_replies is not None and int(index) >= quick_replies:
+            raise _invalid(f"buttons: the template has no button at index {index}")
+        params = component.get("parameters")
+        if not isinstance(params, list) or len(params) != 1 or not isinstance(params[0], dict):
+            raise GraphError(132000, "buttons: one parameter expected per quick-reply button")
+        param = params[0]
+        if param.get("type") != "payload":
+            raise _invalid("a quick-reply button takes a parameter of type payload")
+        _check_len(param.get("payload"), 1000, "Button payload")
+
+
+def validate_template(
+    template: Any,
+    registered: dict[tuple[str, str], int] | None,
+    buttons: dict[tuple[str, str], int] | None = None,
+) -> None:
+    """name + language.code required; with registered templates, existence and param count.
+
+    `buttons` gives the quick-reply buttons of each registered template (0 when absent).
+    """
     if not isinstance(template, dict) or not template.get("name"):
         raise GraphError(131008, "The parameter template['name'] is required.")
     language = template.get("language")
     if not isinstance(language, dict) or not language.get("code"):
         raise GraphError(131008, "The parameter template['language']['code'] is required.")
+    components = template.get("components") or []
+    if not isinstance(components, list):
+        raise GraphError(100, "Param template['components'] must be an array")
+    key = (template["name"], language["code"])
+    known = None if registered is None else (buttons or {}).get(key, 0)
+    validate_buttons(components, known)
     if registered is None:
         return
-    key = (template["name"], language["code"])
     if key not in registered:
         raise GraphError(132001, f"template name ({key[0]}) does not exist in {key[1]}")
     params = sum(
@@ -257,7 +299,10 @@ def validate_template(template: Any, registered: dict[tuple[str, str], int] | No
 
 
 def validate_message(
-    body: Any, media_ids: set[str] | dict, templates: dict[tuple[str, str], int] | None
+    body: Any,
+    media_ids: set[str] | dict,
+    templates: dict[tuple[str, str], int] | None,
+    template_buttons: dict[tuple[str, str], int] | None = None,
 ) -> str:
     """Validate a /messages payload; returns its type ('read' for read receipts)."""
     if not isinstance(body, dict):
@@ -283,7 +328,7 @@ def validate_message(
     elif kind == "interactive":
         validate_interactive(content)
     elif kind == "template":
-        validate_template(content, templates)
+        validate_template(content, templates, template_buttons)
     elif kind in MEDIA_TYPES:
         if not isinstance(content, dict) or bool(content.get("id")) == bool(content.get("link")):
             raise GraphError(100, f"Param {kind} must contain exactly one of id or link")

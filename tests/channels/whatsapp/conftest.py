@@ -147,6 +147,22 @@ class Beneficiary:
                         self.wa_id, row["id"], row["title"], context_id=wamid))
         raise AssertionError(f"no choice {label!r} in {body_text(call)}")
 
+    async def press_template_button(self, index: int, text: str) -> list[RecordedCall]:
+        """Tap quick-reply button `index` (approved text `text`) of the last template sent.
+
+        WhatsApp sends back the payload the send gave that button, or its text when none.
+        """
+        calls = [c for c in self.sent() if c.params.get("type") == "template"]
+        assert calls, "no template was sent"
+        call = calls[-1]
+        payload = text
+        for component in call.params["template"].get("components", []):
+            if component.get("type") == "button" and str(component.get("index")) == str(index):
+                payload = component["parameters"][0]["payload"]
+        wamid = call.response["messages"][0]["id"]
+        return await self.deliver(self.wa.quick_reply(self.wa_id, payload, text,
+                                                      context_id=wamid))
+
     @staticmethod
     def text(calls: list[RecordedCall]) -> str:
         """The visible texts of some messages, without bidi isolation marks."""

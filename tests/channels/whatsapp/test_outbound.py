@@ -9,14 +9,16 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.clock import FrozenClock
+from bot.config import TemplateRef
 from bot.db import transaction
 from bot.messages import Choice, Outbound
 from bot.outbox.senders import Failed, RetryLater, Sent
 from bot.repo import outbox as outbox_repo
 from bot.repo.identities import get_identity
 from bot.runtime import Runtime
+from bot.services.notifications import survey_invitation
 from handlers.whatsapp.client import GraphClient
-from models import OutboxMessage, OutboxStatus
+from models import OutboxMessage, OutboxStatus, SatisfactionSurvey
 from tests.channels.whatsapp.conftest import PHONE_ID, USER, Beneficiary, settled
 from tests.emulators import WhatsAppEmulator
 
@@ -289,3 +291,45 @@ async def test_expired_token_holds_the_channel_without_using_up_attempts(
     sends = [c for c in wa.calls[before:] if c.method == "messages"]
     assert [c.status for c in sends] == [401, 401, 401, 200]  # delivered exactly once
     assert row.platform_message_id == sends[-1].response["messages"][0]["id"]
+
+
+async def test_survey_template_buttons_reach_the_rating_step(
+    app: App, wa: WhatsAppEmulator, clock: FrozenClock, user: Beneficiary
+) -> None:
+    await start(user)
+    sender = app.dispatcher.senders["whatsapp"]
+    survey_ref = TemplateRef(name="ghimar_satisfaction_survey", params=["reference"],
+                             quick_replies=6)
+    sender.config = sender.config.model_copy(  # type: ignore[attr-defined]
+        update={"templates": {**sender.config.templates, "survey": survey_ref}})  # type: ignore[attr-defined]
+    wa.register_template("ghimar_satisfaction_survey", "ar", 1, quick_replies=6)
+    async with transaction(app.sessions) as s:
+        identity = await get_identity(s, channel="whatsapp", platform_user_id=USER)
+        assert identity is not None
+        survey = SatisfactionSurvey(beneficiary_id=identity.beneficiary_id, trigger="decision",
+                                    service_type="food_basket", status="sent",
+                                    sent_at=clock.now())
+        s.add(survey)
+        await s.flush()
+        survey_id = survey.id
+    clock.advance(hours=30)  # the survey goes out of the 24-hour window: as the template
+    invite = survey_invitation(app.services.catalog, "ar", survey, REFERENCE, reminder=False)
+    row = await notify(app, invite, key="survey1")
+    assert row.status == OutboxStatus.SENT
+    template = [c for c in user.sent() if c.params["type"] == "template"][-1]
+    buttons = [c for c in template.params["template"]["components"] if c["type"] == "button"]
+    assert [(b["index"], b["parameters"][0]["payload"]) for b in buttons] == [
+        (str(i), f"srv:{survey_id}:{r}") for i, r in enumerate((5, 4, 3, 2, 1, "decline"))]
+
+    replies = await user.press_template_button(1, "جيد جداً")  # the second button: 4 stars
+    assert "ملاحظة" in user.text(replies)  # the survey's next step, asked free-form
+    assert all(c.params["type"] != "template" for c in replies)
+    async with app.sessions() as s:
+        answered = await s.get(SatisfactionSurvey, survey_id)
+        assert answered is not None
+        assert (answered.rating, answered.status, answered.channel) == (4, "answered",
+                                                                        "whatsapp")
+    again = await user.press_template_button(0, "ممتاز")  # an old button is not counted twice
+    assert "لم يعد متاحاً" in user.text(again)
+    async with app.sessions() as s:
+        assert (await s.get(SatisfactionSurvey, survey_id)).rating == 4  # type: ignore[union-attr]

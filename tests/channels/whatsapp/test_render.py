@@ -18,7 +18,7 @@ from handlers.whatsapp.render import (
     split_text,
     template_body,
 )
-from tests.emulators.whatsapp_rules import validate_message
+from tests.emulators.whatsapp_rules import GraphError, validate_message
 
 TEXTS = Texts("الخيارات", "اختر:", "اكتب رقم الخيار.", {"mobile:own": "رقمي على واتساب"})
 VOWELLED = "مُحَمَّدٌ عَبْدُ ٱللَّٰهِ ٱلْعُتَيْبِيُّ"
@@ -127,6 +127,36 @@ def test_template_body_and_missing_parameter() -> None:
     assert "reference" in str(template_body(ref, "ar", {}))
     bare = template_body(TemplateRef(name="ghimar_staff_reply"), "ar", {})
     assert isinstance(bare, dict) and "components" not in bare["template"]
+
+
+def test_template_quick_reply_buttons_carry_the_choice_ids() -> None:
+    ref = TemplateRef(name="ghimar_satisfaction_survey", params=["reference"], quick_replies=5)
+    rating = [Choice(f"srv:7:{r}", f"{r} ⭐") for r in (5, 4, 3, 2, 1)]
+    survey = [*rating, Choice("srv:7:decline", "ليس الآن")]
+    body = template_body(ref, "ar", {"reference": "GH-2026-000001"}, survey)
+    assert body == {"type": "template", "template": {
+        "name": "ghimar_satisfaction_survey", "language": {"code": "ar"}, "components": [
+            {"type": "body", "parameters": [{"type": "text", "text": "GH-2026-000001"}]},
+            *({"type": "button", "sub_type": "quick_reply", "index": str(i),
+               "parameters": [{"type": "payload", "payload": f"srv:7:{r}"}]}
+              for i, r in enumerate((5, 4, 3, 2, 1))),
+        ]}}  # five buttons: "not now" is left to typing
+    registered = {("ghimar_satisfaction_survey", "ar"): 1}
+    assert validate_message({"messaging_product": "whatsapp", "to": "1", **body}, set(),
+                            registered, {("ghimar_satisfaction_survey", "ar"): 5}) == "template"
+    with pytest.raises(GraphError):  # a template approved without buttons refuses them
+        validate_message({"messaging_product": "whatsapp", "to": "1", **body}, set(), registered)
+    two = template_body(ref, "ar", {"reference": "x"}, survey[:2])
+    assert isinstance(two, dict)
+    assert [c["index"] for c in two["template"]["components"][1:]] == ["0", "1"]
+    plain = template_body(TemplateRef(name="ghimar_decision_accepted", params=["reference"]),
+                          "ar", {"reference": "x"}, survey)
+    assert isinstance(plain, dict)
+    assert [c["type"] for c in plain["template"]["components"]] == ["body"]  # no buttons
+    bare = template_body(TemplateRef(name="t", params=[], quick_replies=1), "en", {}, survey)
+    assert isinstance(bare, dict) and bare["template"]["components"] == [
+        {"type": "button", "sub_type": "quick_reply", "index": "0",
+         "parameters": [{"type": "payload", "payload": "srv:7:5"}]}]
 
 
 def test_language_of() -> None:
