@@ -9,6 +9,7 @@ committed, and nothing committed is lost.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import weakref
@@ -30,6 +31,7 @@ from models import ChannelIdentity
 log = logging.getLogger(__name__)
 EventListener = Callable[[list[tuple[str, dict[str, Any]]]], Awaitable[None]]
 REDACTED = "•••"
+TOUCH_EVERY = dt.timedelta(minutes=1)
 
 
 @dataclass
@@ -97,32 +99,44 @@ class ConversationEngine:
                 display_name=inbound.display_name,
                 language=self._initial_language(inbound),
             )
-            identity.last_inbound_at = self.services.clock.now()
-            identity.unreachable = False
+            self._touch(identity)
             ctx = Ctx(session, self.services, identity, beneficiary, conv,
                       self._load_data(conv.data_enc), inbound)
-            await transcripts.add(session, identity_id=identity.id, direction="in",
-                                  text=redact(self._transcript_text(ctx)))
+            heard = redact(self._transcript_text(ctx))  # before the turn moves the step on
             if conv.human_hold:
                 ctx.emit("relay_to_staff", identity_id=identity.id, inbound=inbound)
             else:
                 await self.runner.turn(ctx)
-            await self._save(session, ctx)
+            await self._save(session, ctx, heard)
             return TurnResult(replies=ctx.replies, events=ctx.events)
 
-    async def _save(self, session: AsyncSession, ctx: Ctx) -> None:
+    def _touch(self, identity: ChannelIdentity) -> None:
+        """Note that the person wrote (WhatsApp's 24-hour window, reachability).
+
+        The time is rewritten at most once a minute: an UPDATE of the identity on every turn
+        costs a statement, and a window that looks up to a minute older is on the safe side.
+        """
+        now = self.services.clock.now()
+        last = identity.last_inbound_at
+        if last is None or now - last >= TOUCH_EVERY or now < last:
+            identity.last_inbound_at = now
+        if identity.unreachable:
+            identity.unreachable = False
+
+    async def _save(self, session: AsyncSession, ctx: Ctx, heard: str) -> None:
         conv, identity, inbound = ctx.conversation, ctx.identity, ctx.inbound
         conv.data_enc = self.services.vault.encrypt(json.dumps(ctx.data, ensure_ascii=False))
         conv.updated_at = self.services.clock.now()
-        session.add_all([conv, identity, ctx.beneficiary])
         for reply in ctx.replies:
             reply.meta.setdefault("lang", conv.language)  # renderers label buttons with it
-            await transcripts.add(session, identity_id=identity.id, direction="out",
-                                  text=reply.text)
-        outbox.add_replies(session, channel=identity.channel, address=identity.platform_user_id,
-                           identity_id=identity.id, messages=ctx.replies,
-                           key_prefix=f"in:{inbound.channel}:{inbound.message_id}",
-                           now=conv.updated_at)
+        lines = [("in", heard)] + [("out", reply.text) for reply in ctx.replies]
+        await transcripts.add_many(session, identity_id=identity.id or 0, lines=lines,
+                                   at=conv.updated_at)
+        await outbox.add_replies(session, channel=identity.channel,
+                                 address=identity.platform_user_id, identity_id=identity.id,
+                                 messages=ctx.replies,
+                                 key_prefix=f"in:{inbound.channel}:{inbound.message_id}",
+                                 now=conv.updated_at)
 
     async def push(
         self,

@@ -19,6 +19,23 @@ async def get_identity(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def _load(
+    session: AsyncSession, *, channel: str, platform_user_id: str
+) -> tuple[ChannelIdentity, Beneficiary, Conversation] | None:
+    """Identity, beneficiary and conversation in one query (the hot path of every turn)."""
+    stmt = (
+        select(ChannelIdentity, Beneficiary, Conversation)
+        .join(Beneficiary, Beneficiary.id == ChannelIdentity.beneficiary_id)
+        .join(Conversation, Conversation.identity_id == ChannelIdentity.id)
+        .where(ChannelIdentity.channel == channel,
+               ChannelIdentity.platform_user_id == platform_user_id)
+    )
+    if is_postgres(session):
+        stmt = stmt.with_for_update(of=Conversation)
+    row = (await session.execute(stmt)).one_or_none()
+    return None if row is None else (row[0], row[1], row[2])
+
+
 async def load_or_create(
     session: AsyncSession,
     *,
@@ -32,8 +49,8 @@ async def load_or_create(
     On PostgreSQL the conversation row is locked for the rest of the transaction, so two
     workers never interleave turns of the same conversation.
     """
-    identity = await get_identity(session, channel=channel, platform_user_id=platform_user_id)
-    if identity is None:
+    found = await _load(session, channel=channel, platform_user_id=platform_user_id)
+    if found is None:
         beneficiary = Beneficiary(language=language, full_name=None)
         session.add(beneficiary)
         await session.flush()
@@ -59,13 +76,9 @@ async def load_or_create(
             {"identity_id": identity.id, "language": language, "failures": 0,
              "human_hold": False, "updated_at": identity.created_at},
         )
-    stmt = select(Conversation).where(Conversation.identity_id == identity.id)
-    if is_postgres(session):
-        stmt = stmt.with_for_update()
-    conversation = (await session.execute(stmt)).scalar_one()
-    beneficiary = await session.get(Beneficiary, identity.beneficiary_id)
-    assert beneficiary is not None
-    return identity, beneficiary, conversation
+        found = await _load(session, channel=channel, platform_user_id=platform_user_id)
+        assert found is not None
+    return found
 
 
 async def identities_of(session: AsyncSession, *, beneficiary_id: int) -> list[ChannelIdentity]:

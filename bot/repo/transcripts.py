@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import TranscriptLine
@@ -13,6 +15,17 @@ MAX_LINE = 500
 async def add(session: AsyncSession, *, identity_id: int, direction: str, text: str) -> None:
     """Append one line (cut to a sane length)."""
     session.add(TranscriptLine(identity_id=identity_id, direction=direction, text=text[:MAX_LINE]))
+
+
+async def add_many(
+    session: AsyncSession, *, identity_id: int, lines: list[tuple[str, str]], at: dt.datetime
+) -> None:
+    """Append (direction, text) lines in one statement, in order (the engine's hot path)."""
+    if lines:
+        await session.execute(insert(TranscriptLine), [
+            {"identity_id": identity_id, "direction": d, "text": t[:MAX_LINE], "at": at}
+            for d, t in lines
+        ])
 
 
 async def last_lines(
