@@ -1,6 +1,8 @@
 """The outbox dispatcher: delivers committed messages in order, within limits, with retries.
 
-Each address (a chat) is delivered strictly in order; different addresses go in parallel.
+Each address (a chat) is delivered strictly in order; different addresses go in parallel,
+each in its own task, so a chat waiting for its pacing never holds up the others. One query
+finds the due chats with their rows; outcomes are committed in groups (`outcomes.py`).
 No database transaction is held while a message is on the wire (SQLite has one writer).
 With several workers on PostgreSQL, a session advisory lock per address makes one worker
 deliver an address at a time. Delivery is at-least-once: a crash between the platform's
@@ -18,13 +20,14 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from sqlalchemy import select, text, update
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import OutboxConfig
 from bot.db import transaction
 from bot.messages import Outbound
+from bot.outbox.outcomes import OutcomeWriter
 from bot.outbox.ratelimit import ChannelRateLimiter
 from bot.outbox.senders import ChannelSender, Failed, RetryLater, SendResult, Sent, Unreachable
 from bot.repo import outbox as repo
@@ -55,6 +58,8 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._semaphore = asyncio.Semaphore(concurrency)
         self._busy: set[tuple[str, str]] = set()
+        self._recheck: set[tuple[str, str]] = set()  # due while busy: look again when done
+        self._outcomes = OutcomeWriter(sessions)
 
     def limiter(self, channel: str) -> ChannelRateLimiter:
         """The rate limiter of a channel, made on first use from its sender's limits."""
@@ -67,50 +72,85 @@ class Dispatcher:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
-        """Deliver until `stop` is set; sleeps until woken or the next poll."""
+        """Deliver until `stop` is set; sleeps until woken or the next poll.
+
+        Each due chat is delivered by its own task; the loop goes straight back to waiting,
+        so a message committed for another chat meanwhile goes at once.
+        """
+        tasks: set[asyncio.Task[int]] = set()
         while not stop.is_set():
             self._wake.clear()
             try:
-                await self.drain_once()
+                for (channel, address), rows in (await self._claim_due()).items():
+                    task = asyncio.create_task(self._deliver_address(channel, address, rows))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                    task.add_done_callback(self._delivered)
             except Exception:
                 log.exception("outbox drain failed; retrying")
             if self._wake.is_set():
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+        if tasks:  # let chats in flight record what they sent; the rest stays pending
+            _, late = await asyncio.wait(tasks, timeout=5)
+            for task in late:
+                task.cancel()
+
+    def _delivered(self, task: asyncio.Task[int]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("outbox delivery failed; retrying at the next poll",
+                      exc_info=task.exception())
 
     async def drain_once(self) -> int:
-        """Deliver every due message once; returns how many sends were attempted."""
-        async with self.sessions() as session:
-            due = await repo.due_addresses(session, channels=list(self.senders),
-                                           now=self.clock.now())
-        due = [key for key in due if key not in self._busy]
-        self._busy.update(due)  # claimed before any await: concurrent drains skip these chats
-        results = await asyncio.gather(*(self._deliver_address(ch, addr) for ch, addr in due))
+        """Deliver every due message once and wait for it; returns the sends attempted."""
+        due = await self._claim_due()
+        results = await asyncio.gather(*(self._deliver_address(channel, address, rows)
+                                         for (channel, address), rows in due.items()))
         return sum(results)
 
-    async def _deliver_address(self, channel: str, address: str) -> int:
+    async def _claim_due(self) -> dict[tuple[str, str], repo.Pending | None]:
+        """The due chats that no task is delivering yet, claimed before any other await."""
+        async with self.sessions() as session:
+            due = await repo.pending_of_due_chats(session, channels=list(self.senders),
+                                                  now=self.clock.now())
+        claimed: dict[tuple[str, str], repo.Pending | None] = {}
+        for key, rows in due.items():
+            if key in self._busy:
+                self._recheck.add(key)
+            else:
+                claimed[key] = None if self._shared_store() else rows
+        self._busy.update(claimed)  # concurrent drains skip these chats
+        return claimed
+
+    async def _deliver_address(
+        self, channel: str, address: str, rows: repo.Pending | None = None
+    ) -> int:
         key = (channel, address)
         try:
             async with self._semaphore, self._address_lock(channel, address) as sessions:
                 if sessions is None:
                     return 0  # another worker is delivering this chat
-                return await self._deliver_rows(channel, address, sessions)
+                if rows is None:  # read under the chat's lock (several workers)
+                    async with sessions() as session:
+                        rows = await repo.pending_for_addresses(
+                            session, channel=channel, addresses=[address])
+                return await self._deliver_rows(channel, address, rows)
         finally:
             self._busy.discard(key)
+            if key in self._recheck:
+                self._recheck.discard(key)
+                self.wake()
 
-    async def _deliver_rows(self, channel: str, address: str, sessions: Sessions) -> int:
-        async with sessions() as session:
-            rows = await repo.pending_for_addresses(session, channel=channel, addresses=[address])
+    async def _deliver_rows(self, channel: str, address: str, rows: repo.Pending) -> int:
         attempted = 0
         unreachable: dict[int | None, bool] = {}
-        for row in rows:
+        for row, identity_unreachable in rows:
             if row.next_attempt_at > self.clock.now():
                 break  # keep the chat's order: later rows wait for this one
-            if row.identity_id not in unreachable:
-                unreachable[row.identity_id] = await self._identity_unreachable(row, sessions)
+            unreachable.setdefault(row.identity_id, identity_unreachable)
             if unreachable[row.identity_id]:
-                await self._update(row, sessions, status=OutboxStatus.UNREACHABLE,
+                await self._update(row, status=OutboxStatus.UNREACHABLE,
                                    last_error="identity is unreachable")
                 continue
             await self.limiter(channel).acquire(address, group=address.startswith("-"))
@@ -118,7 +158,7 @@ class Dispatcher:
             attempted += 1
             if isinstance(result, Unreachable):
                 unreachable[row.identity_id] = True
-            if not await self._record(row, result, sessions):
+            if not await self._record(row, result):
                 break
         return attempted
 
@@ -131,7 +171,7 @@ class Dispatcher:
             log.exception("sender %s raised", channel)
             return Failed(f"{type(exc).__name__}: {exc}")
 
-    async def _record(self, row: OutboxMessage, result: SendResult, sessions: Sessions) -> bool:
+    async def _record(self, row: OutboxMessage, result: SendResult) -> bool:
         """Store the outcome; True when the next row of the chat may go."""
         for listener in self.listeners:
             try:
@@ -140,58 +180,53 @@ class Dispatcher:
                 log.exception("outbox listener failed for row %s", row.id)
         now = self.clock.now()
         if isinstance(result, Sent):
-            await self._update(row, sessions, status=OutboxStatus.SENT, sent_at=now,
+            await self._update(row, status=OutboxStatus.SENT, sent_at=now,
                                platform_message_id=result.platform_message_id,
                                attempts=row.attempts + 1)
             return True
         if isinstance(result, RetryLater):
             if not result.per_chat:
                 self.limiter(row.channel).pause(result.seconds)
-            await self._update(row, sessions, next_attempt_at=now + _seconds(result.seconds),
+            await self._update(row, next_attempt_at=now + _seconds(result.seconds),
                                last_error=result.reason)
             return False
         if isinstance(result, Unreachable):
-            await self._mark_unreachable(row, result.reason, sessions)
+            await self._mark_unreachable(row, result.reason)
             return True
         attempts = row.attempts + 1
         if result.permanent or attempts >= self.config.max_attempts:
             log.error("outbox %s failed for good after %s attempts: %s", row.id, attempts,
                       result.reason)
-            await self._update(row, sessions, status=OutboxStatus.FAILED, attempts=attempts,
+            await self._update(row, status=OutboxStatus.FAILED, attempts=attempts,
                                last_error=result.reason)
             return True
         delay = min(self.config.max_backoff_seconds,
                     self.config.base_backoff_seconds * 2 ** (attempts - 1))
         delay *= random.uniform(0.75, 1.0)
-        await self._update(row, sessions, attempts=attempts, last_error=result.reason,
+        await self._update(row, attempts=attempts, last_error=result.reason,
                            next_attempt_at=now + _seconds(delay))
         return False
 
-    async def _update(self, row: OutboxMessage, sessions: Sessions, **values: object) -> None:
-        async with transaction(sessions) as session:
-            await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values)
-            )
+    async def _update(self, row: OutboxMessage, **values: object) -> None:
+        await self._outcomes.write(row.id or 0, values)
         for name, value in values.items():
             setattr(row, name, value)
 
-    async def _mark_unreachable(self, row: OutboxMessage, reason: str, sessions: Sessions) -> None:
+    async def _mark_unreachable(self, row: OutboxMessage, reason: str) -> None:
         log.warning("%s address of outbox %s unreachable: %s", row.channel, row.id, reason)
-        await self._update(row, sessions, status=OutboxStatus.UNREACHABLE, last_error=reason)
+        await self._update(row, status=OutboxStatus.UNREACHABLE, last_error=reason)
         if row.identity_id is not None:
-            async with transaction(sessions) as session:
+            async with transaction(self.sessions) as session:
                 await session.execute(
                     update(ChannelIdentity)
                     .where(ChannelIdentity.id == row.identity_id)
                     .values(unreachable=True)
                 )
 
-    async def _identity_unreachable(self, row: OutboxMessage, sessions: Sessions) -> bool:
-        if row.identity_id is None:
-            return False
-        async with sessions() as session:
-            stmt = select(ChannelIdentity.unreachable).where(ChannelIdentity.id == row.identity_id)
-            return bool((await session.execute(stmt)).scalar())
+    def _shared_store(self) -> bool:
+        """PostgreSQL: several workers may deliver, so chats are locked and read under it."""
+        engine: AsyncEngine = self.sessions.kw["bind"]
+        return engine.dialect.name == "postgresql"
 
     @asynccontextmanager
     async def _address_lock(self, channel: str, address: str) -> AsyncIterator[Sessions | None]:

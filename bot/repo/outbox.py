@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import Select, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Outbound
 from bot.repo._dialect import insert_ignore
-from models import OutboxMessage, OutboxStatus
+from models import ChannelIdentity, OutboxMessage, OutboxStatus
 
 
 async def enqueue(
@@ -42,7 +42,7 @@ async def enqueue(
     )
 
 
-def add_replies(
+async def add_replies(
     session: AsyncSession,
     *,
     channel: str,
@@ -52,37 +52,49 @@ def add_replies(
     key_prefix: str,
     now: dt.datetime,
 ) -> None:
-    """Queue the replies of a turn; their keys are new (the inbound id was just claimed)."""
-    session.add_all(
-        OutboxMessage(channel=channel, address=address, identity_id=identity_id, kind=m.kind,
-                      payload=m.to_payload(), dedupe_key=f"{key_prefix}:{i}",
-                      status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now,
-                      created_at=now)
+    """Queue the replies of a turn in one statement; their keys are new (the inbound id was
+    just claimed)."""
+    if not messages:
+        return
+    await session.execute(insert(OutboxMessage), [
+        {"channel": channel, "address": address, "identity_id": identity_id, "kind": m.kind,
+         "payload": m.to_payload(), "dedupe_key": f"{key_prefix}:{i}",
+         "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now,
+         "created_at": now}
         for i, m in enumerate(messages)
+    ])
+
+
+Pending = list[tuple[OutboxMessage, bool]]  # rows, each with "its identity is unreachable"
+
+
+def _pending_rows() -> Select[tuple[OutboxMessage, bool | None]]:
+    return (
+        select(OutboxMessage, ChannelIdentity.unreachable)
+        .outerjoin(ChannelIdentity, ChannelIdentity.id == OutboxMessage.identity_id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING)
+        .order_by(OutboxMessage.id)
     )
 
 
 async def pending_for_addresses(
     session: AsyncSession, *, channel: str, addresses: list[str]
-) -> list[OutboxMessage]:
-    """Pending rows of these addresses, oldest first (due or not)."""
-    stmt = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.channel == channel,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.address.in_(addresses),
-        )
-        .order_by(OutboxMessage.id)
-    )
-    return list((await session.execute(stmt)).scalars())
+) -> Pending:
+    """Pending rows of these addresses, oldest first (due or not), with reachability."""
+    stmt = _pending_rows().where(OutboxMessage.channel == channel,
+                                 OutboxMessage.address.in_(addresses))
+    return [(row, bool(unreachable)) for row, unreachable in (await session.execute(stmt)).all()]
 
 
-async def due_addresses(
+async def pending_of_due_chats(
     session: AsyncSession, *, channels: list[str], now: dt.datetime, limit: int = 500
-) -> list[tuple[str, str]]:
-    """(channel, address) pairs that have a message due now."""
-    stmt = (
+) -> dict[tuple[str, str], Pending]:
+    """Every pending row of the chats (at most `limit`) that have a message due now.
+
+    One query for the whole drain: which chats are due, their rows in order (due or not, so a
+    chat's order holds), and whether each row's identity is unreachable.
+    """
+    due = (
         select(OutboxMessage.channel, OutboxMessage.address)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
@@ -93,7 +105,13 @@ async def due_addresses(
         .order_by(OutboxMessage.channel, OutboxMessage.address)
         .limit(limit)
     )
-    return [(c, a) for c, a in (await session.execute(stmt)).all()]
+    stmt = _pending_rows().where(
+        tuple_(OutboxMessage.channel, OutboxMessage.address).in_(due.subquery().select())
+    )
+    chats: dict[tuple[str, str], Pending] = {}
+    for row, unreachable in (await session.execute(stmt)).all():
+        chats.setdefault((row.channel, row.address), []).append((row, bool(unreachable)))
+    return chats
 
 
 async def by_platform_id(

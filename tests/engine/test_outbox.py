@@ -150,7 +150,7 @@ async def test_concurrent_drains_send_each_message_once(  # type: ignore[no-unty
         for i in range(5):
             await outbox_repo.enqueue(s, channel="web", address=f"a{i}", message=Outbound("x"),
                                       dedupe_key=f"k{i}", now=clock.now())
-    real, arrived, both = dispatcher_module.repo.due_addresses, [], asyncio.Event()
+    real, arrived, both = dispatcher_module.repo.pending_of_due_chats, [], asyncio.Event()
 
     async def in_step(*args, **kwargs):  # type: ignore[no-untyped-def]
         found = await real(*args, **kwargs)
@@ -160,6 +160,6 @@ async def test_concurrent_drains_send_each_message_once(  # type: ignore[no-unty
         await both.wait()  # both drains see the same due chats at the same moment
         return found
 
-    monkeypatch.setattr(dispatcher_module.repo, "due_addresses", in_step)
+    monkeypatch.setattr(dispatcher_module.repo, "pending_of_due_chats", in_step)
     await asyncio.gather(app.dispatcher.drain_once(), app.dispatcher.drain_once())
     assert sorted(a for a, _ in sender.sent) == [f"a{i}" for i in range(5)]

@@ -1,0 +1,134 @@
+"""The outbox's running loop and its group commit of outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from sqlalchemy import event, select
+
+from bot.app import App
+from bot.messages import Outbound
+from bot.outbox.outcomes import OutcomeWriter
+from bot.outbox.senders import RateLimits, SendResult, Sent
+from bot.repo import outbox as outbox_repo
+from models import OutboxMessage, OutboxStatus
+
+
+class PacedSender:
+    """Records when each message went; one message per chat every `gap` seconds."""
+
+    def __init__(self, channel: str, gap: float) -> None:
+        self.channel = channel
+        self.limits = RateLimits(per_second=1000, per_chat_interval=gap, per_chat_burst=1)
+        self.sent: list[tuple[str, str, float]] = []
+
+    async def send(self, address: str, message: Outbound) -> SendResult:
+        self.sent.append((address, message.text or "", time.monotonic()))
+        return Sent(f"p{len(self.sent)}")
+
+
+async def _enqueue(app: App, address: str, text: str, key: str) -> None:
+    async with app.sessions() as s, s.begin():
+        await outbox_repo.enqueue(s, channel="web", address=address, message=Outbound(text),
+                                  dedupe_key=key, now=app.services.clock.now())
+    app.dispatcher.wake()
+
+
+async def _until(check, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+async def test_a_paced_chat_does_not_hold_up_another(app: App) -> None:
+    sender = PacedSender("web", gap=1.5)
+    app.add_sender(sender)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(app.dispatcher.run(stop, poll_seconds=0.2))
+    try:
+        await _enqueue(app, "a", "a1", "a1")
+        await _enqueue(app, "a", "a2", "a2")  # must wait 1.5 s behind a1
+        await _until(lambda: len(sender.sent) >= 1)
+        await _enqueue(app, "b", "b1", "b1")
+        await _until(lambda: len(sender.sent) >= 3)
+    finally:
+        stop.set()
+        app.dispatcher.wake()
+        await asyncio.wait_for(loop, timeout=10)
+    order = [text for _, text, _ in sender.sent]
+    assert order == ["a1", "b1", "a2"], order
+    times = {text: at for _, text, at in sender.sent}
+    assert times["b1"] - times["a1"] < 1.0  # b1 did not wait for a's pacing
+    assert times["a2"] - times["a1"] >= 1.4  # a's own pacing held
+
+
+async def test_a_message_for_a_busy_chat_is_picked_up_when_it_is_free(app: App) -> None:
+    sender = PacedSender("web", gap=0.5)
+    app.add_sender(sender)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(app.dispatcher.run(stop, poll_seconds=30))  # no polling help
+    try:
+        await _enqueue(app, "a", "a1", "a1")
+        await _enqueue(app, "a", "a2", "a2")
+        await _until(lambda: len(sender.sent) >= 1)
+        await _enqueue(app, "a", "a3", "a3")  # committed while the chat is being delivered
+        await _until(lambda: len(sender.sent) >= 3, timeout=5)
+    finally:
+        stop.set()
+        app.dispatcher.wake()
+        await asyncio.wait_for(loop, timeout=10)
+    assert [text for _, text, _ in sender.sent] == ["a1", "a2", "a3"]
+
+
+async def test_outcomes_finishing_together_share_one_transaction(app: App) -> None:
+    async with app.sessions() as s, s.begin():
+        for i in range(6):
+            await outbox_repo.enqueue(s, channel="web", address=f"c{i}", message=Outbound("x"),
+                                      dedupe_key=f"g{i}", now=app.services.clock.now())
+    async with app.sessions() as s:
+        stmt = select(OutboxMessage.id).order_by(OutboxMessage.id)
+        ids = list((await s.execute(stmt)).scalars())
+    updates: list[int] = []
+
+    def seen(_conn, _cursor, statement, params, _context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("UPDATE"):
+            updates.append(len(params) if executemany else 1)
+
+    event.listen(app.db.sync_engine, "before_cursor_execute", seen)
+    writer = OutcomeWriter(app.sessions)
+    now = app.services.clock.now()
+    try:
+        await asyncio.gather(*(
+            writer.write(row_id, {"status": OutboxStatus.SENT, "sent_at": now,
+                                  "platform_message_id": f"m{row_id}"}
+                         if i % 2 == 0 else {"last_error": "slow down", "attempts": 1})
+            for i, row_id in enumerate(ids)))
+    finally:
+        event.remove(app.db.sync_engine, "before_cursor_execute", seen)
+    # the first write goes alone; the five that queued behind it go in one statement per shape
+    assert sum(updates) == 6
+    assert len(updates) <= 3, updates
+    async with app.sessions() as s:
+        rows = list((await s.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars())
+    assert [r.status for r in rows[0::2]] == [OutboxStatus.SENT] * 3
+    assert [r.platform_message_id for r in rows[0::2]] == [f"m{i}" for i in ids[0::2]]
+    assert [r.sent_at for r in rows[0::2]] == [now] * 3
+    assert [(r.status, r.last_error, r.attempts) for r in rows[1::2]] == [
+        (OutboxStatus.PENDING, "slow down", 1)] * 3
+
+
+async def test_a_failed_group_commit_reaches_every_waiter(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = OutcomeWriter(app.sessions)
+
+    async def broken(_batch: object) -> None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(writer, "_commit", broken)
+    results = await asyncio.gather(writer.write(1, {"attempts": 1}),
+                                   writer.write(2, {"attempts": 1}), return_exceptions=True)
+    assert [type(r) for r in results] == [RuntimeError, RuntimeError]
