@@ -56,8 +56,17 @@ class UpdateHandler:
         if chat.get("type") != "private":
             return await self._not_private(update, chat)
         query = normalize.callback_of(update)
-        if query is not None:
-            await self._quietly(self.driver.answer_callback(str(query.get("id"))), "answer")
+        if query is None:
+            return await self._turn(update, None)
+        # the press is answered (the client's spinner stops) while the turn runs
+        answering = asyncio.create_task(
+            self._quietly(self.driver.answer_callback(str(query.get("id"))), "answer"))
+        try:
+            return await self._turn(update, query)
+        finally:
+            await answering
+
+    async def _turn(self, update: dict[str, Any], query: dict[str, Any] | None) -> Outcome:
         inbound = normalize.to_inbound(update)
         if inbound is None:
             return Outcome.IGNORED
