@@ -111,15 +111,19 @@ class Dispatcher:
 
     async def _claim_due(self) -> dict[tuple[str, str], repo.Pending | None]:
         """The due chats that no task is delivering yet, claimed before any other await."""
+        channels, now = list(self.senders), self.clock.now()
         async with self.sessions() as session:
-            due = await repo.pending_of_due_chats(session, channels=list(self.senders),
-                                                  now=self.clock.now())
+            if self._shared_store():  # rows are read under each chat's lock
+                due: dict[tuple[str, str], repo.Pending | None] = dict.fromkeys(
+                    await repo.due_chats(session, channels=channels, now=now))
+            else:
+                due = dict(await repo.pending_of_due_chats(session, channels=channels, now=now))
         claimed: dict[tuple[str, str], repo.Pending | None] = {}
         for key, rows in due.items():
             if key in self._busy:
                 self._recheck.add(key)
             else:
-                claimed[key] = None if self._shared_store() else rows
+                claimed[key] = rows
         self._busy.update(claimed)  # concurrent drains skip these chats
         return claimed
 

@@ -86,15 +86,8 @@ async def pending_for_addresses(
     return [(row, bool(unreachable)) for row, unreachable in (await session.execute(stmt)).all()]
 
 
-async def pending_of_due_chats(
-    session: AsyncSession, *, channels: list[str], now: dt.datetime, limit: int = 500
-) -> dict[tuple[str, str], Pending]:
-    """Every pending row of the chats (at most `limit`) that have a message due now.
-
-    One query for the whole drain: which chats are due, their rows in order (due or not, so a
-    chat's order holds), and whether each row's identity is unreachable.
-    """
-    due = (
+def _due_chats(channels: list[str], now: dt.datetime, limit: int) -> Select[tuple[str, str]]:
+    return (
         select(OutboxMessage.channel, OutboxMessage.address)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
@@ -105,6 +98,24 @@ async def pending_of_due_chats(
         .order_by(OutboxMessage.channel, OutboxMessage.address)
         .limit(limit)
     )
+
+
+async def due_chats(
+    session: AsyncSession, *, channels: list[str], now: dt.datetime, limit: int = 500
+) -> list[tuple[str, str]]:
+    """(channel, address) of the chats (at most `limit`) that have a message due now."""
+    return [(c, a) for c, a in (await session.execute(_due_chats(channels, now, limit))).all()]
+
+
+async def pending_of_due_chats(
+    session: AsyncSession, *, channels: list[str], now: dt.datetime, limit: int = 500
+) -> dict[tuple[str, str], Pending]:
+    """Every pending row of the chats (at most `limit`) that have a message due now.
+
+    One query for the whole drain: which chats are due, their rows in order (due or not, so a
+    chat's order holds), and whether each row's identity is unreachable.
+    """
+    due = _due_chats(channels, now, limit)
     stmt = _pending_rows().where(
         tuple_(OutboxMessage.channel, OutboxMessage.address).in_(due.subquery().select())
     )

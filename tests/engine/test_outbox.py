@@ -150,16 +150,20 @@ async def test_concurrent_drains_send_each_message_once(  # type: ignore[no-unty
         for i in range(5):
             await outbox_repo.enqueue(s, channel="web", address=f"a{i}", message=Outbound("x"),
                                       dedupe_key=f"k{i}", now=clock.now())
-    real, arrived, both = dispatcher_module.repo.pending_of_due_chats, [], asyncio.Event()
+    arrived, both = [], asyncio.Event()
 
-    async def in_step(*args, **kwargs):  # type: ignore[no-untyped-def]
-        found = await real(*args, **kwargs)
-        arrived.append(1)
-        if len(arrived) == 2:
-            both.set()
-        await both.wait()  # both drains see the same due chats at the same moment
-        return found
+    def in_step(real):  # type: ignore[no-untyped-def]
+        async def step(*args, **kwargs):  # type: ignore[no-untyped-def]
+            found = await real(*args, **kwargs)
+            arrived.append(1)
+            if len(arrived) == 2:
+                both.set()
+            await both.wait()  # both drains see the same due chats at the same moment
+            return found
+        return step
 
-    monkeypatch.setattr(dispatcher_module.repo, "pending_of_due_chats", in_step)
+    for name in ("pending_of_due_chats", "due_chats"):  # SQLite, PostgreSQL
+        monkeypatch.setattr(dispatcher_module.repo, name,
+                            in_step(getattr(dispatcher_module.repo, name)))
     await asyncio.gather(app.dispatcher.drain_once(), app.dispatcher.drain_once())
     assert sorted(a for a, _ in sender.sent) == [f"a{i}" for i in range(5)]
