@@ -56,9 +56,12 @@ class Dispatcher:
         self.limiters: dict[str, ChannelRateLimiter] = {}
         self.listeners: list[SentListener] = []
         self._wake = asyncio.Event()
+        self.concurrency = concurrency
         self._semaphore = asyncio.Semaphore(concurrency)
+        self._saturated = False  # the last look found as many chats as it could take
         self._busy: set[tuple[str, str]] = set()
-        self._recheck: set[tuple[str, str]] = set()  # due while busy: look again when done
+        self._wakes = 0  # commits announced so far
+        self._claimed_at: dict[tuple[str, str], int] = {}  # chat -> _wakes when claimed
         self._outcomes = OutcomeWriter(sessions)
 
     def limiter(self, channel: str) -> ChannelRateLimiter:
@@ -69,6 +72,7 @@ class Dispatcher:
 
     def wake(self) -> None:
         """Tell the loop that new rows were committed."""
+        self._wakes += 1
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
@@ -80,8 +84,10 @@ class Dispatcher:
         tasks: set[asyncio.Task[int]] = set()
         while not stop.is_set():
             self._wake.clear()
+            free = self.concurrency - len(tasks)
             try:
-                for (channel, address), rows in (await self._claim_due()).items():
+                claimed = await self._claim_due(limit=free) if free > 0 else {}
+                for (channel, address), rows in claimed.items():
                     task = asyncio.create_task(self._deliver_address(channel, address, rows))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
@@ -109,21 +115,25 @@ class Dispatcher:
                                          for (channel, address), rows in due.items()))
         return sum(results)
 
-    async def _claim_due(self) -> dict[tuple[str, str], repo.Pending | None]:
-        """The due chats that no task is delivering yet, claimed before any other await."""
-        channels, now = list(self.senders), self.clock.now()
+    async def _claim_due(self, limit: int = 500) -> dict[tuple[str, str], repo.Pending | None]:
+        """Due chats that no task is delivering yet (at most `limit`), claimed before any
+        other await. Chats in flight are left out of the query, so a backlog of thousands of
+        chats is read a few at a time, as delivery capacity frees up."""
+        channels, now, busy = list(self.senders), self.clock.now(), set(self._busy)
         async with self.sessions() as session:
             if self._shared_store():  # rows are read under each chat's lock
                 due: dict[tuple[str, str], repo.Pending | None] = dict.fromkeys(
-                    await repo.due_chats(session, channels=channels, now=now))
+                    await repo.due_chats(session, channels=channels, now=now, limit=limit,
+                                         skip=busy))
             else:
-                due = dict(await repo.pending_of_due_chats(session, channels=channels, now=now))
+                due = dict(await repo.pending_of_due_chats(session, channels=channels, now=now,
+                                                           limit=limit, skip=busy))
+        self._saturated = len(due) >= limit
         claimed: dict[tuple[str, str], repo.Pending | None] = {}
         for key, rows in due.items():
-            if key in self._busy:
-                self._recheck.add(key)
-            else:
+            if key not in self._busy:  # a concurrent drain may have claimed it meanwhile
                 claimed[key] = rows
+                self._claimed_at[key] = self._wakes
         self._busy.update(claimed)  # concurrent drains skip these chats
         return claimed
 
@@ -142,8 +152,9 @@ class Dispatcher:
                 return await self._deliver_rows(channel, address, rows)
         finally:
             self._busy.discard(key)
-            if key in self._recheck:
-                self._recheck.discard(key)
+            # rows committed while this chat was busy were not in its snapshot, and a
+            # saturated look left chats behind: look again
+            if self._claimed_at.pop(key, self._wakes) != self._wakes or self._saturated:
                 self.wake()
 
     async def _deliver_rows(self, channel: str, address: str, rows: repo.Pending) -> int:

@@ -86,8 +86,12 @@ async def pending_for_addresses(
     return [(row, bool(unreachable)) for row, unreachable in (await session.execute(stmt)).all()]
 
 
-def _due_chats(channels: list[str], now: dt.datetime, limit: int) -> Select[tuple[str, str]]:
-    return (
+Chats = set[tuple[str, str]]
+
+
+def _due_chats(channels: list[str], now: dt.datetime, limit: int, skip: Chats
+               ) -> Select[tuple[str, str]]:
+    stmt = (
         select(OutboxMessage.channel, OutboxMessage.address)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
@@ -98,24 +102,30 @@ def _due_chats(channels: list[str], now: dt.datetime, limit: int) -> Select[tupl
         .order_by(OutboxMessage.channel, OutboxMessage.address)
         .limit(limit)
     )
+    if skip:
+        stmt = stmt.where(tuple_(OutboxMessage.channel, OutboxMessage.address).not_in(skip))
+    return stmt
 
 
 async def due_chats(
-    session: AsyncSession, *, channels: list[str], now: dt.datetime, limit: int = 500
+    session: AsyncSession, *, channels: list[str], now: dt.datetime, limit: int = 500,
+    skip: Chats = frozenset(),  # type: ignore[assignment]
 ) -> list[tuple[str, str]]:
-    """(channel, address) of the chats (at most `limit`) that have a message due now."""
-    return [(c, a) for c, a in (await session.execute(_due_chats(channels, now, limit))).all()]
+    """(channel, address) of the chats (at most `limit`, none of `skip`) with a message due."""
+    stmt = _due_chats(channels, now, limit, skip)
+    return [(c, a) for c, a in (await session.execute(stmt)).all()]
 
 
 async def pending_of_due_chats(
-    session: AsyncSession, *, channels: list[str], now: dt.datetime, limit: int = 500
+    session: AsyncSession, *, channels: list[str], now: dt.datetime, limit: int = 500,
+    skip: Chats = frozenset(),  # type: ignore[assignment]
 ) -> dict[tuple[str, str], Pending]:
-    """Every pending row of the chats (at most `limit`) that have a message due now.
+    """Every pending row of the chats (at most `limit`, none of `skip`) with a message due.
 
     One query for the whole drain: which chats are due, their rows in order (due or not, so a
     chat's order holds), and whether each row's identity is unreachable.
     """
-    due = _due_chats(channels, now, limit)
+    due = _due_chats(channels, now, limit, skip)
     stmt = _pending_rows().where(
         tuple_(OutboxMessage.channel, OutboxMessage.address).in_(due.subquery().select())
     )

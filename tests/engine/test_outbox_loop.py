@@ -132,3 +132,41 @@ async def test_a_failed_group_commit_reaches_every_waiter(
     results = await asyncio.gather(writer.write(1, {"attempts": 1}),
                                    writer.write(2, {"attempts": 1}), return_exceptions=True)
     assert [type(r) for r in results] == [RuntimeError, RuntimeError]
+
+
+async def test_a_backlog_is_read_as_capacity_frees_up(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.outbox import dispatcher as dispatcher_module
+    from bot.outbox.dispatcher import Dispatcher
+
+    sender = PacedSender("web", gap=0.0001)
+    dispatcher = Dispatcher(app.sessions, {"web": sender}, app.config.outbox, app.services.clock,
+                            concurrency=2)
+    async with app.sessions() as s, s.begin():
+        for i in range(7):
+            await outbox_repo.enqueue(s, channel="web", address=f"c{i}", message=Outbound("x"),
+                                      dedupe_key=f"b{i}", now=app.services.clock.now())
+    limits: list[int] = []
+    for name in ("pending_of_due_chats", "due_chats"):  # SQLite, PostgreSQL
+        real = getattr(dispatcher_module.repo, name)
+
+        async def spy(*args, real=real, **kwargs):  # type: ignore[no-untyped-def]
+            limits.append(kwargs["limit"])
+            found = await real(*args, **kwargs)
+            assert len(found) <= kwargs["limit"]
+            assert not set(found) & kwargs["skip"]  # chats in flight are not read again
+            return found
+
+        monkeypatch.setattr(dispatcher_module.repo, name, spy)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(dispatcher.run(stop, poll_seconds=30))  # no polling help
+    try:
+        dispatcher.wake()
+        await _until(lambda: len(sender.sent) >= 7, timeout=10)
+    finally:
+        stop.set()
+        dispatcher.wake()
+        await asyncio.wait_for(loop, timeout=10)
+    assert sorted(address for address, _, _ in sender.sent) == [f"c{i}" for i in range(7)]
+    assert limits and max(limits) <= 2
