@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.repo._dialect import insert_ignore, is_postgres
@@ -19,20 +19,30 @@ async def get_identity(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def _load(
-    session: AsyncSession, *, channel: str, platform_user_id: str
-) -> tuple[ChannelIdentity, Beneficiary, Conversation] | None:
-    """Identity, beneficiary and conversation in one query (the hot path of every turn)."""
+def _load_statement(postgres: bool) -> Select[tuple[ChannelIdentity, Beneficiary, Conversation]]:
     stmt = (
         select(ChannelIdentity, Beneficiary, Conversation)
         .join(Beneficiary, Beneficiary.id == ChannelIdentity.beneficiary_id)
         .join(Conversation, Conversation.identity_id == ChannelIdentity.id)
-        .where(ChannelIdentity.channel == channel,
-               ChannelIdentity.platform_user_id == platform_user_id)
+        .where(ChannelIdentity.channel == bindparam("channel"),
+               ChannelIdentity.platform_user_id == bindparam("user"))
     )
-    if is_postgres(session):
-        stmt = stmt.with_for_update(of=Conversation)
-    row = (await session.execute(stmt)).one_or_none()
+    return stmt.with_for_update(of=Conversation) if postgres else stmt
+
+
+# Built once: every turn runs it, and building a statement costs more than SQLite running it.
+_LOAD = {False: _load_statement(False), True: _load_statement(True)}
+
+
+async def _load(
+    session: AsyncSession, *, channel: str, platform_user_id: str
+) -> tuple[ChannelIdentity, Beneficiary, Conversation] | None:
+    """Identity, beneficiary and conversation in one query (the hot path of every turn).
+
+    On PostgreSQL the conversation row is locked for the rest of the transaction."""
+    stmt = _LOAD[is_postgres(session)]
+    row = (await session.execute(stmt, {"channel": channel, "user": platform_user_id})
+           ).one_or_none()
     return None if row is None else (row[0], row[1], row[2])
 
 

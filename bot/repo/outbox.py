@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Select, insert, select, tuple_
+from sqlalchemy import Select, bindparam, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Outbound
@@ -87,24 +88,28 @@ async def pending_for_addresses(
 
 
 Chats = set[tuple[str, str]]
-
-
-def _due_chats(channels: list[str], now: dt.datetime, limit: int, skip: Chats
-               ) -> Select[tuple[str, str]]:
-    stmt = (
-        select(OutboxMessage.channel, OutboxMessage.address)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            OutboxMessage.channel.in_(channels),
-        )
-        .group_by(OutboxMessage.channel, OutboxMessage.address)
-        .order_by(OutboxMessage.channel, OutboxMessage.address)
-        .limit(limit)
+# Built once: the dispatcher runs them whenever something was committed.
+_DUE_CHATS = (
+    select(OutboxMessage.channel, OutboxMessage.address)
+    .where(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.next_attempt_at <= bindparam("now"),
+        OutboxMessage.channel.in_(bindparam("channels", expanding=True)),
+        tuple_(OutboxMessage.channel, OutboxMessage.address).not_in(
+            bindparam("skip", expanding=True)),
     )
-    if skip:
-        stmt = stmt.where(tuple_(OutboxMessage.channel, OutboxMessage.address).not_in(skip))
-    return stmt
+    .group_by(OutboxMessage.channel, OutboxMessage.address)
+    .order_by(OutboxMessage.channel, OutboxMessage.address)
+    .limit(bindparam("limit"))
+)
+_PENDING_OF_DUE_CHATS = _pending_rows().where(
+    tuple_(OutboxMessage.channel, OutboxMessage.address).in_(_DUE_CHATS.subquery().select())
+)
+
+
+def _due_params(channels: list[str], now: dt.datetime, limit: int, skip: Chats
+                ) -> dict[str, Any]:
+    return {"channels": list(channels), "now": now, "limit": limit, "skip": sorted(skip)}
 
 
 async def due_chats(
@@ -112,8 +117,8 @@ async def due_chats(
     skip: Chats = frozenset(),  # type: ignore[assignment]
 ) -> list[tuple[str, str]]:
     """(channel, address) of the chats (at most `limit`, none of `skip`) with a message due."""
-    stmt = _due_chats(channels, now, limit, skip)
-    return [(c, a) for c, a in (await session.execute(stmt)).all()]
+    result = await session.execute(_DUE_CHATS, _due_params(channels, now, limit, skip))
+    return [(c, a) for c, a in result.all()]
 
 
 async def pending_of_due_chats(
@@ -125,12 +130,10 @@ async def pending_of_due_chats(
     One query for the whole drain: which chats are due, their rows in order (due or not, so a
     chat's order holds), and whether each row's identity is unreachable.
     """
-    due = _due_chats(channels, now, limit, skip)
-    stmt = _pending_rows().where(
-        tuple_(OutboxMessage.channel, OutboxMessage.address).in_(due.subquery().select())
-    )
+    result = await session.execute(_PENDING_OF_DUE_CHATS,
+                                   _due_params(channels, now, limit, skip))
     chats: dict[tuple[str, str], Pending] = {}
-    for row, unreachable in (await session.execute(stmt)).all():
+    for row, unreachable in result.all():
         chats.setdefault((row.channel, row.address), []).append((row, bool(unreachable)))
     return chats
 
