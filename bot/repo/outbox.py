@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select, tuple_
+from sqlalchemy import Select, bindparam, func, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Outbound
@@ -99,7 +99,7 @@ _DUE_CHATS = (
             bindparam("skip", expanding=True)),
     )
     .group_by(OutboxMessage.channel, OutboxMessage.address)
-    .order_by(OutboxMessage.channel, OutboxMessage.address)
+    .order_by(func.min(OutboxMessage.id))  # first come, first served: no chat starves
     .limit(bindparam("limit"))
 )
 _PENDING_OF_DUE_CHATS = _pending_rows().where(
@@ -151,7 +151,5 @@ async def by_platform_id(
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     """How many rows are in each status (for health and tests)."""
-    from sqlalchemy import func
-
     stmt = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     return {s: n for s, n in (await session.execute(stmt)).all()}

@@ -170,3 +170,17 @@ async def test_a_backlog_is_read_as_capacity_frees_up(
         await asyncio.wait_for(loop, timeout=10)
     assert sorted(address for address, _, _ in sender.sent) == [f"c{i}" for i in range(7)]
     assert limits and max(limits) <= 2
+
+
+async def test_the_chat_waiting_longest_is_read_first(app: App) -> None:
+    for address in ("zz", "mm", "aa"):  # committed in this order, names in the reverse one
+        await _enqueue(app, address, address, f"fair-{address}")
+    now = app.services.clock.now()
+    async with app.sessions() as s:
+        first = await outbox_repo.due_chats(s, channels=["web"], now=now, limit=1)
+        rows = await outbox_repo.pending_of_due_chats(s, channels=["web"], now=now, limit=2)
+        rest = await outbox_repo.due_chats(s, channels=["web"], now=now, limit=5,
+                                           skip={("web", "zz")})
+    assert first == [("web", "zz")]
+    assert list(rows) == [("web", "zz"), ("web", "mm")]
+    assert rest == [("web", "mm"), ("web", "aa")]
