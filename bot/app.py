@@ -117,9 +117,11 @@ async def build_app(
         faq=load_faq() if faq == "load" else faq,
     )
     sessions = make_sessionmaker(db)
-    engine = ConversationEngine(sessions, services, build_flows(), escalate=open_escalation)
-    # On PostgreSQL each chat being delivered holds one pooled connection (bot/db.py: 20).
-    concurrency = 64 if settings.is_sqlite else 12
+    # On PostgreSQL each chat being delivered holds one pooled connection, and each turn
+    # one more (bot/db.py: 20 in all): 12 + 6 leaves room for the scheduler and staff desk.
+    concurrency, turns = (64, 8) if settings.is_sqlite else (12, 6)
+    engine = ConversationEngine(sessions, services, build_flows(), escalate=open_escalation,
+                                max_turns=turns)
     dispatcher = Dispatcher(sessions, {}, config.outbox, clock, concurrency=concurrency)
     engine.wake_dispatcher = dispatcher.wake
     return App(settings, config, db, sessions, services, engine, dispatcher)

@@ -52,8 +52,12 @@ class ConversationEngine:
         services: Services,
         flows: dict[str, Flow],
         escalate: Escalate | None = None,
+        max_turns: int = 8,
     ) -> None:
         self.sessions = sessions
+        # Turns in flight at once. A flood beyond it waits here, in order, rather than in the
+        # connection pool, which times out after 30 s and was seen to collapse throughput.
+        self._turns = asyncio.Semaphore(max_turns)
         self.services = services
         self.runner = Runner(flows, escalate)
         self.listeners: list[EventListener] = []
@@ -73,7 +77,7 @@ class ConversationEngine:
     async def handle(self, inbound: Inbound) -> TurnResult:
         """Process one inbound message exactly once."""
         lock = self._lock(inbound)  # held in a local so the weak entry lives for the turn
-        async with lock:
+        async with lock, self._turns:
             result = await self._handle(inbound)
         if not result.duplicate:
             self.wake_dispatcher()
