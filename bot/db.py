@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -52,8 +52,15 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def transaction(
     sessions: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
-    """A session whose work commits together, or rolls back on error."""
+    """A session whose work commits together, or rolls back on error.
+
+    On SQLite the transaction takes the write lock first (BEGIN IMMEDIATE, waited for without
+    blocking the loop): a deferred transaction that reads and then writes fails with
+    SQLITE_BUSY_SNAPSHOT whenever another connection committed in between.
+    """
     async with sessions() as session, session.begin():
+        if session.get_bind().dialect.name == "sqlite":
+            await session.execute(text("BEGIN IMMEDIATE"))
         yield session
 
 

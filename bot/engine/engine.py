@@ -41,6 +41,7 @@ class TurnResult:
     duplicate: bool = False
     replies: list[Outbound] = field(default_factory=list)
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    chat: tuple[str, str] | None = None  # (channel, address) the replies go to
 
 
 class ConversationEngine:
@@ -61,7 +62,7 @@ class ConversationEngine:
         self.services = services
         self.runner = Runner(flows, escalate)
         self.listeners: list[EventListener] = []
-        self.wake_dispatcher: Callable[[], None] = lambda: None
+        self.wake_dispatcher: Callable[..., None] = lambda chat=None: None
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -80,7 +81,7 @@ class ConversationEngine:
         async with lock, self._turns:
             result = await self._handle(inbound)
         if not result.duplicate:
-            self.wake_dispatcher()
+            self.wake_dispatcher(result.chat)
             for listener in self.listeners:
                 try:
                     await listener(result.events)
@@ -112,7 +113,8 @@ class ConversationEngine:
             else:
                 await self.runner.turn(ctx)
             await self._save(session, ctx, heard)
-            return TurnResult(replies=ctx.replies, events=ctx.events)
+            return TurnResult(replies=ctx.replies, events=ctx.events,
+                              chat=(identity.channel, identity.platform_user_id))
 
     def _touch(self, identity: ChannelIdentity) -> None:
         """Note that the person wrote (WhatsApp's 24-hour window, reachability).

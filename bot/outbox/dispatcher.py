@@ -60,8 +60,7 @@ class Dispatcher:
         self._semaphore = asyncio.Semaphore(concurrency)
         self._saturated = False  # the last look found as many chats as it could take
         self._busy: set[tuple[str, str]] = set()
-        self._wakes = 0  # commits announced so far
-        self._claimed_at: dict[tuple[str, str], int] = {}  # chat -> _wakes when claimed
+        self._recheck: set[tuple[str, str]] = set()  # busy chats that got new rows
         self._outcomes = OutcomeWriter(sessions)
 
     def limiter(self, channel: str) -> ChannelRateLimiter:
@@ -70,9 +69,15 @@ class Dispatcher:
             self.limiters[channel] = ChannelRateLimiter(self.senders[channel].limits)
         return self.limiters[channel]
 
-    def wake(self) -> None:
-        """Tell the loop that new rows were committed."""
-        self._wakes += 1
+    def wake(self, chat: tuple[str, str] | None = None) -> None:
+        """Tell the loop that new rows were committed (for `chat`, when known).
+
+        A chat being delivered works from the rows it read when it started: naming it here
+        makes it look again when done. Rows committed without a chat are found by the next
+        look or poll (at most `poll_seconds` later for a chat busy at that moment).
+        """
+        if chat is not None and chat in self._busy:
+            self._recheck.add(chat)
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
@@ -133,7 +138,6 @@ class Dispatcher:
         for key, rows in due.items():
             if key not in self._busy:  # a concurrent drain may have claimed it meanwhile
                 claimed[key] = rows
-                self._claimed_at[key] = self._wakes
         self._busy.update(claimed)  # concurrent drains skip these chats
         return claimed
 
@@ -153,8 +157,11 @@ class Dispatcher:
         finally:
             self._busy.discard(key)
             # rows committed while this chat was busy were not in its snapshot, and a
-            # saturated look left chats behind: look again
-            if self._claimed_at.pop(key, self._wakes) != self._wakes or self._saturated:
+            # saturated look left chats behind (looked at again once half the capacity is
+            # free: each look reads the backlog)
+            if key in self._recheck or (
+                    self._saturated and len(self._busy) <= self.concurrency // 2):
+                self._recheck.discard(key)
                 self.wake()
 
     async def _deliver_rows(self, channel: str, address: str, rows: repo.Pending) -> int:

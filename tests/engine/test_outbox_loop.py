@@ -33,7 +33,7 @@ async def _enqueue(app: App, address: str, text: str, key: str) -> None:
     async with app.sessions() as s, s.begin():
         await outbox_repo.enqueue(s, channel="web", address=address, message=Outbound(text),
                                   dedupe_key=key, now=app.services.clock.now())
-    app.dispatcher.wake()
+    app.dispatcher.wake(("web", address))  # as the engine does after a turn
 
 
 async def _until(check, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
