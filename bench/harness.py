@@ -52,7 +52,7 @@ def tree() -> dict[str, Any]:
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
                               timeout=30, check=False)
-        return done.stdout.strip()
+        return done.stdout.rstrip()  # a leading space is part of `status --porcelain`
 
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         changed = [line[3:] for line in git("status", "--porcelain").splitlines()
