@@ -42,6 +42,7 @@ class Ctx:
     inbound: Inbound
     replies: list[Outbound] = field(default_factory=list)
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    heard: str = ""  # this message as the transcript will show it (written when the turn ends)
 
     @property
     def lang(self) -> str:

@@ -108,6 +108,7 @@ class ConversationEngine:
             ctx = Ctx(session, self.services, identity, beneficiary, conv,
                       self._load_data(conv.data_enc), inbound)
             heard = redact(self._transcript_text(ctx))  # before the turn moves the step on
+            ctx.heard = heard
             if conv.human_hold:
                 ctx.emit("relay_to_staff", identity_id=identity.id, inbound=inbound)
             else:

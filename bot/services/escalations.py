@@ -22,8 +22,11 @@ async def open_escalation(ctx: Ctx, reason: str, details: str | None = None) -> 
     if existing is not None:
         ctx.emit("escalation_updated", escalation_id=existing.id, reason=reason)
         return existing
-    lines = await transcripts.last_lines(session, identity_id=ctx.identity.id, limit=12)
-    summary = "\n".join(f"{'←' if ln.direction == 'in' else '→'} {ln.text}" for ln in lines)
+    lines = await transcripts.last_lines(session, identity_id=ctx.identity.id, limit=11)
+    said = [(ln.direction, ln.text) for ln in lines]
+    if ctx.heard:  # the message of this turn: its transcript line is written at the turn's end
+        said.append(("in", ctx.heard))
+    summary = "\n".join(f"{'←' if way == 'in' else '→'} {text}" for way, text in said)
     if details:
         summary += f"\n\n{details}"
     latest = await requests.of_beneficiary(session, beneficiary_id=ctx.beneficiary.id)

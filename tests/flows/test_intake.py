@@ -94,6 +94,7 @@ async def test_repeated_failures_bring_in_a_person(app: App, convo: Convo) -> No
         case = (await s.execute(select(Escalation))).scalar_one()
     assert (case.reason, case.role) == ("repeated_failures", "officer")
     assert "•••" in (case.summary or "")  # answers at the ID step are redacted
+    assert (case.summary or "").count("← •••") == 3  # the third failure, this turn's, included
     out = c.text(await c.send(VALID_ID))  # the form goes on
     assert "جوال" in out
 
