@@ -257,10 +257,10 @@ class Dispatcher:
         On PostgreSQL the session advisory lock and all the chat's reads and updates share one
         connection, so a chat never needs two pooled connections at once.
         """
-        engine: AsyncEngine = self.sessions.kw["bind"]
-        if engine.dialect.name != "postgresql":
+        if not self._shared_store():
             yield self.sessions
             return
+        engine: AsyncEngine = self.sessions.kw["bind"]
         digest = hashlib.sha256(f"outbox:{channel}:{address}".encode()).digest()
         key = int.from_bytes(digest[:8], "big", signed=True)
         async with engine.connect() as conn:

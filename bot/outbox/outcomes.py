@@ -10,7 +10,6 @@ commit and a connection per message.
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from sqlalchemy import Table, bindparam, update
@@ -19,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import transaction
 from models import OutboxMessage
 
-log = logging.getLogger(__name__)
 Waiting = tuple[int, dict[str, Any], "asyncio.Future[None]"]
 
 

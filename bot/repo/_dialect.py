@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,9 +16,17 @@ def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+@cache
+def _insert_ignore_statement(table: Any, postgres: bool) -> Insert:
+    """`INSERT ... ON CONFLICT DO NOTHING` on the model's table, built once per dialect
+    (inbound receipts run it on every message); the values come as parameters. Core on the
+    Table keeps the result's rowcount."""
+    insert = pg_insert if postgres else sqlite_insert
+    return insert(table.__table__).on_conflict_do_nothing()
+
+
 async def insert_ignore(session: AsyncSession, table: Any, values: dict[str, Any]) -> bool:
     """Insert a row unless a unique key already holds it; True when inserted."""
-    insert = pg_insert if is_postgres(session) else sqlite_insert
-    stmt = insert(table).values(**values).on_conflict_do_nothing()
-    result = await session.execute(stmt)
-    return bool(result.rowcount)
+    stmt = _insert_ignore_statement(table, is_postgres(session))
+    result = await session.execute(stmt, values)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
