@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.faq import kb as kb_module
-from bot.faq.evaluate import EvalItem, enlarge, evaluate, read_eval_set
-from bot.faq.kb import DEFAULT_FOLDER, KnowledgeBase
-from bot.faq.normalize import arabic_term, english_term, light_term
+from faq import kb as kb_module
+from faq.evaluate import EvalItem, enlarge, evaluate, read_eval_set
+from faq.kb import DEFAULT_FOLDER, KnowledgeBase
+from faq.normalize import arabic_term, english_term, light_term
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "faq" / "eval_set.tsv"

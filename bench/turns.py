@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import event
 
+from app.wiring import App, build_app
 from bench.harness import RESULTS, Database, dbs_of, tree, write_json
 from bench.load import SCRIPT
-from bot.app import App, build_app
 from bot.messages import Inbound
 from bot.text import fold
 from tests.support.convo import RecordingSender

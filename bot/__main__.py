@@ -1,5 +1,5 @@
 """`python -m bot`: the command line."""
 
-from bot.cli import main
+from app.cli import main
 
 main()

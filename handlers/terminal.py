@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Attachment, Inbound, Outbound
 from bot.outbox.senders import RateLimits, SendResult, Sent
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App, build_app
+from app.wiring import App, build_app
 from bot.clock import FrozenClock
 from bot.db import make_engine, upgrade
 from bot.settings import Settings

@@ -26,7 +26,7 @@ class Services:
     vault: Vault
     clock: Clock
     documents: DocumentStore
-    faq: Any = None  # bot.faq.KnowledgeBase when the knowledge base is loaded
+    faq: Any = None  # faq.KnowledgeBase when the knowledge base is loaded
 
 
 @dataclass

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.app import App
+from app.wiring import App
 from bot.db import transaction
 from bot.services.decisions import DecisionError, parse_decision, record_decision
 from bot.services.lifecycle import IllegalTransition

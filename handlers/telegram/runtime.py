@@ -17,7 +17,7 @@ import logging
 
 from aiohttp import web
 
-from bot.app import App
+from app.wiring import App
 from bot.config import ConfigError
 from handlers.telegram import normalize
 from handlers.telegram.driver import ApiError, Command, Driver, ErrorKind
@@ -54,7 +54,7 @@ def make(app: App) -> TelegramRuntime:
 
 
 class TelegramRuntime:
-    """Life cycle of the Telegram channel (see bot.runtime.ChannelRuntime)."""
+    """Life cycle of the Telegram channel (see app.runtime.ChannelRuntime)."""
 
     name = CHANNEL
 

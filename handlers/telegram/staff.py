@@ -6,11 +6,11 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Attachment
-from bot.staff.channel import StaffMessage
-from bot.staff.desk import StaffDesk
-from bot.staff.roster import load_roster
+from desk.channel import StaffMessage
+from desk.desk import StaffDesk
+from desk.roster import load_roster
 from handlers.telegram.driver import ApiError, Driver
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from collections.abc import Awaitable
 from enum import Enum
 from typing import Any, TypeVar
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Inbound
 from handlers.telegram import normalize
 from handlers.telegram.driver import ApiError, Driver, ErrorKind, InvalidUpdate

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import httpx
 from aiohttp import web
 
-from bot.app import App
+from app.wiring import App
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.normalize import CHANNEL
 from handlers.whatsapp.sender import WhatsAppSender
@@ -73,5 +73,5 @@ class WhatsAppRuntime:
 
 
 def make(app: App, environ: Mapping[str, str] | None = None) -> WhatsAppRuntime:
-    """The channel factory of bot.runtime; reads WHATSAPP_* (ConfigError names what is missing)."""
+    """The channel factory of app.runtime; reads WHATSAPP_* (ConfigError names what is missing)."""
     return WhatsAppRuntime(app, load_whatsapp_settings(environ))

@@ -19,9 +19,9 @@ import logging
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Inbound
-from bot.runtime import MAX_BODY
+from handlers.base import MAX_BODY
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.normalize import CHANNEL, parse_body
 from handlers.whatsapp.statuses import StatusRecorder

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Inbound
 from tests.support.convo import RecordingSender
 

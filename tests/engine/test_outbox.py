@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Inbound, Outbound
 from bot.outbox.senders import Failed, RateLimits, RetryLater, SendResult, Sent, Unreachable
 from bot.repo import outbox as outbox_repo

@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import event, select
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Outbound
 from bot.outbox.outcomes import OutcomeWriter
 from bot.outbox.senders import RateLimits, SendResult, Sent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.app import App, build_app
+from app.wiring import App, build_app
 from bot.clock import FrozenClock
 from bot.settings import Settings
 from tests.flows.helpers import VALID_ID

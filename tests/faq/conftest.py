@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.faq import DEFAULT_FOLDER, KnowledgeBase
+from faq import DEFAULT_FOLDER, KnowledgeBase
 
 HERE = Path(__file__).parent
 

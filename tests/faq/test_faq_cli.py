@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.faq import DEFAULT_FOLDER, cli
+from app.cli import knowledge as cli
+from faq import DEFAULT_FOLDER
 
 KEYS = {"question", "entry_id", "score", "answer", "source"}
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from bot.faq import KnowledgeBase, normalize_arabic
-from bot.faq.evaluate import NONE, EvalReport, evaluate, read_eval_set
+from faq import KnowledgeBase, normalize_arabic
+from faq.evaluate import NONE, EvalReport, evaluate, read_eval_set
 
 HERE = Path(__file__).parent
 EVAL = read_eval_set(HERE / "eval_set.tsv")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.faq import FaqResult, KnowledgeBase, KnowledgeError, looks_like_question
+from faq import FaqResult, KnowledgeBase, KnowledgeError, looks_like_question
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.faq import DEFAULT_FOLDER, KnowledgeBase, KnowledgeError
+from faq import DEFAULT_FOLDER, KnowledgeBase, KnowledgeError
 
 
 def test_repository_knowledge_is_valid() -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.faq.normalize import normalize, normalize_arabic, terms_of
+from faq.normalize import normalize, normalize_arabic, terms_of
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.app import App, load_faq
+from app.wiring import App, load_faq
 from models import Escalation, KnowledgeGap
 from tests.support.convo import Convo
 

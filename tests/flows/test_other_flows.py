@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from bot.app import App
+from app.wiring import App
 from models import Escalation, Feedback, VolunteerApplication
 from tests.support.convo import Convo
 

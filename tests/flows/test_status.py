@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.app import App
+from app.wiring import App
 from tests.flows.helpers import submit, submit_bringing_documents
 from tests.support.convo import Convo
 

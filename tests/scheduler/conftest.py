@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import App
+from app.wiring import App
 from bot.scheduler.work import Worker
 from tests.flows.helpers import submit
 from tests.support.convo import Convo

@@ -6,8 +6,8 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.app import App
-from bot.runtime import Runtime
+from app.runtime import Runtime
+from app.wiring import App
 from tests.support.convo import Convo
 
 TOKEN = "api-token-for-tests-0123456789"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App, build_app
+from app.wiring import App, build_app
 from bot.clock import FrozenClock
 from bot.db import transaction
 from bot.repo import requests

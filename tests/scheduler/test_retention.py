@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select, update
 
-from bot.app import App
+from app import scheduler as service_module
+from app.scheduler import RETENTION_JOB_ID, SchedulerService
+from app.wiring import App
 from bot.clock import FrozenClock
 from bot.config import ConfigError, RetentionConfig, load_config
 from bot.db import transaction
-from bot.scheduler import service as service_module
-from bot.scheduler.service import RETENTION_JOB_ID, SchedulerService
 from bot.services.retention import prune
 from bot.settings import ROOT
 from models import Beneficiary, ChannelIdentity, Escalation, InboundReceipt, TranscriptLine
@@ -173,7 +173,7 @@ async def test_the_daily_job_prunes_and_logs(
         fields = {f.name: str(f) for f in job.trigger.fields}
         assert (fields["hour"], fields["minute"], fields["day_of_week"]) == ("3", "30", "*")
         assert job.trigger.timezone == app.config.tz
-        with caplog.at_level(logging.INFO, logger="bot.scheduler.service"):
+        with caplog.at_level(logging.INFO, logger="app.scheduler"):
             counts = await service.prune()
     finally:
         await service.shutdown(grace_seconds=5)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.app import App
-from bot.scheduler.service import SchedulerService
+from app.scheduler import SchedulerService
+from app.wiring import App
 
 
 async def test_shutdown_waits_for_the_running_tick(app: App) -> None:

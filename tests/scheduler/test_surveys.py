@@ -7,15 +7,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.app import App
+from app.wiring import App
 from bot.clock import FrozenClock
 from bot.db import transaction
 from bot.repo import requests
-from bot.reports import satisfaction
 from bot.scheduler.work import Worker
 from bot.services.decision_import import import_decisions
 from bot.services.decisions import schedule_survey
 from bot.services.lifecycle import transition
+from desk.reports import satisfaction
 from models import RequestStatus, SatisfactionSurvey
 from tests.support.convo import Convo
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Outbound
-from bot.staff.channel import StaffMessage
-from bot.staff.desk import StaffDesk
-from bot.staff.roster import Staff
+from desk.channel import StaffMessage
+from desk.desk import StaffDesk
+from desk.roster import Staff
 from tests.support.convo import Convo, RecordingSender, plain
 
 GROUP = "-1001234567890"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import App
+from app.wiring import App
 from bot.clock import FrozenClock
 from bot.messages import Attachment
 from bot.outbox.senders import Failed

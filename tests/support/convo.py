@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Attachment, Inbound, Outbound
 from bot.outbox.senders import RateLimits, SendResult, Sent
 from bot.text import fold

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App, build_app
+from app.runtime import Runtime
+from app.wiring import App, build_app
 from bot.config import TelegramConfig
-from bot.runtime import Runtime
 from models import InboundReceipt, OutboxMessage, OutboxStatus
 from tests.conftest import START
 from tests.emulators import RecordedCall, TelegramEmulator

@@ -8,7 +8,7 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Choice, Outbound
 from bot.repo import outbox as outbox_repo
 from models import ChannelIdentity, OutboxMessage, OutboxStatus

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import App
+from app.wiring import App
 from tests.channels.telegram.conftest import Bench, eventually, plain
 from tests.emulators import TelegramEmulator
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App
+from app.wiring import App
 from handlers.telegram.updates import STAFF_HOOK
 from models import InboundReceipt
 from tests.channels.telegram.conftest import Bench

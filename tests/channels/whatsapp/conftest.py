@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App
+from app.runtime import Runtime
+from app.wiring import App
 from bot.clock import FrozenClock
-from bot.runtime import Runtime
 from bot.settings import Settings
 from models import OutboxMessage, OutboxStatus
 from tests.conftest import TEST_KEY

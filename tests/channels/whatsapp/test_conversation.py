@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from bot.app import App
+from app.wiring import App
 from models import ChannelIdentity, RequestDocument, SupportRequest
 from tests.channels.whatsapp.conftest import USER, Beneficiary
 from tests.emulators import WhatsAppEmulator

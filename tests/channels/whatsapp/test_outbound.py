@@ -7,7 +7,8 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from bot.app import App
+from app.runtime import Runtime
+from app.wiring import App
 from bot.clock import FrozenClock
 from bot.config import TemplateRef
 from bot.db import transaction
@@ -15,7 +16,6 @@ from bot.messages import Choice, Outbound
 from bot.outbox.senders import Failed, RetryLater, Sent
 from bot.repo import outbox as outbox_repo
 from bot.repo.identities import get_identity
-from bot.runtime import Runtime
 from bot.services.notifications import survey_invitation
 from handlers.whatsapp.client import GraphClient
 from models import OutboxMessage, OutboxStatus, SatisfactionSurvey

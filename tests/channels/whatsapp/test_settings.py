@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import App
+from app.runtime import Runtime
+from app.wiring import App
 from bot.config import ConfigError, WhatsAppConfig
-from bot.runtime import Runtime
 from handlers.whatsapp.runtime import make
 from handlers.whatsapp.settings import load_whatsapp_settings
 from tests.channels.whatsapp.conftest import ENV

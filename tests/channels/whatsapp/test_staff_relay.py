@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import App
+from app.wiring import App
 from bot.clock import FrozenClock
-from bot.staff.desk import StaffDesk
-from bot.staff.roster import Staff
+from desk.desk import StaffDesk
+from desk.roster import Staff
 from models import Escalation
 from tests.channels.whatsapp.conftest import Beneficiary, eventually, settled
 from tests.emulators import WhatsAppEmulator

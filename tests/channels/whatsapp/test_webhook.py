@@ -8,8 +8,8 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App
-from bot.runtime import MAX_BODY
+from app.runtime import MAX_BODY
+from app.wiring import App
 from models import ChannelIdentity, InboundReceipt, OutboxMessage
 from tests.channels.whatsapp.conftest import USER, VERIFY, Beneficiary, settled
 from tests.emulators import WhatsAppEmulator, new_wamid

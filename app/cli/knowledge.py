@@ -4,24 +4,34 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from bot.faq.gaps import group_gaps, write_gaps_csv
-from bot.faq.kb import DEFAULT_FOLDER, KnowledgeBase
-from bot.faq.model import FaqResult, KnowledgeError
+from app.cli.common import load_cli_settings, run_async
+from faq.gaps import group_gaps, write_gaps_csv
+from faq.kb import DEFAULT_FOLDER, KnowledgeBase
+from faq.model import FaqResult, KnowledgeError
 
 
-def _no_gap_rows() -> Iterable[tuple[str, str]]:
-    """Default gap source: nothing (the lead connects the database)."""
-    return ()
+def load_gap_rows() -> list[tuple[str, str]]:
+    """Knowledge gaps (question, reason) logged by the running bot, from its database."""
+    from app.wiring import build_app
+    from bot.repo import feedback
 
+    settings = load_cli_settings()
 
-# Hook returning (question, reason) rows for `knowledge gaps`; replaced at wiring time.
-load_gap_rows: Callable[[], Iterable[tuple[str, str]]] = _no_gap_rows
+    async def main() -> list[tuple[str, str]]:
+        bot = await build_app(settings, faq=None)
+        try:
+            async with bot.sessions() as session:
+                return await feedback.gap_rows(session)
+        finally:
+            await bot.close()
+
+    return run_async(main)  # type: ignore[no-any-return]
 
 
 def _load(folder: Path) -> KnowledgeBase | None:

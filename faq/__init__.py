@@ -1,8 +1,8 @@
 """FAQ answers from the association's guides: knowledge files, Arabic-aware search, confidence."""
 
-from bot.faq.kb import DEFAULT_FOLDER, KnowledgeBase, looks_like_question
-from bot.faq.model import FaqEntry, FaqMatch, FaqResult, KnowledgeError
-from bot.faq.normalize import normalize, normalize_arabic
+from faq.kb import DEFAULT_FOLDER, KnowledgeBase, looks_like_question
+from faq.model import FaqEntry, FaqMatch, FaqResult, KnowledgeError
+from faq.normalize import normalize, normalize_arabic
 
 __all__ = [
     "DEFAULT_FOLDER",

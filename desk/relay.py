@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Inbound, Outbound
 from bot.repo import identities
-from bot.staff.cases import post_to_case, staff_text
-from bot.staff.channel import StaffChannel
-from bot.staff.roster import Staff
+from desk.cases import post_to_case, staff_text
+from desk.channel import StaffChannel
+from desk.roster import Staff
 from models import Beneficiary, ChannelIdentity, Escalation, StaffAction
 
 

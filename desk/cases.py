@@ -7,12 +7,12 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import App
+from app.wiring import App
 from bot.messages import Outbound
 from bot.repo import identities, outbox, requests, transcripts
 from bot.security.redact import mask_mobile, mask_national_id, redact
 from bot.services.calendar import is_working_time, next_working_start, working_minutes_between
-from bot.staff.channel import StaffChannel
+from desk.channel import StaffChannel
 from models import Beneficiary, ChannelIdentity, Escalation, SupportRequest
 
 log = logging.getLogger(__name__)

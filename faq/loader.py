@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from bot.faq.model import GUIDES, LANGS, FaqEntry
-from bot.faq.normalize import normalize_arabic
+from faq.model import GUIDES, LANGS, FaqEntry
+from faq.normalize import normalize_arabic
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,60}$")
 KEYS = {"id", "question", "answer", "source", "paraphrases", "related"}

@@ -10,17 +10,17 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import App
+from app.wiring import App
 from bot.db import transaction
 from bot.messages import Outbound
 from bot.outbox.senders import Failed, SendResult, Sent
 from bot.repo import outbox
-from bot.staff.cases import open_case, post_to_case, recreate_topic, remind_unanswered, staff_text
-from bot.staff.channel import StaffChannel, StaffMessage
-from bot.staff.commands import CASE_COMMANDS, COMMANDS, ROLES_FOR, StaffCtx, claim
-from bot.staff.digest import daily_digest
-from bot.staff.relay import audit, beneficiary_to_staff, staff_to_beneficiary
-from bot.staff.roster import Staff
+from desk.cases import open_case, post_to_case, recreate_topic, remind_unanswered, staff_text
+from desk.channel import StaffChannel, StaffMessage
+from desk.commands import CASE_COMMANDS, COMMANDS, ROLES_FOR, StaffCtx, claim
+from desk.digest import daily_digest
+from desk.relay import audit, beneficiary_to_staff, staff_to_beneficiary
+from desk.roster import Staff
 from models import Escalation, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ class StaffDesk:
         return reply
 
     async def _with_chart(self, session: AsyncSession, text: str) -> Outbound:
-        from bot.reports import satisfaction
+        from desk.reports import satisfaction
 
         rows = await satisfaction.load(session, None, None)
         with tempfile.TemporaryDirectory() as tmp:

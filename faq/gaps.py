@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from bot.faq.normalize import normalize, normalize_arabic
+from faq.normalize import normalize, normalize_arabic
 
 REASONS = ("unknown", "unhelpful")
 SIMILAR_AT = 85.0  # token-set similarity (0-100) from which two questions are the same gap

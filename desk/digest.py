@@ -6,12 +6,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.app import App
+from app.wiring import App
 from bot.db import transaction
 from bot.messages import Outbound
 from bot.repo import outbox
-from bot.staff.cases import staff_text
-from bot.staff.channel import StaffChannel
+from desk.cases import staff_text
+from desk.channel import StaffChannel
 from models import Escalation, SupportRequest
 
 MAX_LINES = 30

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app import App
+from app.wiring import App
 from bot.scheduler.work import Worker
 from bot.services import retention
 

@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.faq.kb import KnowledgeBase
-from bot.faq.model import FaqEntry
+from faq.kb import KnowledgeBase
+from faq.model import FaqEntry
 
 NONE = "none"
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import typer
 
+from app.cli import knowledge
+from app.cli.common import load_cli_settings, run_async
+from app.cli.staff import decisions_app, report_app, requests_app
 from bot.config import ConfigError, load_config
-from bot.logging_setup import setup_logging
-from bot.security.crypto import SecretKeyError
-from bot.settings import Settings, load_settings
 
 app = typer.Typer(help="Ghimar Desk: the beneficiary-service bot of Ghimar Youth Association.",
                   no_args_is_help=True, add_completion=False)
@@ -23,34 +21,15 @@ app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 
 
-def _settings() -> Settings:
-    try:
-        settings = load_settings()
-        setup_logging(settings.log_level)
-        return settings
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-
-
-def run_async(factory: Callable[[], Awaitable[Any]]) -> Any:
-    """Run a coroutine, turning configuration errors into a clear message and exit code 2."""
-    try:
-        return asyncio.run(factory())
-    except (ConfigError, SecretKeyError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-
-
 @app.command()
 def chat(
     user: Annotated[str, typer.Option(help="Who you are; the same user resumes.")] = "local",
 ) -> None:
     """Talk to the bot in this terminal (the embedded SQLite store, no tokens)."""
-    from bot.app import build_app
+    from app.wiring import build_app
     from handlers.terminal import chat as terminal_chat
 
-    settings = _settings()
+    settings = load_cli_settings()
 
     async def main() -> None:
         bot = await build_app(settings)
@@ -65,9 +44,9 @@ def chat(
 @app.command()
 def run() -> None:
     """Start the enabled channels (GHIMAR_CHANNELS or config.yaml) and the outbox."""
-    from bot.runtime import serve
+    from app.runtime import serve
 
-    settings = _settings()
+    settings = load_cli_settings()
     run_async(lambda: serve(settings))
 
 
@@ -76,7 +55,7 @@ def db_upgrade(revision: str = "head") -> None:
     """Create or migrate the database schema."""
     from bot.db import make_engine, upgrade
 
-    settings = _settings()
+    settings = load_cli_settings()
 
     async def main() -> None:
         if settings.is_sqlite:
@@ -98,7 +77,7 @@ def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> Non
 
     from bot.db import alembic_config, make_engine, upgrade
 
-    settings = _settings()
+    settings = load_cli_settings()
 
     async def main() -> None:
         if settings.is_sqlite:
@@ -121,10 +100,10 @@ def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> Non
 @db_app.command("prune")
 def db_prune() -> None:
     """Delete expired inbound receipts and transcript lines now (config.yaml `retention`)."""
-    from bot.app import build_app
+    from app.wiring import build_app
     from bot.services.retention import prune
 
-    settings = _settings()
+    settings = load_cli_settings()
 
     async def main() -> dict[str, int]:
         bot = await build_app(settings, faq=None)
@@ -142,7 +121,7 @@ def db_prune() -> None:
 @config_app.command("check")
 def config_check() -> None:
     """Validate config.yaml and the environment, and print what would start."""
-    settings = _settings()
+    settings = load_cli_settings()
     try:
         config = load_config(settings.config_path)
     except ConfigError as exc:
@@ -155,48 +134,11 @@ def config_check() -> None:
     typer.echo(f"support types: {', '.join(t.id for t in config.support_types)}")
 
 
-def _register_staff() -> None:
-    from bot.cli_staff import decisions_app, report_app, requests_app
-
-    app.add_typer(decisions_app, name="decisions")
-    app.add_typer(requests_app, name="requests")
-    app.add_typer(report_app, name="report")
-
-
-_register_staff()
-
-
-def _gap_rows_from_database() -> list[tuple[str, str]]:
-    """Knowledge gaps (question, reason) logged by the running bot, for the gaps report."""
-    from bot.app import build_app
-    from bot.repo import feedback
-
-    settings = _settings()
-
-    async def main() -> list[tuple[str, str]]:
-        bot = await build_app(settings, faq=None)
-        try:
-            async with bot.sessions() as session:
-                return await feedback.gap_rows(session)
-        finally:
-            await bot.close()
-
-    return run_async(main)  # type: ignore[no-any-return]
-
-
-def _register_optional() -> None:
-    """Commands contributed by optional parts (FAQ), when present."""
-    try:
-        from bot.faq import cli as faq_cli
-    except ImportError:
-        return
-    faq_cli.load_gap_rows = _gap_rows_from_database
-    app.command("ask")(faq_cli.ask_cli)
-    knowledge_app = faq_cli.knowledge_app
-    app.add_typer(knowledge_app, name="knowledge", help="The FAQ knowledge base.")
-
-
-_register_optional()
+app.add_typer(decisions_app, name="decisions")
+app.add_typer(requests_app, name="requests")
+app.add_typer(report_app, name="report")
+app.command("ask")(knowledge.ask_cli)
+app.add_typer(knowledge.knowledge_app, name="knowledge", help="The FAQ knowledge base.")
 
 
 def main() -> None:

@@ -13,37 +13,23 @@ import importlib
 import logging
 import signal
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 
-from bot.app import App, build_app
+from app import http_api
+from app.wiring import App, build_app
 from bot.config import ConfigError
 from bot.settings import Settings
+from handlers.base import MAX_BODY, ChannelRuntime
 
 log = logging.getLogger(__name__)
-MAX_BODY = 2 * 1024 * 1024  # webhooks larger than this are refused with 413
 
 # Channel name -> "module:factory"; each channel registers itself here.
 CHANNEL_FACTORIES: dict[str, str] = {
     "telegram": "handlers.telegram.runtime:make",
     "whatsapp": "handlers.whatsapp.runtime:make",
 }
-
-
-class ChannelRuntime(Protocol):
-    """A server channel's life cycle inside `python -m bot run`."""
-
-    name: str
-
-    async def setup(self, web_app: web.Application) -> None:
-        """Register routes and the outbox sender."""
-
-    async def run(self, stop: asyncio.Event) -> None:
-        """Long-lived work until `stop` is set (return at once if there is none)."""
-
-    async def close(self) -> None:
-        """Release sessions and connections."""
 
 
 def channel_factory(name: str) -> Callable[[App], ChannelRuntime]:
@@ -77,12 +63,11 @@ class Runtime:
 
     async def start(self) -> None:
         """Set up every channel, open the HTTP port, start the background loops."""
-        from bot.api import decisions
-        from bot.scheduler.service import SchedulerService
+        from app.scheduler import SchedulerService
 
         for channel in self.channels:
             await channel.setup(self.web_app)
-        decisions.register(self.app, self.web_app)
+        http_api.register(self.app, self.web_app)
         self._runner = web.AppRunner(self.web_app, access_log=None)
         await self._runner.setup()
         settings = self.app.settings

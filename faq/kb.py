@@ -8,14 +8,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.faq.index import Candidate, SearchIndex
-from bot.faq.loader import knowledge_files, read_folder
-from bot.faq.model import FaqEntry, FaqMatch, FaqResult, KnowledgeError
-from bot.faq.normalize import normalize_arabic
+from faq.index import Candidate, SearchIndex
+from faq.loader import knowledge_files, read_folder
+from faq.model import FaqEntry, FaqMatch, FaqResult, KnowledgeError
+from faq.normalize import normalize_arabic
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "knowledge"
+DEFAULT_FOLDER = Path(__file__).resolve().parents[1] / "knowledge"
 # Thresholds, chosen on tests/faq/eval_set.tsv (see the report in bench/results/faq.json).
 ANSWER_AT = 0.60  # confidence from which the bot answers on its own
 SUGGEST_COVER = 0.25  # share of the question an entry must cover to be offered as a suggestion

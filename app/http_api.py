@@ -13,7 +13,7 @@ from dataclasses import asdict
 
 from aiohttp import web
 
-from bot.app import App
+from app.wiring import App
 from bot.services.decision_import import import_decisions
 
 log = logging.getLogger(__name__)

@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import App
+from app.wiring import App
 from bot.repo import identities, requests
 from bot.repo import schedule as schedule_repo
 from bot.services.decisions import DecisionError, parse_decision, record_decision
 from bot.services.lifecycle import IllegalTransition
 from bot.services.notifications import document_reminder
-from bot.staff.cases import staff_text
-from bot.staff.relay import beneficiary_language, tell_beneficiary
-from bot.staff.roster import Staff
 from bot.validation import Invalid, parse_mobile
+from desk.cases import staff_text
+from desk.relay import beneficiary_language, tell_beneficiary
+from desk.roster import Staff
 from models import (
     Escalation,
     RequestDocument,
@@ -192,7 +192,7 @@ async def decide(ctx: StaffCtx) -> str:
 
 async def stats(ctx: StaffCtx) -> str:
     """/stats: key figures (the desk attaches the chart)."""
-    from bot.reports import satisfaction
+    from desk.reports import satisfaction
 
     session = ctx.session
     open_cases = (await session.execute(select(func.count()).select_from(Escalation)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.faq.model import FaqEntry
-from bot.faq.normalize import strip_article, terms_of, words
+from faq.model import FaqEntry
+from faq.normalize import strip_article, terms_of, words
 
 K1 = 1.2
 B = 0.5

@@ -23,9 +23,9 @@ from bot.services.escalations import open_escalation
 from bot.settings import Settings
 from bot.storage import DocumentStore
 from conversations import build_flows
+from faq import DEFAULT_FOLDER, KnowledgeBase
 
 log = logging.getLogger(__name__)
-KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
 
 @dataclass
@@ -50,12 +50,8 @@ class App:
         await self.db.dispose()
 
 
-def load_faq(folder: Path = KNOWLEDGE_DIR) -> Any:
+def load_faq(folder: Path = DEFAULT_FOLDER) -> KnowledgeBase | None:
     """The FAQ knowledge base, or None (with a warning) when it cannot be loaded."""
-    try:
-        from bot.faq import KnowledgeBase
-    except ImportError:
-        return None
     if not folder.exists():
         return None
     try:

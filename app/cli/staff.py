@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from app.cli.common import load_cli_settings, run_async
+
 decisions_app = typer.Typer(help="Committee decisions.", no_args_is_help=True)
 requests_app = typer.Typer(help="Support requests.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports for staff.", no_args_is_help=True)
@@ -19,11 +21,10 @@ def decisions_import(
                                               "[,service,amount]")],
 ) -> None:
     """Import the committee's minutes; bad rows are reported by line, good rows recorded."""
-    from bot.app import build_app
-    from bot.cli import _settings, run_async
+    from app.wiring import build_app
     from bot.services.decision_import import import_decisions, read_minutes
 
-    settings = _settings()
+    settings = load_cli_settings()
     try:
         rows = read_minutes(file)
     except (OSError, ValueError) as exc:
@@ -59,15 +60,14 @@ def requests_set_status(
     reason: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Move a request along its life cycle (illegal moves are refused)."""
-    from bot.app import build_app
-    from bot.cli import _settings, run_async
+    from app.wiring import build_app
     from bot.db import transaction
     from bot.repo import requests
     from bot.services.decisions import schedule_survey
     from bot.services.lifecycle import IllegalTransition, transition
     from models import RequestStatus
 
-    settings = _settings()
+    settings = load_cli_settings()
     try:
         target = RequestStatus(to)
     except ValueError as exc:
@@ -107,11 +107,10 @@ def report_satisfaction(
     until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
 ) -> None:
     """Write satisfaction answers (anonymous CSV) and charts."""
-    from bot.app import build_app
-    from bot.cli import _settings, run_async
-    from bot.reports import satisfaction
+    from app.wiring import build_app
+    from desk.reports import satisfaction
 
-    settings = _settings()
+    settings = load_cli_settings()
     start = dt.date.fromisoformat(since) if since else None
     end = dt.date.fromisoformat(until) if until else None
 

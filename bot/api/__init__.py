@@ -1,1 +1,0 @@
-"""HTTP endpoints for the association's other systems."""
