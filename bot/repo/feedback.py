@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.references import format_reference
 from models import Feedback, KnowledgeGap, VolunteerApplication
 
 
@@ -14,7 +15,7 @@ async def add_feedback(
     """Store a suggestion or complaint and give it a reference."""
     session.add(feedback)
     await session.flush()
-    feedback.reference = f"{prefix}-{year}-{feedback.id:06d}"
+    feedback.reference = format_reference(prefix, year, feedback.id or 0)
     return feedback
 
 
@@ -24,7 +25,7 @@ async def add_volunteer(
     """Store a volunteer application and give it a reference."""
     session.add(application)
     await session.flush()
-    application.reference = f"{prefix}-{year}-{application.id:06d}"
+    application.reference = format_reference(prefix, year, application.id or 0)
     return application
 
 
