@@ -6,8 +6,9 @@ composition root (bot/app.py) and passed down.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -16,6 +17,7 @@ from bot.config import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", "todo"}
+S = TypeVar("S", bound=BaseSettings)
 
 
 def _env(name: str) -> AliasChoices:
@@ -76,21 +78,44 @@ class Settings(BaseSettings):
         return self.effective_database_url.startswith("sqlite")
 
 
+def env_name(cls: type[BaseSettings], loc: tuple[int | str, ...]) -> str:
+    """The environment variable behind a validation error's location (a field or its alias)."""
+    field = str(loc[0]) if loc else "?"
+    info = cls.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return alias if isinstance(alias, str) else field
+
+
+def load_env_settings(
+    cls: type[S], what: str, *, environ: Mapping[str, str] | None = None, prefix: str = "",
+    missing: str | None = None, **overrides: Any,
+) -> S:
+    """Build `cls` from the environment (or only `environ`'s `prefix` variables).
+
+    Every error becomes one ConfigError naming the variables: "invalid {what}:" and a line each;
+    with `missing`, the unset required ones are listed after that sentence instead.
+    """
+    try:
+        if environ is None:
+            return cls(**overrides)
+        known = {k: v for k, v in environ.items() if k.startswith(prefix)}
+        return cls.model_validate({**known, **overrides})  # only this mapping, not os.environ
+    except ValidationError as exc:
+        unset, bad = [], []
+        for item in exc.errors():
+            name = env_name(cls, item["loc"])
+            if missing is not None and item["type"] == "missing":
+                unset.append(name)
+            else:
+                bad.append(f"  {name}: {item['msg']}")
+        lines = [missing + ", ".join(sorted(unset))] if unset else []
+        if bad:
+            lines.append(f"invalid {what}:\n" + "\n".join(bad))
+        raise ConfigError("\n".join(lines)) from exc
+
+
 def load_settings(**overrides: object) -> Settings:
     """Build Settings from the environment, turning errors into a ConfigError."""
-    try:
-        return Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        names = {
-            "database_url": "GHIMAR_DATABASE_URL",
-            "config_path": "GHIMAR_CONFIG",
-            "channels": "GHIMAR_CHANNELS",
-            "secret_key": "GHIMAR_SECRET_KEY",
-            "api_token": "GHIMAR_API_TOKEN",
-            "quiet_hours": "GHIMAR_QUIET_HOURS",
-        }
-        parts = []
-        for item in exc.errors():
-            field = str(item["loc"][0]) if item["loc"] else "?"
-            parts.append(f"  {names.get(field, field)}: {item['msg']}")
-        raise ConfigError("invalid environment settings:\n" + "\n".join(parts)) from exc
+    return load_env_settings(Settings, "environment settings", **overrides)

@@ -1,4 +1,4 @@
-"""Helpers shared by the flows: references, dates, common parsers."""
+"""Helpers shared by the flows: dates, common parsers."""
 
 from __future__ import annotations
 
@@ -20,11 +20,6 @@ def local_date(ctx: Ctx, when: dt.datetime | None) -> str:
     if when is None:
         return "-"
     return when.astimezone(ctx.config.tz).strftime("%Y-%m-%d")
-
-
-def reference(prefix: str, ctx: Ctx, number: int) -> str:
-    """A reference such as FB-2026-000007."""
-    return f"{prefix}-{year_now(ctx)}-{number:06d}"
 
 
 def name_parser(ctx: Ctx, text: str) -> str | Invalid:

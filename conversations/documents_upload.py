@@ -15,8 +15,8 @@ from bot.engine.flow import Finish, Flow, Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
 from bot.repo import requests
+from bot.uploads import UploadRefusal, accept_upload
 from bot.validation import Invalid
-from conversations.intake_documents import check_file
 from models import DocumentStatus, RequestDocument, SupportRequest
 
 
@@ -64,13 +64,11 @@ async def _upload(ctx: Ctx, inbound: Inbound) -> Transition:
         return Finish()
     doc = missing[0]
     if inbound.attachment is not None:
-        problem = check_file(ctx, inbound)
-        if problem is not None:
-            return Retry(problem)
-        assert inbound.attachment.content is not None
-        key, sha = ctx.services.documents.put(inbound.attachment.content)
-        doc.status, doc.storage_key, doc.sha256 = DocumentStatus.UPLOADED, key, sha
-        doc.mime_type, doc.size = inbound.attachment.mime_type, len(inbound.attachment.content)
+        upload = accept_upload(inbound.attachment, ctx.config.limits, ctx.services.documents)
+        if isinstance(upload, UploadRefusal):
+            return Retry(upload)
+        doc.status, doc.storage_key = DocumentStatus.UPLOADED, upload.key
+        doc.sha256, doc.mime_type, doc.size = upload.sha256, upload.mime_type, upload.size
         doc.uploaded_at = ctx.now
         ctx.session.add(doc)
         ctx.emit("document_uploaded", request_id=doc.request_id, doc_type=doc.doc_type)

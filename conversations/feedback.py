@@ -15,9 +15,9 @@ from bot.engine.steps import choice_step, labelled
 from bot.messages import Inbound, Outbound
 from bot.repo import feedback as repo
 from bot.services.escalations import open_escalation
+from bot.uploads import UploadRefusal, accept_upload
 from bot.validation import Invalid, parse_free_text
 from conversations.common import year_now
-from conversations.intake_documents import check_file
 from models import Feedback
 
 
@@ -29,11 +29,10 @@ async def _text(ctx: Ctx, inbound: Inbound) -> Transition:
     limits = ctx.config.limits
     attachment_key = None
     if inbound.attachment is not None:
-        problem = check_file(ctx, inbound)  # size, then type, then "not received"
-        if problem is not None:
-            return Retry(problem)
-        assert inbound.attachment.content is not None
-        attachment_key, _ = ctx.services.documents.put(inbound.attachment.content)
+        upload = accept_upload(inbound.attachment, ctx.config.limits, ctx.services.documents)
+        if isinstance(upload, UploadRefusal):
+            return Retry(upload)
+        attachment_key = upload.key
         if not inbound.text:
             ctx.answers["attachment_key"] = attachment_key
             ctx.say("feedback-attachment-received")

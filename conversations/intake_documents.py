@@ -7,6 +7,7 @@ from bot.engine.flow import Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
 from bot.engine.steps import advance
 from bot.messages import Choice, Inbound, Outbound
+from bot.uploads import UploadRefusal, accept_upload
 from bot.validation import Invalid
 from models import DocumentStatus
 
@@ -48,21 +49,6 @@ def _prompt(ctx: Ctx) -> Outbound:
     )
 
 
-def check_file(ctx: Ctx, inbound: Inbound) -> Invalid | None:
-    """Why an uploaded file is refused (size, type, not received), or None."""
-    attachment = inbound.attachment
-    assert attachment is not None
-    limits = ctx.config.limits
-    size = attachment.size if attachment.size is not None else len(attachment.content or b"")
-    if size > limits.max_upload_bytes:
-        return Invalid("err-document-too-big", {"mb": limits.max_upload_bytes // (1024 * 1024)})
-    if (attachment.mime_type or "") not in limits.allowed_upload_types:
-        return Invalid("err-document-type")
-    if not attachment.content:
-        return Invalid("err-document-download")
-    return None
-
-
 async def _handle(ctx: Ctx, inbound: Inbound) -> Transition:
     todo = pending(ctx)
     if not todo:
@@ -70,14 +56,11 @@ async def _handle(ctx: Ctx, inbound: Inbound) -> Transition:
     doc, _ = todo[0]
     documents = ctx.answers.setdefault("documents", {})
     if inbound.attachment is not None:
-        problem = check_file(ctx, inbound)
-        if problem is not None:
-            return Retry(problem)
-        assert inbound.attachment.content is not None
-        key, sha = ctx.services.documents.put(inbound.attachment.content)
-        documents[doc] = {"status": DocumentStatus.UPLOADED, "key": key, "sha256": sha,
-                          "mime": inbound.attachment.mime_type,
-                          "size": len(inbound.attachment.content)}
+        upload = accept_upload(inbound.attachment, ctx.config.limits, ctx.services.documents)
+        if isinstance(upload, UploadRefusal):
+            return Retry(upload)
+        documents[doc] = {"status": DocumentStatus.UPLOADED, "key": upload.key,
+                          "sha256": upload.sha256, "mime": upload.mime_type, "size": upload.size}
         ctx.say("document-received", document=ctx.t(f"document-{doc}"))
     elif match_choice(inbound, _choices(ctx)) is not None:
         documents[doc] = {"status": DocumentStatus.BRING_TO_BRANCH}

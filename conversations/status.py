@@ -20,13 +20,12 @@ from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
+from bot.references import parse_reference
 from bot.repo import identities, requests
 from bot.text import clean
 from bot.validation import Invalid
 from conversations.common import local_date
 from models import DocumentStatus, SupportRequest
-
-_REF = re.compile(r"^([A-Z]{1,5})[-\s]?(\d{4})[-\s]?(\d{1,6})$")
 
 
 async def _describe(ctx: Ctx, request: SupportRequest) -> str:
@@ -73,16 +72,8 @@ async def _after(ctx: Ctx, inbound: Inbound) -> Transition:
     return Goto("ask_ref")
 
 
-def _parse_reference(text: str) -> str | None:
-    match = _REF.match(clean(text).upper())
-    if not match:
-        return None
-    prefix, year, number = match.groups()
-    return f"{prefix}-{year}-{int(number):06d}"
-
-
 async def _ask_ref(ctx: Ctx, inbound: Inbound) -> Transition:
-    reference = _parse_reference(inbound.text or "")
+    reference = parse_reference(inbound.text or "")
     if reference is None:
         return Retry(Invalid("err-reference"))
     ctx.answers["reference"] = reference

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.references import format_reference
 from models import Feedback, KnowledgeGap, VolunteerApplication
+
+_R = TypeVar("_R", Feedback, VolunteerApplication)
 
 
 async def add_feedback(
     session: AsyncSession, *, feedback: Feedback, prefix: str, year: int
 ) -> Feedback:
     """Store a suggestion or complaint and give it a reference."""
-    session.add(feedback)
-    await session.flush()
-    feedback.reference = f"{prefix}-{year}-{feedback.id:06d}"
-    return feedback
+    return await _with_reference(session, feedback, prefix, year)
 
 
 async def add_volunteer(
     session: AsyncSession, *, application: VolunteerApplication, prefix: str, year: int
 ) -> VolunteerApplication:
     """Store a volunteer application and give it a reference."""
-    session.add(application)
-    await session.flush()
-    application.reference = f"{prefix}-{year}-{application.id:06d}"
-    return application
+    return await _with_reference(session, application, prefix, year)
+
+
+async def _with_reference(session: AsyncSession, record: _R, prefix: str, year: int) -> _R:
+    session.add(record)
+    await session.flush()  # the id numbers the reference
+    record.reference = format_reference(prefix, year, record.id or 0)
+    return record
 
 
 async def add_gap(

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.references import format_reference
 from models import (
     Declaration,
     RequestDocument,
@@ -15,11 +16,6 @@ from models import (
     SupportRequest,
 )
 from models.request import OPEN_STATUSES
-
-
-def format_reference(prefix: str, year: int, number: int) -> str:
-    """A human reference such as GH-2026-000123."""
-    return f"{prefix}-{year}-{number:06d}"
 
 
 async def create(

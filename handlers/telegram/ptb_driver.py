@@ -8,20 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import telegram
-from telegram import (
-    BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
+from telegram import Update
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -37,15 +27,11 @@ from telegram.request import HTTPXRequest
 from handlers.telegram.driver import (
     ALLOWED_UPDATES,
     ApiError,
-    Command,
     ErrorKind,
     InvalidUpdate,
-    scrubbed,
+    LibraryDriver,
 )
-from handlers.telegram.render import ContactKeyboard, InlineKeyboard, Markup, RemoveKeyboard
 from handlers.telegram.settings import TelegramSettings
-
-PtbMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -71,30 +57,6 @@ def classify(exc: TelegramError) -> ApiError:
     return ApiError(ErrorKind.TRANSIENT, f"{type(exc).__name__}: {exc.message}")
 
 
-@asynccontextmanager
-async def _api(token: str) -> AsyncIterator[None]:
-    try:
-        yield
-    except TelegramError as exc:
-        raise scrubbed(classify(exc), token) from None
-
-
-def to_markup(markup: Markup) -> PtbMarkup:
-    """Our keyboard spec -> python-telegram-bot's reply_markup."""
-    if isinstance(markup, InlineKeyboard):
-        return InlineKeyboardMarkup([
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in markup.rows
-        ])
-    if isinstance(markup, ContactKeyboard):
-        rows = [[KeyboardButton(markup.contact_label, request_contact=True)]]
-        rows += [[KeyboardButton(label)] for label in markup.extra]
-        return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
-    if isinstance(markup, RemoveKeyboard):
-        return ReplyKeyboardRemove()
-    return None
-
-
 class RawBot(telegram.Bot):
     """telegram.Bot that can also long-poll for raw update objects."""
 
@@ -107,10 +69,13 @@ class RawBot(telegram.Bot):
         return list(result or [])
 
 
-class PtbDriver:
+class PtbDriver(LibraryDriver):
     """Bot API access through python-telegram-bot."""
 
     name = "ptb"
+    types = telegram
+    errors = (TelegramError,)
+    classify = staticmethod(classify)
 
     def __init__(self, settings: TelegramSettings) -> None:
         base = settings.api_base_url
@@ -125,12 +90,6 @@ class PtbDriver:
                                              connect_timeout=10, pool_timeout=10),
         )
 
-    async def check_token(self) -> str:
-        """initialize() calls getMe and prepares the HTTP clients."""
-        async with _api(self.token):
-            await self.bot.initialize()
-        return self.bot.username
-
     def validate(self, update: dict[str, Any]) -> None:
         """Parse with python-telegram-bot's Update."""
         try:
@@ -139,65 +98,18 @@ class PtbDriver:
             raise InvalidUpdate(f"python-telegram-bot refused the update: "
                                 f"{type(exc).__name__}") from None
 
-    async def get_updates(self, offset: int | None, timeout: int) -> list[dict[str, Any]]:
-        """Long poll for raw updates."""
-        async with _api(self.token):
-            return await self.bot.raw_updates(offset, timeout)
+    async def _username(self) -> str:
+        await self.bot.initialize()  # getMe, and the HTTP clients made ready
+        return self.bot.username
 
-    async def send_text(self, chat_id: int, text: str, markup: Markup,
-                        thread_id: int | None) -> int:
-        """sendMessage."""
-        async with _api(self.token):
-            sent = await self.bot.send_message(chat_id, text, message_thread_id=thread_id,
-                                               reply_markup=to_markup(markup))
-        return sent.message_id
+    async def _raw_updates(self, offset: int | None, timeout: int) -> list[dict[str, Any]]:
+        return await self.bot.raw_updates(offset, timeout)
 
-    async def send_document(self, chat_id: int, content: bytes, file_name: str, caption: str,
-                            markup: Markup, thread_id: int | None) -> int:
-        """sendDocument."""
-        async with _api(self.token):
-            sent = await self.bot.send_document(chat_id, content, filename=file_name,
-                                                caption=caption or None,
-                                                message_thread_id=thread_id,
-                                                reply_markup=to_markup(markup))
-        return sent.message_id
+    def _document(self, content: bytes, file_name: str) -> dict[str, Any]:
+        return {"document": content, "filename": file_name}
 
-    async def answer_callback(self, query_id: str) -> None:
-        """answerCallbackQuery."""
-        async with _api(self.token):
-            await self.bot.answer_callback_query(query_id)
-
-    async def edit_text(self, chat_id: int, message_id: int, text: str) -> None:
-        """editMessageText, dropping the inline keyboard."""
-        async with _api(self.token):
-            await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
-
-    async def remove_keyboard(self, chat_id: int, message_id: int) -> None:
-        """editMessageReplyMarkup without markup."""
-        async with _api(self.token):
-            await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
-
-    async def download(self, file_id: str) -> bytes:
-        """getFile + download."""
-        async with _api(self.token):
-            file = await self.bot.get_file(file_id)
-            return bytes(await file.download_as_bytearray())
-
-    async def set_commands(self, commands: list[Command], language: str | None) -> None:
-        """setMyCommands."""
-        items = [BotCommand(c.command, c.description) for c in commands]
-        async with _api(self.token):
-            await self.bot.set_my_commands(items, language_code=language)
-
-    async def set_webhook(self, url: str, secret: str) -> None:
-        """setWebhook."""
-        async with _api(self.token):
-            await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
-
-    async def delete_webhook(self) -> None:
-        """deleteWebhook."""
-        async with _api(self.token):
-            await self.bot.delete_webhook(drop_pending_updates=False)
+    async def _file_bytes(self, file: telegram.File) -> bytes:
+        return bytes(await file.download_as_bytearray())
 
     async def close(self) -> None:
         """Close the HTTP clients."""

@@ -7,16 +7,15 @@ message in a private chat removes a reply keyboard that may still be shown.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from bot.i18n import LANGUAGES
 from bot.messages import Outbound
 
 MAX_TEXT = 4096  # Telegram counts UTF-16 code units
 MAX_CAPTION = 1024
 SHORT_LABEL = 18  # labels up to this many characters go two to a row
 CHOSEN_MARK = "✔"
-_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
 _SEPARATORS = ("\n\n", "\n", " ")
 
 
@@ -58,12 +57,10 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def language_of(message: Outbound) -> str:
-    """The language of a message: meta["lang"] when the engine gives it, else from its script."""
-    lang = str(message.meta.get("lang") or "")
-    if lang in ("ar", "en"):
-        return lang
-    return "ar" if _ARABIC.search(message.text) else "en"
+def language_of(message: Outbound, default: str) -> str:
+    """The language the engine stamped on the message (meta["lang"]), else `default`."""
+    lang = message.meta.get("lang")
+    return lang if lang in LANGUAGES else default
 
 
 def _hard_cut(text: str, limit: int) -> list[str]:

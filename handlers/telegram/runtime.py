@@ -65,7 +65,8 @@ class TelegramRuntime:
         self.handler = UpdateHandler(app, driver, settings.staff_chat_id)
         self.sender = TelegramSender(driver, app.services.documents, app.services.catalog,
                                      limits_from(app.config.telegram), pace=self._pace,
-                                     wake=self._wake)
+                                     wake=self._wake,
+                                     default_language=app.config.default_language)
         self.poller = Poller(self.handler, driver, settings.polling_timeout)
         self.username = ""
         self._connected = False

@@ -55,13 +55,14 @@ class TelegramSender:
 
     def __init__(self, driver: Driver, documents: DocumentStore, catalog: Catalog,
                  limits: RateLimits, pace: Pace | None = None,
-                 wake: Callable[[], None] | None = None) -> None:
+                 wake: Callable[[], None] | None = None, default_language: str = "ar") -> None:
         self.driver = driver
         self.documents = documents
         self.catalog = catalog
         self.limits = limits
         self.pace = pace
         self.wake = wake  # the dispatcher polls once a second; after a 429, call it back on time
+        self.default_language = default_language  # for messages without meta["lang"] (staff)
         self._progress: dict[tuple[str, str], tuple[int, float]] = {}
 
     async def send(self, address: str, message: Outbound) -> SendResult:
@@ -71,7 +72,8 @@ class TelegramSender:
         except ValueError:
             return Failed(f"not a Telegram chat id: {address!r}", permanent=True)
         private = chat_id > 0
-        label = self.catalog.t(language_of(message), "tg-share-contact")
+        label = self.catalog.t(language_of(message, self.default_language),
+                               "tg-share-contact")
         parts = render(message, label, private)
         if not parts:
             return Failed("nothing to send: the message has no text", permanent=True)

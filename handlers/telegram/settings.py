@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.config import ConfigError
+from bot.settings import load_env_settings
 
 PUBLIC_API = "https://api.telegram.org"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -75,14 +76,7 @@ class TelegramSettings(BaseSettings):
 
 def load_telegram_settings() -> TelegramSettings:
     """Read and check the environment; ConfigError naming the variable when something is off."""
-    try:
-        settings = TelegramSettings()
-    except ValidationError as exc:
-        parts = []
-        for item in exc.errors():
-            field = str(item["loc"][0]) if item["loc"] else "?"
-            parts.append(f"  {_NAMES.get(field, field)}: {item['msg']}")
-        raise ConfigError("invalid Telegram settings:\n" + "\n".join(parts)) from exc
+    settings = load_env_settings(TelegramSettings, "Telegram settings")
     if not settings.token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set: the telegram channel needs the bot "
                           "token from @BotFather")

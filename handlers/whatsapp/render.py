@@ -23,7 +23,6 @@ ROWS_MAX, ROW_TITLE_MAX, ROW_DESCRIPTION_MAX = 10, 24, 72
 ELLIPSIS = "…"
 _ZWJ = "\u200d"
 _BIDI_ISOLATES = re.compile("[\u2066-\u2069]")
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _PARAM_SPACES = re.compile(r"\s+")
 
 
@@ -35,11 +34,6 @@ class Texts:
     choose: str = "Choose:"
     number_hint: str = "Reply with the option's number."
     short_titles: Mapping[str, str] = field(default_factory=dict)  # choice id -> short title
-
-
-def language_of(text: str) -> str:
-    """'ar' when the text has Arabic letters, else 'en'."""
-    return "ar" if _ARABIC.search(text) else "en"
 
 
 def _extends(ch: str, previous: str) -> bool:

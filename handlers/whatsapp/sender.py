@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import WhatsAppConfig
-from bot.i18n import Catalog
+from bot.i18n import LANGUAGES, Catalog
 from bot.messages import Outbound
 from bot.outbox.senders import Failed, RateLimits, RetryLater, SendResult, Sent
 from bot.repo.identities import get_identity
@@ -37,7 +37,7 @@ from handlers.whatsapp.client import (
     GraphResult,
 )
 from handlers.whatsapp.normalize import CHANNEL
-from handlers.whatsapp.render import Texts, language_of, render, template_body
+from handlers.whatsapp.render import Texts, render, template_body
 
 log = logging.getLogger(__name__)
 TEMPLATE_ONLY = "wa_template_only"  # Outbound.meta hint: skip the free-form attempt
@@ -99,10 +99,11 @@ class WhatsAppSender:
         return self.clock.now() - last < dt.timedelta(hours=self.config.window_hours)
 
     def _language(self, message: Outbound) -> str:
-        lang = (message.template or {}).get("lang")
-        if lang in ("ar", "en"):
-            return str(lang)
-        return language_of(message.text) if message.text else self.default_language
+        """The template's language, else the engine's stamp (meta["lang"]), else the default."""
+        for lang in ((message.template or {}).get("lang"), message.meta.get("lang")):
+            if lang in LANGUAGES:
+                return str(lang)
+        return self.default_language
 
     def texts(self, lang: str, message: Outbound) -> Texts:
         """The renderer's words in `lang`, with any WhatsApp short titles of the choices."""

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.config import ConfigError, WhatsAppConfig
+from bot.config import WhatsAppConfig
+from bot.settings import load_env_settings
 
-REQUIRED = {
-    "access_token": "WHATSAPP_ACCESS_TOKEN",
-    "phone_number_id": "WHATSAPP_PHONE_NUMBER_ID",
-    "app_secret": "WHATSAPP_APP_SECRET",
-    "verify_token": "WHATSAPP_VERIFY_TOKEN",
-}
 DEFAULT_BASE_URL = "https://graph.facebook.com"
 
 
@@ -65,24 +60,6 @@ class WhatsAppSettings(BaseSettings):
 
 def load_whatsapp_settings(environ: Mapping[str, str] | None = None) -> WhatsAppSettings:
     """Build the settings from the environment; ConfigError names every missing/bad variable."""
-    try:
-        if environ is None:
-            return WhatsAppSettings()  # type: ignore[call-arg]
-        known = {k: v for k, v in environ.items() if k.startswith("WHATSAPP_")}
-        return WhatsAppSettings.model_validate(known)  # only this mapping, not os.environ
-    except ValidationError as exc:
-        missing, bad = [], []
-        for item in exc.errors():
-            field = str(item["loc"][0]) if item["loc"] else "?"
-            name = field if field.startswith("WHATSAPP_") else REQUIRED.get(field, field)
-            if item["type"] == "missing":
-                missing.append(name)
-            else:
-                bad.append(f"  {name}: {item['msg']}")
-        lines = []
-        if missing:
-            lines.append("WhatsApp is enabled but these environment variables are not set: "
-                         + ", ".join(sorted(missing)))
-        if bad:
-            lines.append("invalid WhatsApp environment settings:\n" + "\n".join(bad))
-        raise ConfigError("\n".join(lines)) from exc
+    return load_env_settings(
+        WhatsAppSettings, "WhatsApp environment settings", environ=environ, prefix="WHATSAPP_",
+        missing="WhatsApp is enabled but these environment variables are not set: ")

@@ -12,7 +12,6 @@ from handlers.whatsapp.render import (
     Texts,
     cut,
     graphemes,
-    language_of,
     render,
     shorten,
     split_text,
@@ -157,7 +156,3 @@ def test_template_quick_reply_buttons_carry_the_choice_ids() -> None:
     assert isinstance(bare, dict) and bare["template"]["components"] == [
         {"type": "button", "sub_type": "quick_reply", "index": "0",
          "parameters": [{"type": "payload", "payload": "srv:7:5"}]}]
-
-
-def test_language_of() -> None:
-    assert language_of("مرحبا Hello") == "ar" and language_of("Hello") == "en"
