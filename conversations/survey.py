@@ -16,7 +16,6 @@ from bot.engine.matching import match_choice
 from bot.engine.steps import labelled
 from bot.messages import Choice, Inbound, Outbound
 from bot.services.notifications import survey_choices
-from bot.text import clean
 from bot.validation import Invalid, parse_free_text
 from models import SatisfactionSurvey
 
@@ -61,10 +60,7 @@ def _rating_choices(ctx: Ctx) -> list[Choice]:
 
 
 async def _rating(ctx: Ctx, inbound: Inbound) -> Transition:
-    typed = clean(inbound.text or "")
-    if typed in {"1", "2", "3", "4", "5"}:  # a typed number is the rating itself
-        return await _rate(ctx, typed)
-    picked = match_choice(inbound, _rating_choices(ctx))
+    picked = match_choice(inbound, _rating_choices(ctx))  # a typed number is its listed option
     if picked is None:
         return Retry(Invalid("err-choose"))
     return await _rate(ctx, picked.id.rsplit(":", 1)[1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from app.wiring import App
@@ -16,7 +17,9 @@ from bot.services.decision_import import import_decisions
 from bot.services.decisions import schedule_survey
 from bot.services.lifecycle import transition
 from desk.reports import satisfaction
+from handlers.terminal import render
 from models import RequestStatus, SatisfactionSurvey
+from tests.flows.helpers import submit
 from tests.support.convo import Convo
 
 ACCEPT = [(2, {"reference": "GH-2026-000001", "decision": "accepted", "reason": "",
@@ -70,7 +73,9 @@ async def test_typed_rating_and_decline(app: App, submitted: Convo, worker: Work
     await worker.run_due()
     await app.dispatcher.drain_once()
     invite = submitted.new_messages()
-    out = await submitted.send("٤")  # typed, Arabic-Indic: the conversation was idle
+    listed = render(invite[0])
+    assert "1) ⭐⭐⭐⭐⭐ ممتاز" in listed and "2) ⭐⭐⭐⭐ جيد جداً" in listed
+    out = await submitted.send("٢")  # typed, Arabic-Indic: the second LISTED option
     assert "ملاحظة" in submitted.text(out)
     assert (await _survey(app)).rating == 4
     excellent = next(c for c in invite[0].choices if c.id.endswith(":5"))
@@ -134,3 +139,21 @@ async def test_survey_after_delivery_and_report(
     assert {r["trigger"]: r["rating"] for r in table} == {"decision": "", "delivery": "2"}
     text = (tmp_path / "s.csv").read_text(encoding="utf-8-sig")
     assert "GH-2026" not in text and "محمد" not in text
+
+
+@pytest.mark.parametrize("channel", ["telegram", "whatsapp"])
+async def test_typed_number_is_the_listed_option_on_every_channel(
+    app: App, worker: Worker, clock: FrozenClock, channel: str
+) -> None:
+    c = Convo(app, "u9", channel=channel)
+    await c.send("مرحبا")
+    await c.press("أوافق")
+    assert "GH-2026-000001" in await submit(c)
+    await _decide_and_notify(app, c, worker)
+    clock.advance(hours=48)
+    await worker.run_due()
+    await app.dispatcher.drain_once()
+    invite = c.new_messages()
+    assert [ch.id.rsplit(":", 1)[1] for ch in invite[0].choices][:2] == ["5", "4"]
+    await c.send("1")  # the first option listed: ⭐⭐⭐⭐⭐ ممتاز
+    assert (await _survey(app)).rating == 5
