@@ -16,6 +16,7 @@ from bot.engine.matching import match_choice
 from bot.engine.steps import labelled
 from bot.messages import Choice, Inbound, Outbound
 from bot.services.notifications import survey_choices
+from bot.services.surveys import release_waiting
 from bot.validation import Invalid, parse_free_text
 from models import SatisfactionSurvey
 
@@ -38,6 +39,7 @@ async def _rate(ctx: Ctx, value: str) -> Transition:
     survey.answered_at, survey.channel = ctx.now, ctx.identity.channel
     if value == "decline":
         survey.status = "declined"
+        await release_waiting(ctx.session, beneficiary_id=survey.beneficiary_id, now=ctx.now)
         ctx.say("survey-declined")
         return Finish()
     survey.rating, survey.status = int(value), "answered"
@@ -96,6 +98,7 @@ async def _solved(ctx: Ctx, inbound: Inbound) -> Transition:
         survey.solved = picked.id
         ctx.session.add(survey)
         ctx.emit("survey_answered", survey_id=survey.id)
+        await release_waiting(ctx.session, beneficiary_id=survey.beneficiary_id, now=ctx.now)
     ctx.say("survey-thanks")
     return Finish()
 
