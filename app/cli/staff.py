@@ -114,24 +114,20 @@ def report_satisfaction(
     start = dt.date.fromisoformat(since) if since else None
     end = dt.date.fromisoformat(until) if until else None
 
-    async def main() -> satisfaction.Summary:
+    async def main() -> list[str]:
         app = await build_app(settings, faq=None)
         try:
             async with app.sessions() as session:
                 rows = await satisfaction.load(session, start, end)
             out.mkdir(parents=True, exist_ok=True)
-            satisfaction.write_csv(rows, out / "satisfaction.csv")
-            catalog = app.services.catalog
-            labels = {t.id: catalog.t("ar", f"support-type-{t.id}")
-                      for t in app.config.support_types}
-            labels |= {"accepted": "مقبول", "rejected": "مرفوض"}
-            satisfaction.write_charts(rows, out, labels)
-            return satisfaction.summarise(rows)
+            tz = app.config.tz
+            satisfaction.write_csv(rows, out / "satisfaction.csv", tz)
+            labels = satisfaction.labels(app.services.catalog, app.config, "ar")
+            satisfaction.write_charts(rows, out, labels, tz)
+            return satisfaction.headline(satisfaction.summarise_by_trigger(rows), labels)
         finally:
             await app.close()
 
-    summary = run_async(main)
-    csat = f"{summary.csat:.1f}%" if summary.csat is not None else "-"
-    rate = f"{summary.response_rate:.1f}%" if summary.response_rate is not None else "-"
-    typer.echo(f"{summary.sent} surveys sent, {summary.answered} answered ({rate}), "
-               f"CSAT {csat}; files in {out}")
+    for line in run_async(main) or ["no surveys sent in the period"]:
+        typer.echo(line)
+    typer.echo(f"files in {out} (one panel per trigger in each chart)")
