@@ -18,7 +18,10 @@ report_app = typer.Typer(help="Reports for staff.", no_args_is_help=True)
 @decisions_app.command("import")
 def decisions_import(
     file: Annotated[Path, typer.Argument(help="CSV: reference,decision,reason,decided_on"
-                                              "[,service,amount]")],
+                                              "[,service,amount], or the Arabic headers "
+                                              "رقم الطلب،القرار،السبب،تاريخ القرار"
+                                              "[،الخدمة،المبلغ]; dates YYYY-MM-DD, "
+                                              "DD/MM/YYYY or Hijri")],
 ) -> None:
     """Import the committee's minutes; bad rows are reported by line, good rows recorded."""
     from app.wiring import build_app
@@ -41,9 +44,11 @@ def decisions_import(
             await app.close()
 
     results = run_async(main)
+    read_as = {line: row.get("date_read_as") for line, row in rows}
     for r in results:
         line = f"line {r.line}: {r.reference or '-'}: {r.outcome}"
-        typer.echo(line + (f" ({r.error})" if r.error else ""))
+        line += f" ({r.error})" if r.error else ""
+        typer.echo(line + (f"; date read as {read_as[r.line]}" if read_as.get(r.line) else ""))
     kinds = ("recorded", "unchanged", "error")
     counts = {k: sum(1 for r in results if r.outcome == k) for k in kinds}
     typer.echo(f"{counts['recorded']} recorded, {counts['unchanged']} unchanged, "
