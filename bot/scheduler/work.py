@@ -72,9 +72,10 @@ class Worker:
                         if wait is None:
                             row.status, row.done_at = ScheduledStatus.DONE, now
                         else:
-                            row.due_at = wait
+                            row.due_at = wait  # e.g. a survey behind another one
                         session.add(row)
-                    handled += wait is None
+                    if wait is None:
+                        handled += 1
                 except Exception as exc:  # one bad row must not block the others
                     log.exception("scheduled %s %s failed", row.kind, row.id)
                     row.note = f"{type(exc).__name__}: {exc}"[:500]

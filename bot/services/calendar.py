@@ -6,11 +6,10 @@ import datetime as dt
 from calendar import monthrange
 from functools import lru_cache
 
-from hijridate import Gregorian, Hijri
-
 from bot.config import AppConfig, HijriHoliday, NationalDay, QuietHours
-
-HIJRI_YEARS = range(1343, 1501)  # the Umm al-Qura table of hijridate
+from bot.services.hijri import YEARS as HIJRI_YEARS
+from bot.services.hijri import to_gregorian
+from bot.services.hijri import year_of as hijri_year_of
 
 
 def parse_quiet_hours(value: str) -> QuietHours:
@@ -36,16 +35,11 @@ def _holidays_of(
     for n in national:
         for y in (year - 1, year):
             spans.append((dt.date(y, n.month, min(n.day, monthrange(y, n.month)[1])), n.days))
-    try:
-        first = Gregorian(year, 1, 1).to_hijri().year
-    except (ValueError, OverflowError):  # beyond the Umm al-Qura table
-        first = None
+    first = hijri_year_of(dt.date(year, 1, 1))
     for h in hijri if first is not None else ():
-        for hy in range(first - 1, first + 3):
+        for hy in range(first - 1, first + 3):  # a Gregorian year touches up to 3 Hijri years
             if hy in HIJRI_YEARS:
-                day = min(h.day, Hijri(hy, h.month, 1).month_length())
-                g = Hijri(hy, h.month, day).to_gregorian()
-                spans.append((dt.date(g.year, g.month, g.day), h.days))
+                spans.append((to_gregorian(hy, h.month, h.day, clamp=True), h.days))
     days = {start + dt.timedelta(days=i) for start, n in spans for i in range(n)}
     return frozenset(d for d in days if d.year == year)
 

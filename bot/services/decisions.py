@@ -6,12 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from hijridate import Hijri
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig
 from bot.repo import requests
 from bot.repo import schedule as schedule_repo
+from bot.services.hijri import to_gregorian
 from bot.services.lifecycle import transition
 from bot.text import clean
 from models import RequestStatus, SatisfactionSurvey, SupportRequest
@@ -53,7 +53,6 @@ class ReadDate:
 _DATE = re.compile(r"^(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})$")
 _HIJRI_MARK = re.compile(r"\s*(?:هـ|ه)$")
 _GREGORIAN_MARK = re.compile(r"\s*م$")
-HIJRI_YEARS = range(1343, 1501)  # the Umm al-Qura table of hijridate
 DATE_FORMS = ("YYYY-MM-DD, DD/MM/YYYY (day first, e.g. 01/12/2026) or a Hijri date "
               "(1448/06/10 or 10/06/1448 هـ)")
 
@@ -75,16 +74,12 @@ def parse_decision_date(text: str) -> ReadDate:
         raise DecisionError(f"decided_on must be {DATE_FORMS}, not {text!r}")
     try:
         if hijri_marked or year < 1900:
-            if year not in HIJRI_YEARS:
-                raise ValueError("Hijri year out of range")
-            gregorian = Hijri(year, int(month), day).to_gregorian()
-            read = ReadDate(dt.date(gregorian.year, gregorian.month, gregorian.day),
-                            f"Hijri (Umm al-Qura) {order.replace('-', '/')}")
+            read, how = to_gregorian(year, int(month), day), f"Hijri (Umm al-Qura) {order}"
         else:
-            read = ReadDate(dt.date(year, int(month), day), order)
+            read, how = dt.date(year, int(month), day), order
     except (ValueError, OverflowError) as exc:
         raise DecisionError(f"decided_on must be {DATE_FORMS}, not {text!r}") from exc
-    return ReadDate(read.day, f"{read.read_as} = {read.day.isoformat()}")
+    return ReadDate(read, f"{how} = {read.isoformat()}")
 
 
 def parse_decision(
