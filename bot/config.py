@@ -8,7 +8,14 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 Channel = Literal["terminal", "telegram", "whatsapp", "web"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -23,11 +30,42 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class HijriHoliday(_Strict):
+    """A holiday every Hijri year (Umm al-Qura): `days` days from month/day."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=30)  # 30 in a 29-day month means its last day
+    days: int = Field(1, ge=1, le=30)
+
+
+class NationalDay(_Strict):
+    """A holiday on the same Gregorian date every year, for `days` days."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+    days: int = Field(1, ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _real_date(self) -> NationalDay:
+        dt.date(2028, self.month, self.day)  # a leap year: 29 February is allowed
+        return self
+
+
 class WorkingHours(_Strict):
     days: list[Weekday] = ["sun", "mon", "tue", "wed", "thu"]
     start: dt.time = dt.time(8, 0)
     end: dt.time = dt.time(16, 0)
     holidays: list[dt.date] = []
+    hijri_holidays: list[HijriHoliday] = [
+        HijriHoliday(name="eid_al_fitr", month=10, day=1, days=4),
+        HijriHoliday(name="eid_al_adha", month=12, day=9, days=4),
+    ]
+    national_days: list[NationalDay] = [
+        NationalDay(name="founding_day", month=2, day=22),
+        NationalDay(name="national_day", month=9, day=23),
+    ]
 
 
 class DocumentRule(_Strict):

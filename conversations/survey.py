@@ -16,7 +16,7 @@ from bot.engine.matching import match_choice
 from bot.engine.steps import labelled
 from bot.messages import Choice, Inbound, Outbound
 from bot.services.notifications import survey_choices
-from bot.text import clean
+from bot.services.surveys import release_waiting
 from bot.validation import Invalid, parse_free_text
 from models import SatisfactionSurvey
 
@@ -39,6 +39,7 @@ async def _rate(ctx: Ctx, value: str) -> Transition:
     survey.answered_at, survey.channel = ctx.now, ctx.identity.channel
     if value == "decline":
         survey.status = "declined"
+        await release_waiting(ctx.session, beneficiary_id=survey.beneficiary_id, now=ctx.now)
         ctx.say("survey-declined")
         return Finish()
     survey.rating, survey.status = int(value), "answered"
@@ -61,10 +62,7 @@ def _rating_choices(ctx: Ctx) -> list[Choice]:
 
 
 async def _rating(ctx: Ctx, inbound: Inbound) -> Transition:
-    typed = clean(inbound.text or "")
-    if typed in {"1", "2", "3", "4", "5"}:  # a typed number is the rating itself
-        return await _rate(ctx, typed)
-    picked = match_choice(inbound, _rating_choices(ctx))
+    picked = match_choice(inbound, _rating_choices(ctx))  # a typed number is its listed option
     if picked is None:
         return Retry(Invalid("err-choose"))
     return await _rate(ctx, picked.id.rsplit(":", 1)[1])
@@ -100,6 +98,7 @@ async def _solved(ctx: Ctx, inbound: Inbound) -> Transition:
         survey.solved = picked.id
         ctx.session.add(survey)
         ctx.emit("survey_answered", survey_id=survey.id)
+        await release_waiting(ctx.session, beneficiary_id=survey.beneficiary_id, now=ctx.now)
     ctx.say("survey-thanks")
     return Finish()
 

@@ -107,10 +107,15 @@ async def note(ctx: StaffCtx) -> str:
 
 
 def _describe(ctx: StaffCtx, request: SupportRequest, docs: list[RequestDocument]) -> str:
-    missing = ", ".join(d.doc_type for d in docs if d.status != "uploaded") or "-"
-    submitted = request.submitted_at.date().isoformat() if request.submitted_at else "-"
-    return ctx.t("staff-request-line", reference=request.reference or "-", status=request.status,
-                 type=request.support_type, date=submitted, missing=missing)
+    comma = "، " if ctx.app.config.default_language == "ar" else ", "
+    missing = comma.join(ctx.t(f"document-{d.doc_type}") for d in docs
+                         if d.status != "uploaded") or "-"
+    submitted = (request.submitted_at.astimezone(ctx.app.config.tz).date().isoformat()
+                 if request.submitted_at else "-")
+    return ctx.t("staff-request-line", reference=request.reference or "-",
+                 status=ctx.t(f"request-status-{request.status}"),
+                 type=ctx.t(f"support-type-{request.support_type}"), date=submitted,
+                 missing=missing)
 
 
 async def status(ctx: StaffCtx) -> str:

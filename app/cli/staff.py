@@ -18,7 +18,10 @@ report_app = typer.Typer(help="Reports for staff.", no_args_is_help=True)
 @decisions_app.command("import")
 def decisions_import(
     file: Annotated[Path, typer.Argument(help="CSV: reference,decision,reason,decided_on"
-                                              "[,service,amount]")],
+                                              "[,service,amount], or the Arabic headers "
+                                              "رقم الطلب،القرار،السبب،تاريخ القرار"
+                                              "[،الخدمة،المبلغ]; dates YYYY-MM-DD, "
+                                              "DD/MM/YYYY or Hijri")],
 ) -> None:
     """Import the committee's minutes; bad rows are reported by line, good rows recorded."""
     from app.wiring import build_app
@@ -41,9 +44,11 @@ def decisions_import(
             await app.close()
 
     results = run_async(main)
+    read_as = {line: row.get("date_read_as") for line, row in rows}
     for r in results:
         line = f"line {r.line}: {r.reference or '-'}: {r.outcome}"
-        typer.echo(line + (f" ({r.error})" if r.error else ""))
+        line += f" ({r.error})" if r.error else ""
+        typer.echo(line + (f"; date read as {read_as[r.line]}" if read_as.get(r.line) else ""))
     kinds = ("recorded", "unchanged", "error")
     counts = {k: sum(1 for r in results if r.outcome == k) for k in kinds}
     typer.echo(f"{counts['recorded']} recorded, {counts['unchanged']} unchanged, "
@@ -114,24 +119,20 @@ def report_satisfaction(
     start = dt.date.fromisoformat(since) if since else None
     end = dt.date.fromisoformat(until) if until else None
 
-    async def main() -> satisfaction.Summary:
+    async def main() -> list[str]:
         app = await build_app(settings, faq=None)
         try:
             async with app.sessions() as session:
                 rows = await satisfaction.load(session, start, end)
             out.mkdir(parents=True, exist_ok=True)
-            satisfaction.write_csv(rows, out / "satisfaction.csv")
-            catalog = app.services.catalog
-            labels = {t.id: catalog.t("ar", f"support-type-{t.id}")
-                      for t in app.config.support_types}
-            labels |= {"accepted": "مقبول", "rejected": "مرفوض"}
-            satisfaction.write_charts(rows, out, labels)
-            return satisfaction.summarise(rows)
+            tz = app.config.tz
+            satisfaction.write_csv(rows, out / "satisfaction.csv", tz)
+            labels = satisfaction.labels(app.services.catalog, app.config, "ar")
+            satisfaction.write_charts(rows, out, labels, tz)
+            return satisfaction.headline(satisfaction.summarise_by_trigger(rows), labels)
         finally:
             await app.close()
 
-    summary = run_async(main)
-    csat = f"{summary.csat:.1f}%" if summary.csat is not None else "-"
-    rate = f"{summary.response_rate:.1f}%" if summary.response_rate is not None else "-"
-    typer.echo(f"{summary.sent} surveys sent, {summary.answered} answered ({rate}), "
-               f"CSAT {csat}; files in {out}")
+    for line in run_async(main) or ["no surveys sent in the period"]:
+        typer.echo(line)
+    typer.echo(f"files in {out} (one panel per trigger in each chart)")

@@ -20,10 +20,12 @@ from bot.repo import identities, requests
 from bot.repo import schedule as schedule_repo
 from bot.services.calendar import next_allowed
 from bot.services.notifications import decision_notice, document_reminder, survey_invitation
+from bot.services.surveys import busy_until
 from models import SatisfactionSurvey, ScheduledMessage, ScheduledStatus, SupportRequest
 
 log = logging.getLogger(__name__)
-Handler = Callable[["Worker", AsyncSession, ScheduledMessage], Awaitable[None]]
+# A handler returns None when done, or the time the row must wait until (it stays pending).
+Handler = Callable[["Worker", AsyncSession, ScheduledMessage], Awaitable[dt.datetime | None]]
 QUIET_EXEMPT = {"survey_expiry"}  # kinds that send nothing may run at any hour
 BATCH = 100  # rows per transaction: short enough not to hold SQLite's write lock for long
 
@@ -66,10 +68,14 @@ class Worker:
                         continue
                 try:
                     async with session.begin_nested():
-                        await HANDLERS[row.kind](self, session, row)
-                        row.status, row.done_at = ScheduledStatus.DONE, now
+                        wait = await HANDLERS[row.kind](self, session, row)
+                        if wait is None:
+                            row.status, row.done_at = ScheduledStatus.DONE, now
+                        else:
+                            row.due_at = wait  # e.g. a survey behind another one
                         session.add(row)
-                    handled += 1
+                    if wait is None:
+                        handled += 1
                 except Exception as exc:  # one bad row must not block the others
                     log.exception("scheduled %s %s failed", row.kind, row.id)
                     row.note = f"{type(exc).__name__}: {exc}"[:500]
@@ -101,14 +107,24 @@ async def _decision(worker: Worker, session: AsyncSession, row: ScheduledMessage
                              dedupe_key=f"sched:{row.dedupe_key}")
 
 
-async def _survey(worker: Worker, session: AsyncSession, row: ScheduledMessage) -> None:
+async def _survey(
+    worker: Worker, session: AsyncSession, row: ScheduledMessage
+) -> dt.datetime | None:
     survey = await session.get(SatisfactionSurvey, row.survey_id)
     request = await session.get(SupportRequest, row.request_id) if row.request_id else None
     assert survey is not None
     reminder = row.kind == "survey_reminder"
     if survey.status != ("sent" if reminder else "scheduled"):
-        return  # answered, declined or expired meanwhile
+        return None  # answered, declined or expired meanwhile
     identity, lang = await worker._target(session, request, survey.beneficiary_id)
+    if not reminder:  # one survey at a time
+        conv = await identities.conversation_of(session, identity_id=identity.id or 0)
+        wait = await busy_until(session, survey=survey, now=worker.now,
+                                expire_hours=worker.services.config.surveys.expire_hours,
+                                in_survey_flow=conv is not None and conv.flow == "survey")
+        if wait is not None:
+            row.data = {**(row.data or {}), "waits_for_survey": True}
+            return wait
     reference = request.reference or "" if request else ""
     message = survey_invitation(worker.services.catalog, lang, survey, reference,
                                 reminder=reminder)
@@ -116,7 +132,7 @@ async def _survey(worker: Worker, session: AsyncSession, row: ScheduledMessage) 
                              dedupe_key=f"sched:{row.dedupe_key}", flow="survey",
                              answers={"survey_id": survey.id})
     if reminder:
-        return
+        return None
     survey.status, survey.sent_at, survey.channel = "sent", worker.now, identity.channel
     session.add(survey)
     cfg = worker.services.config.surveys
@@ -126,6 +142,7 @@ async def _survey(worker: Worker, session: AsyncSession, row: ScheduledMessage) 
             session, kind=kind, dedupe_key=f"{kind}:{survey.id}", now=worker.now,
             due_at=worker.now + dt.timedelta(hours=hours), request_id=survey.request_id,
             beneficiary_id=survey.beneficiary_id, survey_id=survey.id)
+    return None
 
 
 async def _document_reminder(worker: Worker, session: AsyncSession, row: ScheduledMessage) -> None:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
+from functools import lru_cache
 
-from bot.config import AppConfig, QuietHours
+from bot.config import AppConfig, HijriHoliday, NationalDay, QuietHours
+from bot.services.hijri import YEARS as HIJRI_YEARS
+from bot.services.hijri import to_gregorian
+from bot.services.hijri import year_of as hijri_year_of
 
 
 def parse_quiet_hours(value: str) -> QuietHours:
@@ -20,6 +25,32 @@ def parse_quiet_hours(value: str) -> QuietHours:
     return QuietHours(enabled=True, start=start, end=end)
 
 
+@lru_cache(maxsize=64)
+def _holidays_of(
+    year: int, fixed: tuple[dt.date, ...], hijri: tuple[HijriHoliday, ...],
+    national: tuple[NationalDay, ...],
+) -> frozenset[dt.date]:
+    """Every holiday falling in a Gregorian year (spans may start the year before)."""
+    spans: list[tuple[dt.date, int]] = [(d, 1) for d in fixed]
+    for n in national:
+        for y in (year - 1, year):
+            spans.append((dt.date(y, n.month, min(n.day, monthrange(y, n.month)[1])), n.days))
+    first = hijri_year_of(dt.date(year, 1, 1))
+    for h in hijri if first is not None else ():
+        for hy in range(first - 1, first + 3):  # a Gregorian year touches up to 3 Hijri years
+            if hy in HIJRI_YEARS:
+                spans.append((to_gregorian(hy, h.month, h.day, clamp=True), h.days))
+    days = {start + dt.timedelta(days=i) for start, n in spans for i in range(n)}
+    return frozenset(d for d in days if d.year == year)
+
+
+def is_holiday(day: dt.date, config: AppConfig) -> bool:
+    """True on a configured day off: a date, a Hijri holiday (Umm al-Qura) or a national day."""
+    hours = config.working_hours
+    return day in _holidays_of(day.year, tuple(hours.holidays), tuple(hours.hijri_holidays),
+                               tuple(hours.national_days))
+
+
 def _is_quiet(local: dt.datetime, quiet: QuietHours) -> bool:
     if not quiet.enabled:
         return False
@@ -33,10 +64,9 @@ def next_allowed(when: dt.datetime, config: AppConfig) -> dt.datetime:
     """The first moment at or after `when` outside quiet hours and holidays (UTC)."""
     tz = config.tz
     local = when.astimezone(tz)
-    holidays = set(config.working_hours.holidays)
     quiet = config.quiet_hours
     for _ in range(400):  # at most a year of holidays; the config is validated, so this ends
-        if local.date() in holidays:
+        if is_holiday(local.date(), config):
             local = dt.datetime.combine(local.date() + dt.timedelta(days=1),
                                         quiet.end if quiet.enabled else dt.time(0, 0), tz)
             continue
@@ -53,7 +83,7 @@ def next_allowed(when: dt.datetime, config: AppConfig) -> dt.datetime:
 def _working_day(day: dt.date, config: AppConfig) -> bool:
     names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     hours = config.working_hours
-    return names[day.weekday()] in hours.days and day not in set(hours.holidays)
+    return names[day.weekday()] in hours.days and not is_holiday(day, config)
 
 
 def is_working_time(when: dt.datetime, config: AppConfig) -> bool:

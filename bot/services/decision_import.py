@@ -10,11 +10,19 @@ from typing import Any
 
 from app.wiring import App
 from bot.db import transaction
-from bot.services.decisions import DecisionError, parse_decision, record_decision
+from bot.services.decisions import (
+    DecisionError,
+    parse_decision,
+    parse_decision_date,
+    record_decision,
+)
 from bot.services.lifecycle import IllegalTransition
+from bot.text import clean, fold
 
 REQUIRED = ("reference", "decision", "reason", "decided_on")
 OPTIONAL = ("service", "amount")
+ARABIC = {"reference": "رقم الطلب", "decision": "القرار", "reason": "السبب",
+          "decided_on": "تاريخ القرار", "service": "الخدمة", "amount": "المبلغ"}
 
 
 @dataclass(frozen=True)
@@ -27,16 +35,43 @@ class RowResult:
     error: str | None = None
 
 
+def _field(header: str) -> str:
+    """The field a header names, in English or Arabic (رقم الطلب → reference)."""
+    key = fold(header)
+    return next((field for field, arabic in ARABIC.items() if fold(arabic) == key), key)
+
+
+def _dated(row: dict[str, str]) -> dict[str, str]:
+    """The row with its decision date in ISO form and how it was read (left as is if bad)."""
+    if clean(row.get("decided_on") or ""):
+        try:
+            read = parse_decision_date(row["decided_on"])
+        except DecisionError:
+            return row  # reported with its line when the row is imported
+        row["decided_on"], row["date_read_as"] = read.day.isoformat(), read.read_as
+    return row
+
+
 def read_minutes(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """The CSV rows with their line numbers; ValueError if the header is wrong."""
+    """The CSV rows with their line numbers; ValueError if the header is wrong.
+
+    Headers may be English or Arabic; cells may be separated by commas, semicolons or tabs
+    (as a spreadsheet in an Arabic locale saves them); dates may be ISO, day first or Hijri.
+    """
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = [h.strip() for h in (reader.fieldnames or [])]
+        first = fh.readline()
+        fh.seek(0)  # the utf-8-sig decoder drops a spreadsheet's BOM again
+        delimiter = max(",;\t", key=first.count)
+        reader = csv.DictReader(fh, delimiter=delimiter)
+        header = [_field(h) for h in (reader.fieldnames or [])]
         missing = [h for h in REQUIRED if h not in header]
         if missing:
-            raise ValueError(f"{path}: the header needs {', '.join(REQUIRED)} (optional: "
-                             f"{', '.join(OPTIONAL)}); missing {', '.join(missing)}")
-        return [(reader.line_num, {(k or "").strip(): (v or "") for k, v in row.items()})
+            raise ValueError(
+                f"{path}: the header needs {', '.join(REQUIRED)} (optional: "
+                f"{', '.join(OPTIONAL)}), or in Arabic {'، '.join(ARABIC[h] for h in REQUIRED)} "
+                f"(optional: {'، '.join(ARABIC[h] for h in OPTIONAL)}); missing "
+                f"{', '.join(f'{h} ({ARABIC[h]})' for h in missing)}")
+        return [(reader.line_num, _dated({_field(k or ""): (v or "") for k, v in row.items()}))
                 for row in reader]
 
 

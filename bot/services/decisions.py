@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import AppConfig
 from bot.repo import requests
 from bot.repo import schedule as schedule_repo
+from bot.services.hijri import to_gregorian
 from bot.services.lifecycle import transition
 from bot.text import clean
 from models import RequestStatus, SatisfactionSurvey, SupportRequest
@@ -40,6 +42,46 @@ class Decision:
     amount: int | None = None
 
 
+@dataclass(frozen=True)
+class ReadDate:
+    """A decision date and how it was read (for the import report)."""
+
+    day: dt.date
+    read_as: str
+
+
+_DATE = re.compile(r"^(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})$")
+_HIJRI_MARK = re.compile(r"\s*(?:هـ|ه)$")
+_GREGORIAN_MARK = re.compile(r"\s*م$")
+DATE_FORMS = ("YYYY-MM-DD, DD/MM/YYYY (day first, e.g. 01/12/2026) or a Hijri date "
+              "(1448/06/10 or 10/06/1448 هـ)")
+
+
+def parse_decision_date(text: str) -> ReadDate:
+    """A date as written in Saudi minutes: ISO, day first, or Hijri (Umm al-Qura)."""
+    raw = clean(text)
+    hijri_marked = bool(_HIJRI_MARK.search(raw))
+    body = _GREGORIAN_MARK.sub("", _HIJRI_MARK.sub("", raw))
+    match = _DATE.match(body)
+    if match is None:
+        raise DecisionError(f"decided_on must be {DATE_FORMS}, not {text!r}")
+    first, sep, month, last = match.groups()
+    if len(first) == 4 and len(last) <= 2:
+        year, day, order = int(first), int(last), "YYYY-MM-DD" if sep == "-" else "YYYY/MM/DD"
+    elif len(last) == 4 and len(first) <= 2:
+        year, day, order = int(last), int(first), "DD/MM/YYYY (day first)"
+    else:
+        raise DecisionError(f"decided_on must be {DATE_FORMS}, not {text!r}")
+    try:
+        if hijri_marked or year < 1900:
+            read, how = to_gregorian(year, int(month), day), f"Hijri (Umm al-Qura) {order}"
+        else:
+            read, how = dt.date(year, int(month), day), order
+    except (ValueError, OverflowError) as exc:
+        raise DecisionError(f"decided_on must be {DATE_FORMS}, not {text!r}") from exc
+    return ReadDate(read, f"{how} = {read.isoformat()}")
+
+
 def parse_decision(
     *, reference: str, decision: str, reason: str | None = None, decided_on: str | None = None,
     service: str | None = None, amount: str | int | None = None,
@@ -53,10 +95,7 @@ def parse_decision(
         raise DecisionError(f"decision must be accepted/rejected (or قبول/رفض), not {decision!r}")
     day = None
     if decided_on and clean(decided_on):
-        try:
-            day = dt.date.fromisoformat(clean(decided_on))
-        except ValueError as exc:
-            raise DecisionError(f"decided_on must be YYYY-MM-DD, not {decided_on!r}") from exc
+        day = parse_decision_date(decided_on).day
     value = None
     if amount not in (None, ""):
         text = clean(str(amount)).replace(",", "")

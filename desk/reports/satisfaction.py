@@ -11,20 +11,31 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
+from zoneinfo import ZoneInfo
 
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import AppConfig, Channel
+from bot.i18n import Catalog
 from bot.security.redact import redact
 from models import SatisfactionSurvey
 
 FIELDS = ["survey", "trigger", "channel", "service_type", "decision", "status", "rating",
           "solved", "comment", "sent_on", "answered_on"]
 COLOUR = "#2e7d5b"
+TRIGGERS = ("decision", "delivery", "case")
+RIYADH = ZoneInfo("Asia/Riyadh")
+NO_SURVEYS = "لا توجد استبيانات\nno surveys"
 
 
 @dataclass
@@ -70,17 +81,55 @@ def summarise(rows: list[SatisfactionSurvey]) -> Summary:
     )
 
 
-def write_csv(rows: list[SatisfactionSurvey], path: Path) -> None:
-    """One line per survey, without anything that identifies the person."""
+def by_trigger(rows: list[SatisfactionSurvey]) -> dict[str, list[SatisfactionSurvey]]:
+    """Rows per trigger (decision, delivery, case, then any other), never mixed."""
+    groups: dict[str, list[SatisfactionSurvey]] = {}
+    for r in rows:
+        groups.setdefault(r.trigger, []).append(r)
+    order = [t for t in TRIGGERS if t in groups] + sorted(set(groups) - set(TRIGGERS))
+    return {t: groups[t] for t in order}
+
+
+def summarise_by_trigger(rows: list[SatisfactionSurvey]) -> dict[str, Summary]:
+    """One Summary per trigger: a decision's CSAT is never averaged with a delivery's."""
+    return {trigger: summarise(group) for trigger, group in by_trigger(rows).items()}
+
+
+def _percent(value: float | None) -> str:
+    return f"{value:.1f}%" if value is not None else "-"
+
+
+def headline(summaries: dict[str, Summary], labels: dict[str, str]) -> list[str]:
+    """One line of key figures per trigger."""
+    return [f"{labels.get(trigger, trigger)} ({trigger}): {s.sent} sent, {s.answered} answered "
+            f"({_percent(s.response_rate)}), CSAT {_percent(s.csat)}"
+            for trigger, s in summaries.items()]
+
+
+def labels(catalog: Catalog, config: AppConfig, lang: str = "ar") -> dict[str, str]:
+    """Display names of the ids in the report: support types, channels, decisions, triggers."""
+    names = {t.id: catalog.t(lang, f"support-type-{t.id}") for t in config.support_types}
+    names |= {c: catalog.t(lang, f"channel-{c}") for c in get_args(Channel)}
+    names |= {d: catalog.t(lang, f"request-status-{d}") for d in ("accepted", "rejected")}
+    names |= {t: catalog.t(lang, f"survey-trigger-{t}") for t in TRIGGERS}
+    return names
+
+
+def _local_day(moment: dt.datetime | None, tz: dt.tzinfo) -> dt.date | None:
+    return moment.astimezone(tz).date() if moment else None
+
+
+def write_csv(rows: list[SatisfactionSurvey], path: Path, tz: dt.tzinfo = RIYADH) -> None:
+    """One line per survey, without anything that identifies the person; dates local."""
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(FIELDS)
         for r in rows:
+            sent, answered = _local_day(r.sent_at, tz), _local_day(r.answered_at, tz)
             writer.writerow([
                 r.id, r.trigger, r.channel or "", r.service_type, r.decision or "", r.status,
                 r.rating or "", r.solved or "", redact(r.comment or ""),
-                r.sent_at.date().isoformat() if r.sent_at else "",
-                r.answered_at.date().isoformat() if r.answered_at else "",
+                sent.isoformat() if sent else "", answered.isoformat() if answered else "",
             ])
 
 
@@ -93,69 +142,102 @@ def _csat_by(rows: list[SatisfactionSurvey], key: str) -> dict[str, tuple[float,
             for k, v in sorted(groups.items())}
 
 
-def _bar(
-    path: Path, title: str, data: dict[str, tuple[float, int]], labels: dict[str, str]
-) -> None:
-    fig, axis = plt.subplots(figsize=(7, 4), dpi=110)
-    names = [labels.get(k, k) for k in data] or ["-"]
-    values = [v for v, _ in data.values()] or [0]
-    bars = axis.bar(names, values, color=COLOUR)
-    for bar, (_, n) in zip(bars, data.values(), strict=False):
-        axis.annotate(f"n={n}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                      ha="center", va="bottom", fontsize=8)
-    axis.set_ylim(0, 105)
-    axis.set_ylabel("نسبة الرضا (4–5) ٪ / CSAT %")
-    axis.set_title(title)
+def _panels(
+    rows: list[SatisfactionSurvey], title: str, labels: dict[str, str]
+) -> tuple[Figure, list[tuple[Axes, list[SatisfactionSurvey]]]]:
+    """A figure with one panel per trigger (one empty panel when there is nothing)."""
+    groups = by_trigger(rows) or {"": []}
+    fig, axes = plt.subplots(1, len(groups), figsize=(4.2 * len(groups) + 1, 4.2), dpi=110,
+                             squeeze=False)
+    fig.suptitle(title)
+    panels = []
+    for axis, (trigger, group) in zip(axes[0], groups.items(), strict=True):
+        axis.set_title(labels.get(trigger, trigger) if trigger else NO_SURVEYS)
+        panels.append((axis, group))
+    return fig, panels
+
+
+def bar_figure(
+    rows: list[SatisfactionSurvey], key: str, title: str, labels: dict[str, str]
+) -> Figure:
+    """CSAT % per value of `key` (channel, service type, decision), one panel per trigger."""
+    fig, panels = _panels(rows, title, labels)
+    for axis, group in panels:
+        data = _csat_by(group, key)
+        names = [labels.get(k, k) for k in data] or ["-"]
+        values = [v for v, _ in data.values()] or [0]
+        bars = axis.bar(names, values, color=COLOUR)
+        for bar, (_, n) in zip(bars, data.values(), strict=False):
+            axis.annotate(f"n={n}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                          ha="center", va="bottom", fontsize=8)
+        axis.set_ylim(0, 105)
+        axis.tick_params(axis="x", labelsize=8)
+    panels[0][0].set_ylabel("نسبة الرضا ٪ (تقييم 4 أو 5)\nCSAT % (rating 4–5)")
     fig.tight_layout()
+    return fig
+
+
+def over_time_figure(
+    rows: list[SatisfactionSurvey], labels: dict[str, str], tz: dt.tzinfo = RIYADH
+) -> Figure:
+    """Weekly CSAT % (weeks start on Sunday, local dates), one panel per trigger."""
+    fig, panels = _panels(rows, "رضا المستفيدين أسبوعياً\nweekly CSAT %", labels)
+    for axis, group in panels:
+        weeks: dict[dt.date, list[int]] = defaultdict(list)
+        for r in group:
+            day = _local_day(r.answered_at, tz)
+            if r.rating and day:
+                weeks[day - dt.timedelta(days=(day.weekday() + 1) % 7)].append(r.rating)
+        xs = sorted(weeks)
+        axis.plot(xs, [100.0 * sum(1 for x in weeks[w] if x >= 4) / len(weeks[w]) for w in xs],
+                  marker="o", color=COLOUR)
+        axis.set_ylim(0, 105)
+        if xs:  # a single week must not stretch the axis over years
+            axis.set_xlim(xs[0] - dt.timedelta(days=4), xs[-1] + dt.timedelta(days=4))
+            axis.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=1, maxticks=6))
+            axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+        else:
+            axis.set_xticks([])
+        axis.tick_params(axis="x", labelrotation=30, labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def response_figure(rows: list[SatisfactionSurvey], labels: dict[str, str]) -> Figure:
+    """Answered, declined, expired and pending surveys (counts), one panel per trigger."""
+    fig, panels = _panels(rows, "نسبة الاستجابة\nresponse rate", labels)
+    names = ["أُجيب\nanswered", "رفض التقييم\ndeclined", "انتهى\nexpired", "بلا رد\nno answer"]
+    for axis, group in panels:
+        summary = summarise(group)
+        pending = summary.sent - summary.answered - summary.declined - summary.expired
+        values = [summary.answered, summary.declined, summary.expired, max(pending, 0)]
+        axis.bar(names, values, color=["#2e7d5b", "#9e9e9e", "#c62828", "#f9a825"])
+        axis.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axis.set_ylim(0, max([*values, 1]) * 1.1)
+        axis.tick_params(axis="x", labelsize=7)
+        axis.set_xlabel(f"الاستجابة\nresponse {_percent(summary.response_rate)}")
+    fig.tight_layout()
+    return fig
+
+
+def _save(fig: Figure, path: Path) -> Path:
     fig.savefig(path)
     plt.close(fig)
-
-
-def _over_time(path: Path, rows: list[SatisfactionSurvey]) -> None:
-    weeks: dict[dt.date, list[int]] = defaultdict(list)
-    for r in rows:
-        if r.rating and r.answered_at:
-            day = r.answered_at.date()
-            weeks[day - dt.timedelta(days=(day.weekday() + 1) % 7)].append(r.rating)  # Sunday
-    fig, axis = plt.subplots(figsize=(7, 4), dpi=110)
-    xs = sorted(weeks)
-    axis.plot(xs, [100.0 * sum(1 for x in weeks[w] if x >= 4) / len(weeks[w]) for w in xs],
-              marker="o", color=COLOUR)
-    axis.set_ylim(0, 105)
-    axis.set_title("رضا المستفيدين أسبوعياً\nweekly CSAT %")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-
-
-def _response(path: Path, summary: Summary) -> None:
-    labels = ["أُجيب\nanswered", "رفض التقييم\ndeclined", "انتهى\nexpired",
-              "بلا رد\nno answer yet"]
-    pending = summary.sent - summary.answered - summary.declined - summary.expired
-    values = [summary.answered, summary.declined, summary.expired, max(pending, 0)]
-    fig, axis = plt.subplots(figsize=(7, 4), dpi=110)
-    axis.bar(labels, values, color=["#2e7d5b", "#9e9e9e", "#c62828", "#f9a825"])
-    rate = f"{summary.response_rate:.0f}%" if summary.response_rate is not None else "-"
-    axis.set_title(f"نسبة الاستجابة\nresponse rate {rate}")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return path
 
 
 def write_charts(
-    rows: list[SatisfactionSurvey], out: Path, labels: dict[str, str]
+    rows: list[SatisfactionSurvey], out: Path, labels: dict[str, str], tz: dt.tzinfo = RIYADH
 ) -> list[Path]:
-    """Every chart of the report; returns the files written."""
-    paths = {name: out / f"{name}.png" for name in
-             ("csat_over_time", "csat_by_channel", "csat_by_service_type", "csat_by_decision",
-              "response_rate")}
-    _over_time(paths["csat_over_time"], rows)
-    _bar(paths["csat_by_channel"], "الرضا حسب القناة\nby channel",
-         _csat_by(rows, "channel"), labels)
-    _bar(paths["csat_by_service_type"], "الرضا حسب نوع الدعم\nby service",
-         _csat_by(rows, "service_type"), labels)
-    _bar(paths["csat_by_decision"], "الرضا حسب القرار\nby decision",
-         _csat_by(rows, "decision"), labels)
-    _response(paths["response_rate"], summarise(rows))
-    return list(paths.values())
+    """Every chart of the report, each with one panel per trigger; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    return [
+        _save(over_time_figure(rows, labels, tz), out / "csat_over_time.png"),
+        _save(bar_figure(rows, "channel", "الرضا حسب القناة\nby channel", labels),
+              out / "csat_by_channel.png"),
+        _save(bar_figure(rows, "service_type", "الرضا حسب نوع الدعم\nby service", labels),
+              out / "csat_by_service_type.png"),
+        _save(bar_figure(rows, "decision", "الرضا حسب القرار\nby decision", labels),
+              out / "csat_by_decision.png"),
+        _save(response_figure(rows, labels), out / "response_rate.png"),
+    ]

@@ -21,3 +21,9 @@ document-school_certificate = شهادة أو إفادة المدرسة
 document-status-uploaded = مُرفق ✅
 document-status-bring_to_branch = سيُحضَر إلى الفرع
 document-status-missing = ناقص
+
+# Channels (reports and staff views).
+channel-terminal = الطرفية
+channel-telegram = تيليجرام
+channel-whatsapp = واتساب
+channel-web = الموقع

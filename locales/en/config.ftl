@@ -21,3 +21,9 @@ document-school_certificate = School certificate or letter
 document-status-uploaded = attached ✅
 document-status-bring_to_branch = will be brought to the branch
 document-status-missing = missing
+
+# Channels (reports and staff views).
+channel-terminal = Terminal
+channel-telegram = Telegram
+channel-whatsapp = WhatsApp
+channel-web = Website

@@ -9,7 +9,7 @@ from bot.clock import FrozenClock
 from bot.messages import Attachment
 from bot.outbox.senders import Failed
 from models import Escalation, SatisfactionSurvey, ScheduledMessage, StaffAction
-from tests.flows.helpers import submit
+from tests.flows.helpers import submit, submit_bringing_documents
 from tests.staff.conftest import (
     OFFICER,
     RESEARCHER,
@@ -104,7 +104,9 @@ async def test_staff_commands_status_find_request_doc_decide(
 ) -> None:
     await submit(convo)
     await staff_says(desk, RESEARCHER, "/status GH-2026-000001")
-    assert "GH-2026-000001" in group.texts() and "submitted" in group.texts()
+    assert "GH-2026-000001" in group.texts() and "مُقدَّم" in group.texts()
+    assert "سلة غذائية" in group.texts()
+    assert "submitted" not in group.texts() and "food_basket" not in group.texts()
     await staff_says(desk, RESEARCHER, "/find 0501234567")
     assert group.texts().count("GH-2026-000001") >= 2
     await staff_says(desk, RESEARCHER, "/request_doc GH-2026-000001 income_proof")
@@ -205,3 +207,14 @@ async def test_group_without_topics_gets_a_card_and_replies_thread_the_case(
         row.card_message_id = 777  # what the Telegram sender reports for the card
     await staff_says(desk, OFFICER, "تفضل، كيف أخدمك؟", reply_to_message_id=777)
     assert "كيف أخدمك" in convo.text(convo.new_messages())
+
+
+async def test_status_and_find_speak_the_locale_not_codes(
+    app: App, desk, group: FakeGroup, convo: Convo  # type: ignore[no-untyped-def]
+) -> None:
+    await submit_bringing_documents(convo)
+    await staff_says(desk, RESEARCHER, "/find 0551234567")
+    found = group.texts()
+    assert "مُقدَّم" in found and "سلة غذائية" in found and "سجل الأسرة" in found
+    for code in ("submitted", "food_basket", "family_record", "national_id_copy"):
+        assert code not in found

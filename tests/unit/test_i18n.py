@@ -50,3 +50,16 @@ def test_arabic_placeables_are_isolated_for_rtl() -> None:
 def test_missing_id_falls_back_without_crashing() -> None:
     assert Catalog().t("ar", "no-such-message") == "no-such-message"
     assert Path(ROOT / "locales" / "ar").is_dir()
+
+
+def test_every_request_status_and_channel_has_a_label() -> None:
+    from typing import get_args
+
+    from bot.config import Channel
+    from models import RequestStatus
+
+    catalog = Catalog()
+    keys = [f"request-status-{s.value}" for s in RequestStatus]
+    keys += [f"channel-{c}" for c in get_args(Channel)]
+    for lang in ("ar", "en"):
+        assert [k for k in keys if not catalog.has(lang, k)] == []
