@@ -85,6 +85,16 @@ async def test_rejection_gives_reason_and_review_path(
     assert "اقتراح أم شكوى" in submitted.text(reply)
 
 
+async def test_on_recorded_is_called_once_when_a_decision_was_recorded(
+    app: App, submitted: Convo, tmp_path: Path
+) -> None:
+    calls: list[str] = []
+    for _ in range(2):  # the second import changes nothing: no call
+        await import_decisions(app.sessions, app.config, app.services.clock, minutes(tmp_path),
+                               actor="csv", on_recorded=lambda: calls.append("kick"))
+    assert calls == ["kick"]
+
+
 async def test_quiet_hours_hold_the_notice_until_morning(
     app: App, submitted: Convo, worker: Worker, clock: FrozenClock, tmp_path: Path
 ) -> None:

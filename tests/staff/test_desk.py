@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.channels import staff_desk
 from app.wiring import App
 from bot.clock import FrozenClock
 from bot.messages import Attachment
 from bot.outbox.senders import Failed
+from desk.roster import Staff
 from models import Escalation, SatisfactionSurvey, ScheduledMessage, StaffAction
 from tests.flows.helpers import submit
 from tests.staff.conftest import (
@@ -205,3 +207,24 @@ async def test_group_without_topics_gets_a_card_and_replies_thread_the_case(
         row.card_message_id = 777  # what the Telegram sender reports for the card
     await staff_says(app, desk, OFFICER, "تفضل، كيف أخدمك؟", reply_to_message_id=777)
     assert "كيف أخدمك" in convo.text(convo.new_messages())
+
+
+async def test_a_recorded_decision_calls_on_decision(
+    app: App, group: FakeGroup, convo: Convo
+) -> None:
+    decided: list[str] = []
+    roster = {RESEARCHER: Staff(RESEARCHER, "researcher")}
+    desk = staff_desk(app, group, roster, on_decision=lambda: decided.append("kick"))
+    await submit(convo)
+    await staff_says(app, desk, RESEARCHER, "/status GH-2026-000001")
+    assert decided == []
+    await staff_says(app, desk, RESEARCHER, "/decide GH-2026-000001 accept")
+    assert "accepted" in group.texts() and decided == ["kick"]
+
+
+async def test_the_desk_is_subscribed_to_the_engine_and_the_outbox(
+    app: App, group: FakeGroup
+) -> None:
+    desk = staff_desk(app, group, {})
+    assert desk.on_events in app.engine.listeners
+    assert desk.on_sent in app.dispatcher.listeners
