@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 
 from aiohttp import web
@@ -20,7 +21,8 @@ log = logging.getLogger(__name__)
 MAX_ITEMS = 1000
 
 
-def register(app: App, web_app: web.Application) -> None:
+def register(app: App, web_app: web.Application,
+             on_recorded: Callable[[], None] | None = None) -> None:
     """Add the route when GHIMAR_API_TOKEN is set (otherwise the API stays closed)."""
     token = app.settings.api_token
     if token is None:
@@ -42,7 +44,9 @@ def register(app: App, web_app: web.Application) -> None:
                                      status=400)
         if len(items) > MAX_ITEMS:
             return web.json_response({"error": f"at most {MAX_ITEMS} decisions"}, status=413)
-        results = await import_decisions(app, list(enumerate(items, start=1)), actor="api")
+        results = await import_decisions(app.sessions, app.config, app.services.clock,
+                                         list(enumerate(items, start=1)), actor="api",
+                                         on_recorded=on_recorded)
         status = 200 if all(r.outcome != "error" for r in results) else 207
         return web.json_response({"results": [asdict(r) for r in results]}, status=status)
 

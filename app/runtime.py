@@ -1,46 +1,30 @@
 """`python -m bot run`: the enabled channels, one HTTP server for webhooks and health, the outbox.
 
-Each server channel provides a factory `make(app) -> ChannelRuntime` (see CHANNEL_FACTORIES):
+Each server channel has a factory in app/channels.py (CHANNELS) returning a ChannelRuntime:
 `setup` registers its webhook routes and its outbox sender, `run` does its long-lived work
-(long polling, for instance) until asked to stop, `close` releases its resources.
+(long polling, for instance) until asked to stop, `close` releases its resources. Staff desks
+built by a channel are handed to the scheduler; a decision recorded by a desk or the HTTP API
+kicks the scheduler's due-messages job.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import signal
-from collections.abc import Callable
-from typing import Any
 
 from aiohttp import web
 
 from app import http_api
+from app.channels import RuntimeLinks, channel_factory
+from app.scheduler import SchedulerService
 from app.wiring import App, build_app
 from bot.config import ConfigError
 from bot.settings import Settings
-from handlers.base import MAX_BODY, ChannelRuntime
+from handlers.base import MAX_BODY
 
 log = logging.getLogger(__name__)
-
-# Channel name -> "module:factory"; each channel registers itself here.
-CHANNEL_FACTORIES: dict[str, str] = {
-    "telegram": "handlers.telegram.runtime:make",
-    "whatsapp": "handlers.whatsapp.runtime:make",
-}
-
-
-def channel_factory(name: str) -> Callable[[App], ChannelRuntime]:
-    """The factory of a channel by name; ConfigError for an unknown one."""
-    target = CHANNEL_FACTORIES.get(name)
-    if target is None:
-        available = ", ".join(sorted(CHANNEL_FACTORIES)) or "none yet"
-        raise ConfigError(f"channel {name!r} cannot be started by `run` (available: {available});"
-                          " the terminal channel runs with `python -m bot chat`")
-    module, attr = target.split(":")
-    return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
 
 
 async def _healthz(request: web.Request) -> web.Response:
@@ -52,22 +36,26 @@ class Runtime:
 
     def __init__(self, app: App, channels: list[str]) -> None:
         self.app = app
-        self.channels = [channel_factory(name)(app) for name in channels]
+        self.scheduler: SchedulerService | None = None
+        self.links = RuntimeLinks(on_decision=self.kick)
+        self.channels = [channel_factory(name)(app, self.links) for name in channels]
         self.stop_event = asyncio.Event()
         self.web_app = web.Application(client_max_size=MAX_BODY)
         self.web_app.router.add_get("/healthz", _healthz)
         self._runner: web.AppRunner | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.port: int | None = None
-        self.scheduler: Any = None
+
+    def kick(self) -> None:
+        """A decision was recorded: run the scheduler's due-messages job now (once started)."""
+        if self.scheduler is not None:
+            self.scheduler.kick()
 
     async def start(self) -> None:
         """Set up every channel, open the HTTP port, start the background loops."""
-        from app.scheduler import SchedulerService
-
         for channel in self.channels:
             await channel.setup(self.web_app)
-        http_api.register(self.app, self.web_app)
+        http_api.register(self.app, self.web_app, on_recorded=self.kick)
         self._runner = web.AppRunner(self.web_app, access_log=None)
         await self._runner.setup()
         settings = self.app.settings
@@ -79,10 +67,7 @@ class Runtime:
         log.info("HTTP on %s:%s", settings.http_host, self.port)
         self._tasks = [asyncio.create_task(c.run(self.stop_event)) for c in self.channels]
         self._tasks.append(asyncio.create_task(self.app.dispatcher.run(self.stop_event)))
-        for hook in self.app.extras.get("background", []):
-            self._tasks.append(asyncio.create_task(hook(self.stop_event)))
-        self.scheduler = SchedulerService(self.app)
-        self.app.extras["scheduler"] = self.scheduler
+        self.scheduler = SchedulerService(self.app, desks=self.links.desks)
         self.scheduler.start()
 
     async def stop(self) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol, TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -28,11 +28,25 @@ RETENTION_AT = dt.time(3, 30)  # local time: the quietest hour
 T = TypeVar("T")
 
 
+class DeskJobs(Protocol):
+    """What the scheduler runs for a staff desk."""
+
+    async def remind(self) -> int:
+        """Reminders for unanswered cases; how many were posted."""
+        ...
+
+    async def digest(self) -> bool:
+        """The daily digest; True when posted."""
+        ...
+
+
 class SchedulerService:
     """Owns the APScheduler instance and the worker it drives."""
 
-    def __init__(self, app: App, tick_seconds: float = 15.0) -> None:
+    def __init__(self, app: App, tick_seconds: float = 15.0, *,
+                 desks: Sequence[DeskJobs] = ()) -> None:
         self.app = app
+        self.desks = desks  # their reminders run with each tick, their digests daily
         self.worker = Worker(app.sessions, app.engine)
         self.scheduler = AsyncIOScheduler(timezone=app.config.tz)
         self.tick_seconds = tick_seconds
@@ -68,12 +82,13 @@ class SchedulerService:
         return await self._tracked(self._digest)
 
     async def _digest(self) -> bool:
-        desk = self.app.extras.get("staff_desk")
-        try:
-            return bool(desk is not None and await desk.digest())
-        except Exception:
-            log.exception("staff digest failed")
-            return False
+        posted = False
+        for desk in self.desks:
+            try:
+                posted = await desk.digest() or posted
+            except Exception:
+                log.exception("staff digest failed")
+        return posted
 
     async def prune(self) -> dict[str, int]:
         """The daily retention job: expired receipts and transcript lines are deleted."""
@@ -97,8 +112,7 @@ class SchedulerService:
     async def _tick(self) -> int:
         try:
             handled = await self.worker.run_due()
-            desk = self.app.extras.get("staff_desk")
-            if desk is not None:
+            for desk in self.desks:
                 handled += await desk.remind()
             return handled
         except Exception:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,6 @@ class App:
     services: Services
     engine: ConversationEngine
     dispatcher: Dispatcher
-    extras: dict[str, Any] = field(default_factory=dict)
 
     def add_sender(self, sender: ChannelSender) -> None:
         """Register how a channel's outbox messages are delivered."""

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.wiring import App
 from bot.messages import Outbound
-from bot.repo import identities, outbox, requests, transcripts
+from bot.repo import escalations, identities, outbox, requests, transcripts
 from bot.security.redact import mask_mobile, mask_national_id, redact
 from bot.services.calendar import is_working_time, next_working_start, working_minutes_between
 from desk.channel import StaffChannel
+from desk.deps import DeskDeps
 from models import Beneficiary, ChannelIdentity, Escalation, SupportRequest
 
 log = logging.getLogger(__name__)
 
 
-def staff_text(app: App, key: str, **args: object) -> str:
+def staff_text(deps: DeskDeps, key: str, **args: object) -> str:
     """A text for the staff group, in the association's default language."""
-    return app.services.catalog.t(app.config.default_language, key, **args)
+    return deps.services.catalog.t(deps.config.default_language, key, **args)
 
 
 async def post_to_case(
-    app: App, session: AsyncSession, staff: StaffChannel, case: Escalation, message: Outbound,
-    dedupe_key: str,
+    deps: DeskDeps, session: AsyncSession, staff: StaffChannel, case: Escalation,
+    message: Outbound, dedupe_key: str,
 ) -> None:
     """Queue a message into the case's topic (or as a reply to its card)."""
     meta = dict(message.meta)
@@ -36,10 +35,10 @@ async def post_to_case(
         meta["reply_to"] = case.card_message_id
     message.meta = meta
     await outbox.enqueue(session, channel=staff.channel, address=staff.chat_id, message=message,
-                         dedupe_key=dedupe_key, now=app.services.clock.now())
+                         dedupe_key=dedupe_key, now=deps.services.clock.now())
 
 
-async def card_text(app: App, session: AsyncSession, case: Escalation) -> str:
+async def card_text(deps: DeskDeps, session: AsyncSession, case: Escalation) -> str:
     """The case card: who, where, which request, why, and the last messages (masked)."""
     person = await session.get(Beneficiary, case.beneficiary_id)
     identity = await session.get(ChannelIdentity, case.identity_id)
@@ -50,15 +49,15 @@ async def card_text(app: App, session: AsyncSession, case: Escalation) -> str:
         missing = ", ".join(d.doc_type for d in docs if d.status != "uploaded") or "-"
     national_id = "-"
     if person is not None and person.national_id_enc:
-        national_id = mask_national_id(app.services.vault.decrypt(person.national_id_enc))
+        national_id = mask_national_id(deps.services.vault.decrypt(person.national_id_enc))
     lines = await transcripts.last_lines(session, identity_id=case.identity_id,
-                                         limit=app.config.staff.transcript_lines)
+                                         limit=deps.config.staff.transcript_lines)
     transcript = "\n".join(f"{'←' if ln.direction == 'in' else '→'} {redact(ln.text)[:200]}"
                            for ln in lines) or "-"
     return staff_text(
-        app, "staff-card", case=case.id or 0,
-        reason=staff_text(app, f"staff-reason-{case.reason}"),
-        role=staff_text(app, f"role-{case.role}"),
+        deps, "staff-card", case=case.id or 0,
+        reason=staff_text(deps, f"staff-reason-{case.reason}"),
+        role=staff_text(deps, f"role-{case.role}"),
         name=(person.full_name if person and person.full_name else
               (identity.display_name if identity and identity.display_name else "-")),
         channel=identity.channel if identity else "-",
@@ -74,24 +73,24 @@ def topic_name(case: Escalation, first_name: str, reference: str | None) -> str:
     return f"{reference or f'#{case.id}'} — {first_name}"[:120]
 
 
-async def open_case(app: App, staff: StaffChannel, escalation_id: int) -> None:
+async def open_case(deps: DeskDeps, staff: StaffChannel, escalation_id: int) -> None:
     """Give a new escalation its topic (or card); out of hours, say when a person will answer."""
     from bot.db import transaction
 
-    async with transaction(app.sessions) as session:
+    async with transaction(deps.sessions) as session:
         case = await session.get(Escalation, escalation_id)
         if case is None or case.status == "closed":
             return
         if staff.uses_topics and case.topic_id is None:
-            await _create_topic(app, session, staff, case)
-        message = Outbound(await card_text(app, session, case), kind="staff_card")
-        await post_to_case(app, session, staff, case, message, f"case:{case.id}:card")
-        await _out_of_hours_notice(app, session, case)
-    app.dispatcher.wake()
+            await _create_topic(deps, session, staff, case)
+        message = Outbound(await card_text(deps, session, case), kind="staff_card")
+        await post_to_case(deps, session, staff, case, message, f"case:{case.id}:card")
+        await _out_of_hours_notice(deps, session, case)
+    deps.wake()
 
 
 async def _create_topic(
-    app: App, session: AsyncSession, staff: StaffChannel, case: Escalation
+    deps: DeskDeps, session: AsyncSession, staff: StaffChannel, case: Escalation
 ) -> None:
     person = await session.get(Beneficiary, case.beneficiary_id)
     request = await session.get(SupportRequest, case.request_id) if case.request_id else None
@@ -105,66 +104,69 @@ async def _create_topic(
     session.add(case)
 
 
-async def recreate_topic(app: App, staff: StaffChannel, escalation_id: int) -> int | None:
+async def recreate_topic(
+    deps: DeskDeps, staff: StaffChannel, escalation_id: int
+) -> int | None:
     """The topic was deleted or closed: make a new one and re-post the card."""
     from bot.db import transaction
 
-    async with transaction(app.sessions) as session:
+    async with transaction(deps.sessions) as session:
         case = await session.get(Escalation, escalation_id)
         if case is None:
             return None
         old = case.topic_id
-        await _create_topic(app, session, staff, case)
-        message = Outbound(await card_text(app, session, case), kind="staff_card")
-        await post_to_case(app, session, staff, case, message,
+        await _create_topic(deps, session, staff, case)
+        message = Outbound(await card_text(deps, session, case), kind="staff_card")
+        await post_to_case(deps, session, staff, case, message,
                            f"case:{case.id}:card:{case.topic_id}")
         log.warning("case %s: topic %s was gone; recreated as %s", case.id, old, case.topic_id)
         return case.topic_id
 
 
-async def _out_of_hours_notice(app: App, session: AsyncSession, case: Escalation) -> None:
-    now = app.services.clock.now()
-    if case.out_of_hours_notified or is_working_time(now, app.config):
+async def _out_of_hours_notice(
+    deps: DeskDeps, session: AsyncSession, case: Escalation
+) -> None:
+    now = deps.services.clock.now()
+    if case.out_of_hours_notified or is_working_time(now, deps.config):
         return
     identity = await session.get(ChannelIdentity, case.identity_id)
     conv = await identities.conversation_of(session, identity_id=case.identity_id)
     if identity is None:
         return
-    lang = conv.language if conv else app.config.default_language
-    opening = next_working_start(now, app.config).astimezone(app.config.tz)
-    day = app.services.catalog.t(lang, f"weekday-{opening:%a}".lower())
-    text = app.services.catalog.t(lang, "staff-out-of-hours", day=day,
+    lang = conv.language if conv else deps.config.default_language
+    opening = next_working_start(now, deps.config).astimezone(deps.config.tz)
+    day = deps.services.catalog.t(lang, f"weekday-{opening:%a}".lower())
+    text = deps.services.catalog.t(lang, "staff-out-of-hours", day=day,
                                   time=opening.strftime("%H:%M"))
-    await app.engine.push(session, identity=identity, messages=[Outbound(text, kind="notice")],
+    await deps.push(session, identity=identity, messages=[Outbound(text, kind="notice")],
                           dedupe_key=f"case:{case.id}:out-of-hours")
     case.out_of_hours_notified = True
     session.add(case)
 
 
-async def remind_unanswered(app: App, staff: StaffChannel) -> int:
+async def remind_unanswered(deps: DeskDeps, staff: StaffChannel) -> int:
     """Remind the role (then an admin) of cases without a staff answer; how many reminders."""
     from bot.db import transaction
 
-    now, cfg, sent = app.services.clock.now(), app.config.staff, 0
-    async with transaction(app.sessions) as session:
-        stmt = select(Escalation).where(Escalation.status != "closed",
-                                        Escalation.first_staff_reply_at.is_(None))
-        for case in (await session.execute(stmt)).scalars():
-            waited = working_minutes_between(case.created_at, now, app.config)
+    now, cfg, sent = deps.services.clock.now(), deps.config.staff, 0
+    async with transaction(deps.sessions) as session:
+        for case in await escalations.unanswered(session):
+            waited = working_minutes_between(case.created_at, now, deps.config)
             level = 2 if waited >= cfg.admin_reminder_minutes else (
                 1 if waited >= cfg.first_reminder_minutes else 0)
             if level <= case.reminders_sent:
                 continue
             role = "admin" if level == 2 else case.role
-            text = staff_text(app, "staff-reminder", case=case.id or 0, minutes=int(waited),
-                              role=staff_text(app, f"role-{role}"))
-            await post_to_case(app, session, staff, case, Outbound(text, kind="staff_notice"),
+            text = staff_text(deps, "staff-reminder", case=case.id or 0, minutes=int(waited),
+                              role=staff_text(deps, f"role-{role}"))
+            await post_to_case(deps, session, staff, case,
+                               Outbound(text, kind="staff_notice"),
                                f"case:{case.id}:reminder:{level}")
             case.reminders_sent = level
             session.add(case)
             sent += 1
     if sent:
-        app.dispatcher.wake()
+        deps.wake()
     return sent
 
 

@@ -7,17 +7,16 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.wiring import App
-from bot.repo import identities, requests
+from bot.repo import escalations, identities, requests
 from bot.repo import schedule as schedule_repo
 from bot.services.decisions import DecisionError, parse_decision, record_decision
 from bot.services.lifecycle import IllegalTransition
 from bot.services.notifications import document_reminder
 from bot.validation import Invalid, parse_mobile
 from desk.cases import staff_text
+from desk.deps import DeskDeps
 from desk.relay import beneficiary_language, tell_beneficiary
 from desk.roster import Staff
 from models import (
@@ -32,7 +31,7 @@ from models import (
 class StaffCtx:
     """One staff command."""
 
-    app: App
+    deps: DeskDeps
     session: AsyncSession
     member: Staff
     case: Escalation | None
@@ -41,7 +40,7 @@ class StaffCtx:
 
     def t(self, key: str, **args: object) -> str:
         """A staff-group text."""
-        return staff_text(self.app, key, **args)
+        return staff_text(self.deps, key, **args)
 
 
 Command = Callable[[StaffCtx], Awaitable[str]]
@@ -61,7 +60,7 @@ async def claim(ctx: StaffCtx) -> str:
     assert case is not None
     case.status, case.claimed_by = "claimed", str(ctx.member.user_id)
     await _hold(ctx, True)
-    await tell_beneficiary(ctx.app, ctx.session, case, "staff-joined",
+    await tell_beneficiary(ctx.deps, ctx.session, case, "staff-joined",
                            f"case:{case.id}:joined:{ctx.message_id}", role=ctx.member.role)
     return ctx.t("staff-claimed", case=case.id or 0, role=ctx.t(f"role-{ctx.member.role}"))
 
@@ -72,7 +71,7 @@ async def release(ctx: StaffCtx) -> str:
     assert case is not None
     case.status, case.claimed_by = "open", None
     await _hold(ctx, False)
-    await tell_beneficiary(ctx.app, ctx.session, case, "staff-released",
+    await tell_beneficiary(ctx.deps, ctx.session, case, "staff-released",
                            f"case:{case.id}:released:{ctx.message_id}")
     return ctx.t("staff-released-note", case=case.id or 0)
 
@@ -81,12 +80,12 @@ async def close(ctx: StaffCtx) -> str:
     """End the case; per config, ask the beneficiary how well they were served."""
     case = ctx.case
     assert case is not None
-    now = ctx.app.services.clock.now()
+    now = ctx.deps.services.clock.now()
     case.status, case.closed_at = "closed", now
     await _hold(ctx, False)
-    await tell_beneficiary(ctx.app, ctx.session, case, "staff-case-closed",
+    await tell_beneficiary(ctx.deps, ctx.session, case, "staff-case-closed",
                            f"case:{case.id}:closed")
-    if ctx.app.config.staff.survey_on_close:
+    if ctx.deps.config.staff.survey_on_close:
         request = (await ctx.session.get(SupportRequest, case.request_id)
                    if case.request_id else None)
         survey = SatisfactionSurvey(request_id=case.request_id, beneficiary_id=case.beneficiary_id,
@@ -107,10 +106,10 @@ async def note(ctx: StaffCtx) -> str:
 
 
 def _describe(ctx: StaffCtx, request: SupportRequest, docs: list[RequestDocument]) -> str:
-    comma = "، " if ctx.app.config.default_language == "ar" else ", "
+    comma = "، " if ctx.deps.config.default_language == "ar" else ", "
     missing = comma.join(ctx.t(f"document-{d.doc_type}") for d in docs
                          if d.status != "uploaded") or "-"
-    submitted = (request.submitted_at.astimezone(ctx.app.config.tz).date().isoformat()
+    submitted = (request.submitted_at.astimezone(ctx.deps.config.tz).date().isoformat()
                  if request.submitted_at else "-")
     return ctx.t("staff-request-line", reference=request.reference or "-",
                  status=ctx.t(f"request-status-{request.status}"),
@@ -137,8 +136,7 @@ async def find(ctx: StaffCtx) -> str:
     else:
         mobile = parse_mobile(query)
         if not isinstance(mobile, Invalid):
-            stmt = select(SupportRequest).where(SupportRequest.mobile == mobile)
-            found = list((await ctx.session.execute(stmt)).scalars())
+            found = await requests.by_mobile(ctx.session, mobile=mobile)
     if not found:
         return ctx.t("staff-not-found", query=query or "-")
     lines = []
@@ -151,7 +149,7 @@ async def find(ctx: StaffCtx) -> str:
 async def request_doc(ctx: StaffCtx) -> str:
     """/request_doc <ref> <document>: ask the beneficiary to upload a document."""
     parts = ctx.args.split()
-    known = {d.id for t in ctx.app.config.support_types for d in t.documents}
+    known = {d.id for t in ctx.deps.config.support_types for d in t.documents}
     if len(parts) != 2 or parts[1] not in known:
         return ctx.t("staff-usage-request-doc", documents=", ".join(sorted(known)))
     request = await requests.by_reference(ctx.session, reference=parts[0])
@@ -170,11 +168,11 @@ async def request_doc(ctx: StaffCtx) -> str:
     if identity is not None:
         case = ctx.case or Escalation(identity_id=identity.id, reason="", role="",
                                       beneficiary_id=request.beneficiary_id)
-        lang = await beneficiary_language(ctx.session, case, ctx.app.config.default_language)
-        message = document_reminder(ctx.app.services.catalog, lang, request, [doc],
+        lang = await beneficiary_language(ctx.session, case, ctx.deps.config.default_language)
+        message = document_reminder(ctx.deps.services.catalog, lang, request, [doc],
                                     requested=True)
-        await ctx.app.engine.push(ctx.session, identity=identity, messages=[message],
-                                  dedupe_key=f"request-doc:{ctx.message_id}")
+        await ctx.deps.push(ctx.session, identity=identity, messages=[message],
+                            dedupe_key=f"request-doc:{ctx.message_id}")
     return ctx.t("staff-doc-requested", document=parts[1], reference=request.reference or "")
 
 
@@ -187,8 +185,8 @@ async def decide(ctx: StaffCtx) -> str:
         decision = parse_decision(reference=parts[0], decision=parts[1],
                                   reason=parts[2] if len(parts) > 2 else None)
         outcome, request = await record_decision(
-            ctx.session, config=ctx.app.config, decision=decision,
-            actor=f"staff:{ctx.member.user_id}", now=ctx.app.services.clock.now())
+            ctx.session, config=ctx.deps.config, decision=decision,
+            actor=f"staff:{ctx.member.user_id}", now=ctx.deps.services.clock.now())
     except (DecisionError, IllegalTransition) as exc:
         return ctx.t("staff-error", error=str(exc))
     return ctx.t("staff-decided", reference=request.reference or "", outcome=outcome,
@@ -200,10 +198,8 @@ async def stats(ctx: StaffCtx) -> str:
     from desk.reports import satisfaction
 
     session = ctx.session
-    open_cases = (await session.execute(select(func.count()).select_from(Escalation)
-                                        .where(Escalation.status != "closed"))).scalar_one()
-    by_status = dict((await session.execute(select(SupportRequest.status, func.count())
-                                            .group_by(SupportRequest.status))).all())
+    open_cases = await escalations.count_open(session)
+    by_status = await requests.count_by_status(session)
     summary = satisfaction.summarise(await satisfaction.load(session, None, None))
     return ctx.t("staff-stats", cases=open_cases,
                  requests=", ".join(f"{k}: {v}" for k, v in sorted(by_status.items())) or "-",

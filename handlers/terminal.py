@@ -14,9 +14,9 @@ import uuid
 from pathlib import Path
 from typing import TextIO
 
-from app.wiring import App
 from bot.messages import Attachment, Inbound, Outbound
 from bot.outbox.senders import RateLimits, SendResult, Sent
+from handlers.base import ChannelCore
 
 CHANNEL = "terminal"
 
@@ -62,17 +62,19 @@ def parse_line(user: str, line: str) -> Inbound:
     return Inbound(CHANNEL, user, message_id, text=line.rstrip("\n"))
 
 
-async def chat(app: App, user: str, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+async def chat(
+    core: ChannelCore, user: str, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
     """Run a conversation for `user` until end of input."""
     from bot.scheduler.work import Worker
 
-    app.add_sender(TerminalSender(out))
-    worker = Worker(app.sessions, app.engine)  # decisions and surveys reach the terminal too
+    core.add_sender(TerminalSender(out))
+    worker = Worker(core.sessions, core.engine)  # decisions and surveys reach the terminal too
     interactive = stdin.isatty()
     resume = Inbound(CHANNEL, user, f"{user}:{uuid.uuid4().hex}", payload="nav:resume")
-    await app.engine.handle(resume)
+    await core.engine.handle(resume)
     await worker.run_due()
-    await app.dispatcher.drain_once()
+    await core.dispatcher.drain_once()
     loop = asyncio.get_running_loop()
     while True:
         if interactive:
@@ -87,7 +89,7 @@ async def chat(app: App, user: str, stdin: TextIO = sys.stdin, out: TextIO = sys
             out.write(f"\n> {line.rstrip()}\n")
         if not line.strip():
             continue
-        await app.engine.handle(parse_line(user, line))
+        await core.engine.handle(parse_line(user, line))
         await worker.run_due()
-        await app.dispatcher.drain_once()
+        await core.dispatcher.drain_once()
     out.write("\n")

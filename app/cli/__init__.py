@@ -26,6 +26,7 @@ def chat(
     user: Annotated[str, typer.Option(help="Who you are; the same user resumes.")] = "local",
 ) -> None:
     """Talk to the bot in this terminal (the embedded SQLite store, no tokens)."""
+    from app.channels import core
     from app.wiring import build_app
     from handlers.terminal import chat as terminal_chat
 
@@ -34,7 +35,7 @@ def chat(
     async def main() -> None:
         bot = await build_app(settings)
         try:
-            await terminal_chat(bot, user)
+            await terminal_chat(core(bot), user)
         finally:
             await bot.close()
 

@@ -39,7 +39,8 @@ def decisions_import(
         try:
             # The notices are sent by the running bot's scheduler (within one tick), or by
             # `python -m bot chat`; a second process sending them would fight it for SQLite.
-            return await import_decisions(app, rows, actor=f"csv:{file.name}")
+            return await import_decisions(app.sessions, app.config, app.services.clock, rows,
+                                          actor=f"csv:{file.name}")
         finally:
             await app.close()
 

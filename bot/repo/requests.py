@@ -109,3 +109,30 @@ async def set_status(
     request.status = to_status
     request.updated_at = now
     session.add(request)
+
+
+async def by_mobile(session: AsyncSession, *, mobile: str) -> list[SupportRequest]:
+    """The requests given with this (normalised) mobile number."""
+    stmt = select(SupportRequest).where(SupportRequest.mobile == mobile)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    """How many requests are in each status."""
+    from sqlalchemy import func
+
+    stmt = select(SupportRequest.status, func.count()).group_by(SupportRequest.status)
+    return {str(status): int(n) for status, n in (await session.execute(stmt)).all()}
+
+
+async def waiting_for_committee(
+    session: AsyncSession, *, submitted_before: dt.datetime
+) -> list[SupportRequest]:
+    """Requests still before the committee (submitted, under study) since before a date."""
+    stmt = (
+        select(SupportRequest)
+        .where(SupportRequest.status.in_(["submitted", "under_study"]),
+               SupportRequest.submitted_at < submitted_before)
+        .order_by(SupportRequest.submitted_at)
+    )
+    return list((await session.execute(stmt)).scalars())

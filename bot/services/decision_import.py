@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.wiring import App
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import AppConfig
 from bot.db import transaction
 from bot.services.decisions import (
     DecisionError,
@@ -76,9 +79,19 @@ def read_minutes(path: Path) -> list[tuple[int, dict[str, str]]]:
 
 
 async def import_decisions(
-    app: App, rows: Iterable[tuple[int, dict[str, Any]]], *, actor: str
+    sessions: async_sessionmaker[AsyncSession],
+    config: AppConfig,
+    clock: Clock,
+    rows: Iterable[tuple[int, dict[str, Any]]],
+    *,
+    actor: str,
+    on_recorded: Callable[[], None] | None = None,
 ) -> list[RowResult]:
-    """Record each row in its own transaction; bad rows are reported and do not stop good ones."""
+    """Record each row in its own transaction; bad rows are reported and do not stop good ones.
+
+    `on_recorded` is called once when at least one decision was recorded (the scheduler's kick,
+    so that the notices go out now).
+    """
     results = []
     for line, row in rows:
         reference = str(row.get("reference") or "").strip()
@@ -87,14 +100,12 @@ async def import_decisions(
                 reference=reference, decision=str(row.get("decision") or ""),
                 reason=row.get("reason"), decided_on=row.get("decided_on"),
                 service=row.get("service"), amount=row.get("amount"))
-            async with transaction(app.sessions) as session:
-                outcome, _ = await record_decision(session, config=app.config, decision=decision,
-                                                   actor=actor, now=app.services.clock.now())
+            async with transaction(sessions) as session:
+                outcome, _ = await record_decision(session, config=config, decision=decision,
+                                                   actor=actor, now=clock.now())
             results.append(RowResult(line, decision.reference, outcome))
         except (DecisionError, IllegalTransition) as exc:
             results.append(RowResult(line, reference, "error", str(exc)))
-    if any(r.outcome == "recorded" for r in results):
-        scheduler = app.extras.get("scheduler")
-        if scheduler is not None:
-            scheduler.kick()
+    if on_recorded is not None and any(r.outcome == "recorded" for r in results):
+        on_recorded()
     return results

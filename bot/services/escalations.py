@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.engine.context import Ctx
-from bot.repo import requests, transcripts
+from bot.repo import escalations, requests, transcripts
 from models import Escalation
 
 
@@ -15,10 +13,7 @@ async def open_escalation(ctx: Ctx, reason: str, details: str | None = None) -> 
     An identity has at most one open case: asking again adds to it instead of opening another.
     """
     session = ctx.session
-    stmt = select(Escalation).where(
-        Escalation.identity_id == ctx.identity.id, Escalation.status != "closed"
-    )
-    existing = (await session.execute(stmt)).scalars().first()
+    existing = await escalations.open_of_identity(session, identity_id=ctx.identity.id or 0)
     if existing is not None:
         ctx.emit("escalation_updated", escalation_id=existing.id, reason=reason)
         return existing

@@ -1,6 +1,6 @@
 """The Telegram channel: one adapter, two drivers (aiogram 3 by default, python-telegram-bot 22).
 
-`runtime.make(app)` is the factory `python -m bot run` uses. The drivers only talk to the Bot
+`app.channels.telegram` builds it for `python -m bot run`. The drivers only talk to the Bot
 API; normalising updates (`normalize`), rendering messages (`render`), sending (`sender`) and
 handling updates (`updates`) are shared, so both behave the same.
 """

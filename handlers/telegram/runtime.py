@@ -1,7 +1,8 @@
 """The Telegram channel inside `python -m bot run`: driver choice, webhook route, polling.
 
-`make(app)` reads TELEGRAM_* (ConfigError naming a missing or bad variable) and picks the
-driver: TELEGRAM_DRIVER, else config.yaml `telegram.driver` (aiogram by default).
+The composition root (app/channels.py) reads TELEGRAM_* (ConfigError naming a missing or bad
+variable) and picks the driver with `build_driver`: TELEGRAM_DRIVER, else config.yaml
+`telegram.driver` (aiogram by default); the staff group's handler is handed in when served.
 `setup` checks the token (getMe), registers `POST /webhooks/telegram` and the outbox sender,
 and calls setWebhook (webhook mode) or deleteWebhook (polling); a refused token or webhook URL
 stops start-up with a ConfigError, an unreachable Telegram is retried from `run`. `run`
@@ -17,13 +18,13 @@ import logging
 
 from aiohttp import web
 
-from app.wiring import App
 from bot.config import ConfigError
+from handlers.base import ChannelCore
 from handlers.telegram import normalize
 from handlers.telegram.driver import ApiError, Command, Driver, ErrorKind
 from handlers.telegram.sender import CHANNEL, TelegramSender, limits_from
-from handlers.telegram.settings import TelegramSettings, load_telegram_settings
-from handlers.telegram.updates import Outcome, Poller, UpdateHandler, until_stopped
+from handlers.telegram.settings import TelegramSettings
+from handlers.telegram.updates import Outcome, Poller, StaffHook, UpdateHandler, until_stopped
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/webhooks/telegram"
@@ -46,36 +47,31 @@ def build_driver(name: str, settings: TelegramSettings) -> Driver:
                       "(aiogram or ptb)")
 
 
-def make(app: App) -> TelegramRuntime:
-    """The Telegram channel for the runtime; reads the environment now, not at import."""
-    settings = load_telegram_settings()
-    return TelegramRuntime(app, settings, build_driver(settings.driver or
-                                                       app.config.telegram.driver, settings))
-
-
 class TelegramRuntime:
-    """Life cycle of the Telegram channel (see app.runtime.ChannelRuntime)."""
+    """Life cycle of the Telegram channel (see handlers.base.ChannelRuntime)."""
 
     name = CHANNEL
 
-    def __init__(self, app: App, settings: TelegramSettings, driver: Driver) -> None:
-        self.app = app
+    def __init__(self, core: ChannelCore, settings: TelegramSettings, driver: Driver,
+                 staff: StaffHook | None = None) -> None:
+        self.core = core
         self.settings = settings
         self.driver = driver
-        self.handler = UpdateHandler(app, driver, settings.staff_chat_id)
-        self.sender = TelegramSender(driver, app.services.documents, app.services.catalog,
-                                     limits_from(app.config.telegram), pace=self._pace,
+        self.handler = UpdateHandler(core.engine, driver, core.config.limits.max_upload_bytes,
+                                     settings.staff_chat_id, staff)
+        self.sender = TelegramSender(driver, core.services.documents, core.services.catalog,
+                                     limits_from(core.config.telegram), pace=self._pace,
                                      wake=self._wake,
-                                     default_language=app.config.default_language)
+                                     default_language=core.config.default_language)
         self.poller = Poller(self.handler, driver, settings.polling_timeout)
         self.username = ""
         self._connected = False
 
     def _wake(self) -> None:
-        self.app.dispatcher.wake()
+        self.core.dispatcher.wake()
 
     async def _pace(self, address: str) -> None:
-        await self.app.dispatcher.limiter(CHANNEL).acquire(address, group=address.startswith("-"))
+        await self.core.dispatcher.limiter(CHANNEL).acquire(address, group=address.startswith("-"))
 
     async def setup(self, web_app: web.Application) -> None:
         """Check the token, register the webhook route and the outbox sender, set the webhook."""
@@ -88,11 +84,7 @@ class TelegramRuntime:
             log.warning("Telegram not reachable at start-up (%s); continuing", exc.description)
         if self.settings.webhook_mode:
             web_app.router.add_post(WEBHOOK_PATH, self.webhook)
-        self.app.add_sender(self.sender)
-        if self.settings.staff_chat_id is not None:
-            from handlers.telegram.staff import install
-
-            install(self.app, self.driver, self.settings.staff_chat_id, self.settings.staff_ids)
+        self.core.add_sender(self.sender)
         self._connected = await self._connect_once()
         log.info("telegram channel ready: driver %s, %s", self.driver.name,
                  "webhook" if self.settings.webhook_mode else "long polling")
@@ -142,9 +134,9 @@ class TelegramRuntime:
 
     async def _publish_commands(self) -> None:
         """setMyCommands in Arabic, English and the default language."""
-        catalog = self.app.services.catalog
+        catalog = self.core.services.catalog
         for language in (None, *LANGUAGES):
-            lang = language or self.app.config.default_language
+            lang = language or self.core.config.default_language
             commands = [Command(name, catalog.t(lang, f"tg-command-{name}")) for name in COMMANDS]
             try:
                 await self.driver.set_commands(commands, language)

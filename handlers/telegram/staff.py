@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from app.wiring import App
 from bot.messages import Attachment
 from desk.channel import StaffMessage
-from desk.desk import StaffDesk
-from desk.roster import load_roster
 from handlers.telegram.driver import ApiError, Driver
+from handlers.telegram.updates import StaffHook
 
 log = logging.getLogger(__name__)
-STAFF_HOOK = "telegram_staff_handler"
 
 
 class TelegramStaffGroup:
@@ -57,24 +55,21 @@ def staff_message(update: dict[str, Any]) -> StaffMessage | None:
         display_name=sender.get("first_name"))
 
 
-def install(app: App, driver: Driver, chat_id: int, staff_ids: str | None) -> StaffDesk:
-    """Start the desk for the staff group and route that group's updates to it."""
-    group = TelegramStaffGroup(driver, chat_id, app.config.telegram.use_forum_topics)
-    desk = StaffDesk(app, group, load_roster(app.config, staff_ids))
-    limit = app.config.limits.max_upload_bytes
-
+def staff_hook(
+    desk: Callable[[StaffMessage], Awaitable[None]], max_upload_bytes: int
+) -> StaffHook:
+    """The staff group's updates as StaffMessages (files within the limit downloaded) to `desk`."""
     async def handle(update: dict[str, Any], driver: Driver) -> None:
         msg = staff_message(update)
         if msg is None:
             return
-        if msg.attachment is not None and (msg.attachment.size or 0) <= limit:
+        if msg.attachment is not None and (msg.attachment.size or 0) <= max_upload_bytes:
             try:
                 content = await driver.download(msg.attachment.file_id)
                 attachment = replace(msg.attachment, content=content, size=len(content))
                 msg = replace(msg, attachment=attachment)
             except ApiError as exc:
                 log.warning("staff file not downloaded: %s", exc.description)
-        await desk.handle(msg)
+        await desk(msg)
 
-    app.extras[STAFF_HOOK] = handle
-    return desk
+    return handle

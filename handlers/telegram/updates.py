@@ -12,19 +12,19 @@ import contextlib
 import dataclasses
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any, TypeVar
 
-from app.wiring import App
+from bot.engine.engine import ConversationEngine
 from bot.messages import Inbound
 from handlers.telegram import normalize
 from handlers.telegram.driver import ApiError, Driver, ErrorKind, InvalidUpdate
 from handlers.telegram.render import answered_text, pressed_label
 
 log = logging.getLogger(__name__)
-STAFF_HOOK = "telegram_staff_handler"  # app.extras key: async (update dict, driver) -> None
 T = TypeVar("T")
+StaffHook = Callable[[dict[str, Any], Driver], Awaitable[None]]  # the staff group's updates
 
 
 class Outcome(Enum):
@@ -39,10 +39,13 @@ class Outcome(Enum):
 class UpdateHandler:
     """Turns one raw update into an engine turn (or hands it to the staff desk)."""
 
-    def __init__(self, app: App, driver: Driver, staff_chat_id: int | None = None) -> None:
-        self.app = app
+    def __init__(self, engine: ConversationEngine, driver: Driver, max_upload_bytes: int,
+                 staff_chat_id: int | None = None, staff: StaffHook | None = None) -> None:
+        self.engine = engine
         self.driver = driver
+        self.max_upload_bytes = max_upload_bytes
         self.staff_chat_id = staff_chat_id
+        self.staff = staff  # the staff desk's handler, when the staff group is served
 
     async def handle(self, update: dict[str, Any]) -> Outcome:
         """Process one update; raises only when the engine could not commit the turn."""
@@ -72,7 +75,7 @@ class UpdateHandler:
             return Outcome.IGNORED
         if inbound.attachment is not None:
             inbound = await self._with_content(inbound)
-        result = await self.app.engine.handle(inbound)
+        result = await self.engine.handle(inbound)
         if result.duplicate:
             return Outcome.DUPLICATE
         if query is not None:
@@ -80,7 +83,7 @@ class UpdateHandler:
         return Outcome.HANDLED
 
     async def _not_private(self, update: dict[str, Any], chat: dict[str, Any]) -> Outcome:
-        hook = self.app.extras.get(STAFF_HOOK)
+        hook = self.staff
         if self.staff_chat_id is not None and chat.get("id") == self.staff_chat_id and hook:
             await hook(update, self.driver)
             return Outcome.HANDLED
@@ -95,7 +98,7 @@ class UpdateHandler:
         """Download the file unless Telegram says it is over the limit (the engine refuses it)."""
         attachment = inbound.attachment
         assert attachment is not None
-        limit = self.app.config.limits.max_upload_bytes
+        limit = self.max_upload_bytes
         if attachment.size is not None and attachment.size > limit:
             return inbound
         try:

@@ -17,15 +17,16 @@ import json
 import logging
 
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.wiring import App
+from bot.config import Limits
+from bot.engine.engine import ConversationEngine
 from bot.messages import Inbound
+from bot.repo import receipts
 from handlers.base import MAX_BODY
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.normalize import CHANNEL, parse_body
 from handlers.whatsapp.statuses import StatusRecorder
-from models import InboundReceipt
 
 log = logging.getLogger(__name__)
 PATH = "/webhooks/whatsapp"
@@ -43,14 +44,17 @@ class WhatsAppWebhook:
 
     def __init__(
         self,
-        app: App,
+        engine: ConversationEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        limits: Limits,
         client: GraphClient,
         recorder: StatusRecorder,
         *,
         app_secret: str,
         verify_token: str,
     ) -> None:
-        self.app, self.client, self.recorder = app, client, recorder
+        self.engine, self.sessions, self.limits = engine, sessions, limits
+        self.client, self.recorder = client, recorder
         self._app_secret, self._verify_token = app_secret, verify_token
 
     def register(self, web_app: web.Application) -> None:
@@ -93,22 +97,20 @@ class WhatsAppWebhook:
         try:
             await self.recorder.record(parsed.statuses)
             for inbound in parsed.messages:
-                await self.app.engine.handle(await self._with_media(inbound))
+                await self.engine.handle(await self._with_media(inbound))
         except Exception:  # answer 500 so that Meta delivers again; done turns are skipped
             log.exception("WhatsApp webhook processing failed; Meta will retry")
             return web.Response(status=500, text="Retry")
         return web.Response(text="EVENT_RECEIVED")
 
     async def _seen(self, inbound: Inbound) -> bool:
-        async with self.app.sessions() as session:
-            stmt = select(InboundReceipt.id).where(InboundReceipt.channel == CHANNEL,
-                                                   InboundReceipt.message_id == inbound.message_id)
-            return (await session.execute(stmt)).first() is not None
+        async with self.sessions() as session:
+            return await receipts.seen(session, channel=CHANNEL, message_id=inbound.message_id)
 
     async def _with_media(self, inbound: Inbound) -> Inbound:
         """Download an allowed attachment within the size limit (not for a known message)."""
         attachment = inbound.attachment
-        limits = self.app.config.limits
+        limits = self.limits
         if attachment is None or attachment.mime_type not in limits.allowed_upload_types:
             return inbound  # the step explains which file types it takes
         if await self._seen(inbound):

@@ -44,3 +44,20 @@ async def test_decisions_endpoint(runtime: Runtime, app: App, submitted: Convo) 
             assert outcomes == ["unchanged", "error"]
         async with http.get(f"http://127.0.0.1:{runtime.port}/healthz") as resp:
             assert resp.status == 200
+
+
+async def test_a_recorded_decision_kicks_the_scheduler(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kicks: list[str] = []
+    assert runtime.scheduler is not None
+    monkeypatch.setattr(runtime.scheduler, "kick", lambda: kicks.append("kick"))
+    url = f"http://127.0.0.1:{runtime.port}/api/decisions"
+    body = {"reference": "GH-2026-000001", "decision": "accepted", "reason": "",
+            "decided_on": "2026-11-22"}
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    async with aiohttp.ClientSession() as http:
+        for _ in range(2):  # recorded, then unchanged: one kick
+            async with http.post(url, json=body, headers=auth) as resp:
+                assert resp.status == 200
+    assert kicks == ["kick"]

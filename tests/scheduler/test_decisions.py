@@ -13,7 +13,7 @@ from bot.clock import FrozenClock
 from bot.db import transaction
 from bot.repo import requests
 from bot.scheduler.work import Worker
-from bot.services.decision_import import import_decisions, read_minutes
+from bot.services.decision_import import RowResult, import_decisions, read_minutes
 from bot.services.lifecycle import IllegalTransition, transition
 from bot.settings import Settings
 from models import OutboxMessage, RequestStatus, RequestStatusChange, ScheduledMessage
@@ -34,10 +34,17 @@ def minutes(tmp_path: Path, text: str = MINUTES) -> list[tuple[int, dict[str, st
     return read_minutes(path)
 
 
+async def import_rows(app: App, rows: list[tuple[int, dict[str, str]]], *,
+                      actor: str) -> list[RowResult]:
+    """The import as the CLI runs it: the app's database, configuration and clock."""
+    return await import_decisions(app.sessions, app.config, app.services.clock, rows,
+                                  actor=actor)
+
+
 async def test_csv_good_bad_and_repeated_rows(
     app: App, submitted: Convo, worker: Worker, tmp_path: Path
 ) -> None:
-    results = await import_decisions(app, minutes(tmp_path), actor="csv")
+    results = await import_rows(app, minutes(tmp_path), actor="csv")
     assert [(r.line, r.outcome) for r in results] == [
         (2, "recorded"), (3, "error"), (4, "error"), (5, "error"), (6, "error")]
     assert "no request" in (results[1].error or "")
@@ -48,7 +55,7 @@ async def test_csv_good_bad_and_repeated_rows(
     await app.dispatcher.drain_once()
     notice = submitted.text(submitted.new_messages())
     assert "قبول طلبك" in notice and "GH-2026-000001" in notice
-    again = await import_decisions(app, minutes(tmp_path), actor="csv")
+    again = await import_rows(app, minutes(tmp_path), actor="csv")
     assert again[0].outcome == "unchanged"
     assert await worker.run_due() == 0
     await app.dispatcher.drain_once()
@@ -66,7 +73,7 @@ async def test_rejection_gives_reason_and_review_path(
     app: App, submitted: Convo, worker: Worker, tmp_path: Path
 ) -> None:
     text = "reference,decision,reason,decided_on\nGH-2026-000001,رفض,الدخل أعلى من الحد,\n"
-    assert (await import_decisions(app, minutes(tmp_path, text), actor="csv"))[0].outcome \
+    assert (await import_rows(app, minutes(tmp_path, text), actor="csv"))[0].outcome \
         == "recorded"
     await worker.run_due()
     await app.dispatcher.drain_once()
@@ -78,11 +85,21 @@ async def test_rejection_gives_reason_and_review_path(
     assert "اقتراح أم شكوى" in submitted.text(reply)
 
 
+async def test_on_recorded_is_called_once_when_a_decision_was_recorded(
+    app: App, submitted: Convo, tmp_path: Path
+) -> None:
+    calls: list[str] = []
+    for _ in range(2):  # the second import changes nothing: no call
+        await import_decisions(app.sessions, app.config, app.services.clock, minutes(tmp_path),
+                               actor="csv", on_recorded=lambda: calls.append("kick"))
+    assert calls == ["kick"]
+
+
 async def test_quiet_hours_hold_the_notice_until_morning(
     app: App, submitted: Convo, worker: Worker, clock: FrozenClock, tmp_path: Path
 ) -> None:
     clock.advance(hours=13)  # 07:00 UTC + 13 h = 23:00 in Riyadh
-    await import_decisions(app, minutes(tmp_path), actor="csv")
+    await import_rows(app, minutes(tmp_path), actor="csv")
     assert await worker.run_due() == 0
     await app.dispatcher.drain_once()
     assert submitted.new_messages() == []
@@ -97,7 +114,7 @@ async def test_quiet_hours_hold_the_notice_until_morning(
 async def test_restart_between_scheduling_and_sending_loses_nothing(
     app: App, submitted: Convo, settings: Settings, clock: FrozenClock, tmp_path: Path
 ) -> None:
-    await import_decisions(app, minutes(tmp_path), actor="csv")
+    await import_rows(app, minutes(tmp_path), actor="csv")
     await app.close()  # stopped before the scheduler ran
     again = await build_app(settings, clock=clock, faq=None, migrate=False)
     try:
@@ -132,8 +149,8 @@ async def test_two_workers_send_each_notice_once(
         await c.press("أوافق")
         await submit(c, national_id=_id(i), name="سارة محمد")
     lines = "".join(f"GH-2026-{n:06d},accepted,,\n" for n in range(1, 7))
-    await import_decisions(app, minutes(tmp_path, "reference,decision,reason,decided_on\n"
-                                        + lines), actor="csv")
+    await import_rows(app, minutes(tmp_path, "reference,decision,reason,decided_on\n"
+                                   + lines), actor="csv")
     second = await build_app(settings, clock=clock, faq=None, migrate=False)
     try:
         workers = [Worker(app.sessions, app.engine), Worker(second.sessions, second.engine)]

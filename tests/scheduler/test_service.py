@@ -46,3 +46,28 @@ async def test_shutdown_gives_up_after_the_grace_period(app: App) -> None:
     await asyncio.wait_for(started.wait(), timeout=5)
     await asyncio.wait_for(service.shutdown(grace_seconds=0.2), timeout=5)
     assert not service.scheduler.running
+
+
+class FakeDesk:
+    """A staff desk as the scheduler sees it: reminders and a digest, counted."""
+
+    def __init__(self, reminders: int, posts: bool) -> None:
+        self.reminders, self.posts = reminders, posts
+        self.calls: list[str] = []
+
+    async def remind(self) -> int:
+        self.calls.append("remind")
+        return self.reminders
+
+    async def digest(self) -> bool:
+        self.calls.append("digest")
+        return self.posts
+
+
+async def test_the_desks_handed_to_the_scheduler_run_with_its_jobs(app: App) -> None:
+    desks = [FakeDesk(2, False), FakeDesk(1, True)]
+    service = SchedulerService(app, tick_seconds=3600, desks=desks)
+    assert await service.tick() == 3  # no due rows; the desks' reminders
+    assert await service.digest() is True
+    assert [d.calls for d in desks] == [["remind", "digest"], ["remind", "digest"]]
+    assert await SchedulerService(app).digest() is False  # no staff desk: nothing to post

@@ -27,7 +27,7 @@ ACCEPT = [(2, {"reference": "GH-2026-000001", "decision": "accepted", "reason": 
 
 
 async def _decide_and_notify(app: App, c: Convo, worker: Worker) -> None:
-    await import_decisions(app, ACCEPT, actor="test")
+    await import_decisions(app.sessions, app.config, app.services.clock, ACCEPT, actor="test")
     await worker.run_due()
     await app.dispatcher.drain_once()
     c.new_messages()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from app.channels import staff_desk
 from app.wiring import App
 from bot.messages import Outbound
 from desk.channel import StaffMessage
@@ -50,15 +51,15 @@ def group(app: App) -> FakeGroup:
 @pytest.fixture
 def desk(app: App, group: FakeGroup) -> StaffDesk:
     roster = {OFFICER: Staff(OFFICER, "officer"), RESEARCHER: Staff(RESEARCHER, "researcher")}
-    return StaffDesk(app, group, roster)
+    return staff_desk(app, group, roster)
 
 
-async def staff_says(desk: StaffDesk, user: int, text: str | None = None, *,
+async def staff_says(app: App, desk: StaffDesk, user: int, text: str | None = None, *,
                      thread: int | None = None, **kw: object) -> None:
     """A staff member writes in the group (then the outbox is drained)."""
     await desk.handle(StaffMessage(user_id=user, message_id=f"s{next(_ids)}", text=text,
                                    thread_id=thread, **kw))  # type: ignore[arg-type]
-    await desk.app.dispatcher.drain_once()
+    await app.dispatcher.drain_once()
 
 
 async def ask_for_person(c: Convo) -> str:

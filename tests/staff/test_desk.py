@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.channels import staff_desk
 from app.wiring import App
 from bot.clock import FrozenClock
 from bot.messages import Attachment
 from bot.outbox.senders import Failed
+from desk.roster import Staff
 from models import Escalation, SatisfactionSurvey, ScheduledMessage, StaffAction
 from tests.flows.helpers import submit, submit_bringing_documents
 from tests.staff.conftest import (
@@ -39,7 +41,7 @@ async def test_case_card_relay_both_ways_note_release_close(
     assert "GH-2026-000001" in card and "أحتاج مساعدة" in card
     topic = (await _case(app)).topic_id
 
-    await staff_says(desk, OFFICER, "أهلاً، كيف أقدر أساعدك؟", thread=topic)
+    await staff_says(app, desk, OFFICER, "أهلاً، كيف أقدر أساعدك؟", thread=topic)
     got = convo.text(convo.new_messages())
     assert "انضم إليك الآن موظف علاقات المستفيدين" in got and "كيف أقدر أساعدك" in got
     assert str(OFFICER) not in got  # shown by role, not by personal account
@@ -55,20 +57,20 @@ async def test_case_card_relay_both_ways_note_release_close(
                for m in relayed)
 
     doc = Attachment("d1", "application/pdf", "form.pdf", 8, b"%PDF-1.4")
-    await staff_says(desk, OFFICER, "هذا النموذج", thread=topic, attachment=doc)
+    await staff_says(app, desk, OFFICER, "هذا النموذج", thread=topic, attachment=doc)
     files = [m for m in convo.new_messages() if m.file_key]
     assert files and app.services.documents.get(files[0].file_key or "") == b"%PDF-1.4"
 
-    await staff_says(desk, OFFICER, "/note اتصلت به هاتفياً", thread=topic)
+    await staff_says(app, desk, OFFICER, "/note اتصلت به هاتفياً", thread=topic)
     assert convo.new_messages() == []  # internal, never sent
     assert "حُفظت الملاحظة" in group.texts()
 
-    await staff_says(desk, OFFICER, "/release", thread=topic)
+    await staff_says(app, desk, OFFICER, "/release", thread=topic)
     assert "عدت الآن إلى المساعد الآلي" in convo.text(convo.new_messages())
     out = await convo.send("القائمة")
     assert "كيف نقدر نخدمك" in convo.text(out)
 
-    await staff_says(desk, OFFICER, "/close", thread=topic)
+    await staff_says(app, desk, OFFICER, "/close", thread=topic)
     assert "تم إغلاق محادثتك" in convo.text(convo.new_messages())
     async with app.sessions() as s:
         case = await _case(app)
@@ -87,11 +89,11 @@ async def test_non_staff_refused_and_logged(app: App, desk, group: FakeGroup,  #
     await ask_for_person(convo)
     await app.dispatcher.drain_once()
     topic = (await _case(app)).topic_id
-    await staff_says(desk, STRANGER, "/claim", thread=topic)
-    await staff_says(desk, STRANGER, "رسالة من شخص غريب", thread=topic)
+    await staff_says(app, desk, STRANGER, "/claim", thread=topic)
+    await staff_says(app, desk, STRANGER, "رسالة من شخص غريب", thread=topic)
     assert group.texts().count("للموظفين المسجلين فقط") == 2
     assert "غريب" not in convo.text(convo.new_messages())
-    await staff_says(desk, OFFICER, "/decide GH-2026-000001 accept", thread=topic)
+    await staff_says(app, desk, OFFICER, "/decide GH-2026-000001 accept", thread=topic)
     assert "غير متاح لدور" in group.texts()
     async with app.sessions() as s:
         refused = (await s.execute(select(StaffAction).where(
@@ -103,18 +105,18 @@ async def test_staff_commands_status_find_request_doc_decide(
     app: App, desk, group: FakeGroup, convo: Convo  # type: ignore[no-untyped-def]
 ) -> None:
     await submit(convo)
-    await staff_says(desk, RESEARCHER, "/status GH-2026-000001")
+    await staff_says(app, desk, RESEARCHER, "/status GH-2026-000001")
     assert "GH-2026-000001" in group.texts() and "مُقدَّم" in group.texts()
     assert "سلة غذائية" in group.texts()
     assert "submitted" not in group.texts() and "food_basket" not in group.texts()
-    await staff_says(desk, RESEARCHER, "/find 0501234567")
+    await staff_says(app, desk, RESEARCHER, "/find 0501234567")
     assert group.texts().count("GH-2026-000001") >= 2
-    await staff_says(desk, RESEARCHER, "/request_doc GH-2026-000001 income_proof")
+    await staff_says(app, desk, RESEARCHER, "/request_doc GH-2026-000001 income_proof")
     asked = convo.text(convo.new_messages())
     assert "إثبات الدخل" in asked and "GH-2026-000001" in asked
-    await staff_says(desk, RESEARCHER, "/decide GH-2026-000001 reject الدخل أعلى من الحد")
+    await staff_says(app, desk, RESEARCHER, "/decide GH-2026-000001 reject الدخل أعلى من الحد")
     assert "rejected" in group.texts()
-    await staff_says(desk, OFFICER, "/stats")
+    await staff_says(app, desk, OFFICER, "/stats")
     stats = group.posts()[-1]
     assert "الحالات المفتوحة" in stats.text and stats.file_key
 
@@ -160,7 +162,7 @@ async def test_deleted_topic_is_recreated(app: App, desk, group: FakeGroup,  # t
         return await original(address, message)
 
     group.sender.send = thread_gone  # type: ignore[method-assign]
-    await staff_says(desk, OFFICER, "/claim", thread=first)
+    await staff_says(app, desk, OFFICER, "/claim", thread=first)
     await app.dispatcher.drain_once()
     await app.dispatcher.drain_once()
     case = await _case(app)
@@ -205,7 +207,7 @@ async def test_group_without_topics_gets_a_card_and_replies_thread_the_case(
         row = await s.get(Escalation, case.id)
         assert row is not None
         row.card_message_id = 777  # what the Telegram sender reports for the card
-    await staff_says(desk, OFFICER, "تفضل، كيف أخدمك؟", reply_to_message_id=777)
+    await staff_says(app, desk, OFFICER, "تفضل، كيف أخدمك؟", reply_to_message_id=777)
     assert "كيف أخدمك" in convo.text(convo.new_messages())
 
 
@@ -213,8 +215,29 @@ async def test_status_and_find_speak_the_locale_not_codes(
     app: App, desk, group: FakeGroup, convo: Convo  # type: ignore[no-untyped-def]
 ) -> None:
     await submit_bringing_documents(convo)
-    await staff_says(desk, RESEARCHER, "/find 0551234567")
+    await staff_says(app, desk, RESEARCHER, "/find 0551234567")
     found = group.texts()
     assert "مُقدَّم" in found and "سلة غذائية" in found and "سجل الأسرة" in found
     for code in ("submitted", "food_basket", "family_record", "national_id_copy"):
         assert code not in found
+
+
+async def test_a_recorded_decision_calls_on_decision(
+    app: App, group: FakeGroup, convo: Convo
+) -> None:
+    decided: list[str] = []
+    roster = {RESEARCHER: Staff(RESEARCHER, "researcher")}
+    desk = staff_desk(app, group, roster, on_decision=lambda: decided.append("kick"))
+    await submit(convo)
+    await staff_says(app, desk, RESEARCHER, "/status GH-2026-000001")
+    assert decided == []
+    await staff_says(app, desk, RESEARCHER, "/decide GH-2026-000001 accept")
+    assert "accepted" in group.texts() and decided == ["kick"]
+
+
+async def test_the_desk_is_subscribed_to_the_engine_and_the_outbox(
+    app: App, group: FakeGroup
+) -> None:
+    desk = staff_desk(app, group, {})
+    assert desk.on_events in app.engine.listeners
+    assert desk.on_sent in app.dispatcher.listeners

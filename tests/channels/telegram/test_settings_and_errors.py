@@ -21,6 +21,7 @@ from aiogram.methods import SendMessage
 from aiohttp import web
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TimedOut
 
+from app.channels import telegram as make
 from bot.config import ConfigError, load_config
 from bot.i18n import Catalog
 from bot.messages import Outbound
@@ -28,7 +29,6 @@ from bot.outbox.senders import Failed, RateLimits, RetryLater, Sent, Unreachable
 from bot.settings import ROOT
 from handlers.telegram import aiogram_driver, ptb_driver
 from handlers.telegram.driver import ApiError, ErrorKind, scrubbed
-from handlers.telegram.runtime import make
 from handlers.telegram.sender import TelegramSender, limits_from, to_result
 from tests.emulators import TelegramEmulator
 
@@ -45,12 +45,13 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 
 def fake_app(driver: str = "aiogram") -> Any:
-    """Just what make() reads: the configuration and the services."""
+    """Just what make() reads: the configuration and the services (no engine, no database)."""
     config = load_config(ROOT / "config.yaml")
     config = config.model_copy(update={"telegram": config.telegram.model_copy(
         update={"driver": driver})})
     return SimpleNamespace(config=config, services=SimpleNamespace(documents=None,
-                                                                   catalog=Catalog()))
+                                                                   catalog=Catalog()),
+                           engine=None, sessions=None, dispatcher=SimpleNamespace(senders={}))
 
 
 def test_missing_token_or_secret_names_the_variable(clean_env: pytest.MonkeyPatch) -> None:
@@ -90,7 +91,6 @@ async def test_a_refused_token_or_webhook_url_stops_start_up(
 ) -> None:
     async with TelegramEmulator() as tg:
         app = fake_app()
-        app.add_sender = lambda sender: None
         clean_env.setenv("TELEGRAM_API_BASE_URL", tg.base_url)
         clean_env.setenv("TELEGRAM_BOT_TOKEN", "123:wrong-token")
         runtime = make(app)

@@ -51,6 +51,10 @@ async def staff(b: Bench, user: dict[str, Any], text: str, thread: int) -> None:
 async def test_escalation_topic_relay_both_ways(desk_bench: Bench) -> None:
     b, tg = desk_bench, desk_bench.tg
     tg.make_supergroup(GROUP_ID)
+    runtime = b.runtime
+    assert runtime is not None and runtime.scheduler is not None
+    assert len(runtime.links.desks) == 1  # the staff desk runs, and the scheduler drives it
+    assert runtime.scheduler.desks == runtime.links.desks
     amal = tg.make_user(5001, "Amal")
     await b.say(amal, "السلام عليكم")
     await b.press(amal, "أوافق")

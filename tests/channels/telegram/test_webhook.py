@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.wiring import App
-from handlers.telegram.updates import STAFF_HOOK
+from handlers.telegram.runtime import TelegramRuntime
 from models import InboundReceipt
 from tests.channels.telegram.conftest import Bench
 from tests.emulators import TelegramEmulator, load_telegram_fixtures
@@ -66,7 +66,10 @@ async def test_groups_are_ignored_and_the_staff_chat_goes_to_its_hook(
     staff = tg.make_supergroup(-1001111111111, "Ghimar staff")
     monkeypatch.setenv("TELEGRAM_STAFF_CHAT_ID", str(staff["id"]))
     await bench.start()
-    app.extras[STAFF_HOOK] = staff_desk  # in place of the real desk that start() installed
+    assert bench.runtime is not None
+    telegram = bench.runtime.channels[0]
+    assert isinstance(telegram, TelegramRuntime)
+    telegram.handler.staff = staff_desk  # in place of the real desk that start() installed
     try:
         member = tg.make_user(7600, "Staff", "ar")
         to_staff = tg.supergroup_update(member, "تم التواصل مع المستفيد", chat=staff)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.channels import whatsapp
 from app.runtime import Runtime
 from app.wiring import App
 from bot.config import ConfigError, WhatsAppConfig
-from handlers.whatsapp.runtime import make
 from handlers.whatsapp.settings import load_whatsapp_settings
 from tests.channels.whatsapp.conftest import ENV
 
@@ -44,6 +44,6 @@ async def test_runtime_refuses_to_start_without_the_environment(
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ConfigError, match="WHATSAPP_ACCESS_TOKEN"):
         Runtime(app, ["whatsapp"])
-    channel = make(app, ENV)
+    channel = whatsapp(app, environ=ENV)
     assert channel.name == "whatsapp"
     await channel.close()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.channels import staff_desk
 from app.wiring import App
 from bot.clock import FrozenClock
-from desk.desk import StaffDesk
 from desk.roster import Staff
 from models import Escalation
 from tests.channels.whatsapp.conftest import Beneficiary, eventually, settled
@@ -20,7 +20,7 @@ async def test_whatsapp_beneficiary_and_staff_relay(
 ) -> None:
     group = FakeGroup(RecordingSender("telegram"))
     app.add_sender(group.sender)
-    desk = StaffDesk(app, group, {OFFICER: Staff(OFFICER, "officer")})
+    desk = staff_desk(app, group, {OFFICER: Staff(OFFICER, "officer")})
     await user.say("السلام عليكم")
     await user.press("أوافق")
     await user.press("التحدث مع موظف")
@@ -31,7 +31,7 @@ async def test_whatsapp_beneficiary_and_staff_relay(
         case = (await s.execute(select(Escalation))).scalar_one()
     assert "whatsapp" in group.texts() and "عندي سؤال عن طلبي" in group.texts()
 
-    await staff_says(desk, OFFICER, "مرحباً، كيف أخدمك؟", thread=case.topic_id)
+    await staff_says(app, desk, OFFICER, "مرحباً، كيف أخدمك؟", thread=case.topic_id)
     await settled(app)
     assert "كيف أخدمك" in user.text(user.sent())
 
@@ -42,7 +42,7 @@ async def test_whatsapp_beneficiary_and_staff_relay(
 
     clock.advance(hours=25)  # the beneficiary's 24-hour window has closed
     start = len(wa.calls)
-    await staff_says(desk, OFFICER, "وصلتنا الصورة، شكراً", thread=case.topic_id)
+    await staff_says(app, desk, OFFICER, "وصلتنا الصورة، شكراً", thread=case.topic_id)
     await settled(app)
     sent = user.sent(start)
     assert [c.params["type"] for c in sent] == ["template"]
