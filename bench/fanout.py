@@ -99,8 +99,9 @@ def minutes(path: Path, n: int) -> Path:
         out.writerow(["reference", "decision", "reason", "decided_on"])
         for i in range(1, n + 1):
             rejected = i % 5 == 0
+            today = dt.datetime.now(dt.UTC).date().isoformat()
             out.writerow([f"GH-2026-{i:06d}", "rejected" if rejected else "accepted",
-                          "الدخل أعلى من الحد" if rejected else "", dt.date.today().isoformat()])
+                          "الدخل أعلى من الحد" if rejected else "", today])
     return path
 
 

@@ -39,7 +39,7 @@ def _load(folder: Path) -> KnowledgeBase | None:
     try:
         return KnowledgeBase.load(folder)
     except KnowledgeError as exc:
-        print(exc, file=sys.stderr)
+        typer.echo(exc, err=True)
         return None
 
 
@@ -67,23 +67,24 @@ def result_dict(result: FaqResult, lang: str) -> dict[str, Any]:
 def _print_block(row: dict[str, Any]) -> None:
     """Human-readable output for one question."""
     if row["entry_id"]:
-        print(f"{row['entry_id']}  (score {row['score']:.2f})\n{row['answer']}\n— {row['source']}")
+        typer.echo(f"{row['entry_id']}  (score {row['score']:.2f})\n{row['answer']}\n"
+                   f"— {row['source']}")
     elif row["suggestions"]:
-        print(f"suggest (score {row['score']:.2f}):")
+        typer.echo(f"suggest (score {row['score']:.2f}):")
         for s in row["suggestions"]:
-            print(f"  {s['entry_id']}  {s['score']:.2f}  {s['question']}")
+            typer.echo(f"  {s['entry_id']}  {s['score']:.2f}  {s['question']}")
     else:
-        print("unknown: the bot would say it does not know and offer a person")
+        typer.echo("unknown: the bot would say it does not know and offer a person")
 
 
 def _print_line(row: dict[str, Any]) -> None:
     """Human-readable output for one question on one line (stdin mode)."""
     if row["entry_id"]:
         answer = " / ".join(row["answer"].splitlines())
-        print(f"{row['question']}\t{row['entry_id']}\t{row['score']:.2f}\t{answer}")
+        typer.echo(f"{row['question']}\t{row['entry_id']}\t{row['score']:.2f}\t{answer}")
     else:
         ids = ",".join(s["entry_id"] for s in row["suggestions"]) or "-"
-        print(f"{row['question']}\t{row['kind']}:{ids}\t{row['score']:.2f}\t")
+        typer.echo(f"{row['question']}\t{row['kind']}:{ids}\t{row['score']:.2f}\t")
 
 
 def ask_command(
@@ -100,7 +101,7 @@ def ask_command(
             continue
         row = result_dict(kb.ask(text, lang), lang)
         if as_json:
-            print(json.dumps(row, ensure_ascii=False))
+            typer.echo(json.dumps(row, ensure_ascii=False))
         elif single:
             _print_block(row)
         else:
@@ -112,11 +113,11 @@ def check_command(folder: Path = DEFAULT_FOLDER) -> int:
     """Print every problem in the knowledge folder; exit code 1 if there is any."""
     problems = KnowledgeBase.check(folder)
     for problem in problems:
-        print(problem)
+        typer.echo(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+        typer.echo(f"{len(problems)} problem(s) in {folder}", err=True)
         return 1
-    print(f"OK: {len(KnowledgeBase.load(folder).entries)} entries in {folder}")
+    typer.echo(f"OK: {len(KnowledgeBase.load(folder).entries)} entries in {folder}")
     return 0
 
 
@@ -142,9 +143,9 @@ def reload_cli(folder: FolderOpt = DEFAULT_FOLDER) -> None:
     """Validate the files; running bots pick up valid changes by themselves."""
     code = check_command(folder)
     if code == 0:
-        print("Running bots reload changed knowledge files by themselves (file watch).")
+        typer.echo("Running bots reload changed knowledge files by themselves (file watch).")
     else:
-        print("Running bots keep the previous knowledge until these problems are fixed.")
+        typer.echo("Running bots keep the previous knowledge until these problems are fixed.")
     raise typer.Exit(code)
 
 
@@ -152,7 +153,7 @@ def reload_cli(folder: FolderOpt = DEFAULT_FOLDER) -> None:
 def gaps_cli(out: Annotated[Path, typer.Option("--out", help="CSV file to write.")]) -> None:
     """Write the knowledge-gap report (unanswered and unhelpful questions) to CSV."""
     count = gaps_report(load_gap_rows(), out)
-    print(f"{count} gap group(s) written to {out}")
+    typer.echo(f"{count} gap group(s) written to {out}")
 
 
 def ask_cli(
