@@ -132,8 +132,8 @@ async def find(ctx: StaffCtx) -> str:
     else:
         mobile = parse_mobile(query)
         if not isinstance(mobile, Invalid):
-            stmt = select(SupportRequest).where(SupportRequest.mobile == mobile)
-            found = list((await ctx.session.execute(stmt)).scalars())
+            found = await requests.by_mobile_hash(
+                ctx.session, mobile_hash=ctx.app.services.vault.lookup_hash(mobile))
     if not found:
         return ctx.t("staff-not-found", query=query or "-")
     lines = []

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.encrypted import EncryptedText
 from models.types import UTCDateTime, utcnow
 
 
@@ -14,8 +15,9 @@ class Beneficiary(SQLModel, table=True):
     """A person served by the association; one person may write from several channels."""
 
     id: int | None = Field(default=None, primary_key=True)
-    full_name: str | None = Field(default=None, max_length=120)
-    mobile: str | None = Field(default=None, max_length=20, index=True)
+    full_name: str | None = Field(default=None, sa_column=Column(EncryptedText))
+    mobile: str | None = Field(default=None, sa_column=Column(EncryptedText))
+    mobile_hash: str | None = Field(default=None, max_length=64, index=True)
     national_id_hash: str | None = Field(default=None, max_length=64, index=True)
     national_id_enc: str | None = None
     language: str = Field(default="ar", max_length=5)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.encrypted import EncryptedText
 from models.types import UTCDateTime, utcnow
 
 
@@ -35,10 +36,11 @@ class SupportRequest(SQLModel, table=True):
     reference: str | None = Field(default=None, max_length=20, unique=True)
     beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
     identity_id: int = Field(foreign_key="channelidentity.id")
-    full_name: str = Field(max_length=120)
+    full_name: str = Field(sa_column=Column(EncryptedText, nullable=False))
     national_id_hash: str = Field(max_length=64, index=True)
     national_id_enc: str
-    mobile: str = Field(max_length=20)
+    mobile: str = Field(sa_column=Column(EncryptedText, nullable=False))
+    mobile_hash: str | None = Field(default=None, max_length=64, index=True)
     branch: str = Field(max_length=40)
     family_size: int
     monthly_income_enc: str
@@ -96,6 +98,6 @@ class Declaration(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="supportrequest.id", unique=True)
     text_version: str = Field(max_length=40)
-    signed_name: str = Field(max_length=120)
+    signed_name: str = Field(sa_column=Column(EncryptedText, nullable=False))
     channel: str = Field(max_length=20)
     signed_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

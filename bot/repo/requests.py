@@ -113,3 +113,13 @@ async def set_status(
     request.status = to_status
     request.updated_at = now
     session.add(request)
+
+
+async def by_mobile_hash(session: AsyncSession, *, mobile_hash: str) -> list[SupportRequest]:
+    """Requests whose mobile has this keyed hash (mobiles are encrypted), newest first."""
+    stmt = (
+        select(SupportRequest)
+        .where(SupportRequest.mobile_hash == mobile_hash)
+        .order_by(SupportRequest.id.desc())
+    )
+    return list((await session.execute(stmt)).scalars())
