@@ -35,7 +35,7 @@ class ChannelIdentity(SQLModel, table=True):
     beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
     channel: str = Field(max_length=20)
     platform_user_id: str = Field(max_length=64)
-    display_name: str | None = Field(default=None, max_length=120)
+    display_name: str | None = Field(default=None, sa_column=Column(EncryptedText))
     unreachable: bool = False
     last_inbound_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.encrypted import EncryptedText
@@ -45,9 +45,9 @@ class SupportRequest(SQLModel, table=True):
     family_size: int
     monthly_income_enc: str
     support_type: str = Field(max_length=40)
-    description: str = Field(sa_column=Column(Text))
+    description: str = Field(sa_column=Column(EncryptedText))
     status: str = Field(default=RequestStatus.SUBMITTED, max_length=30, index=True)
-    decision_reason: str | None = Field(default=None, sa_column=Column(Text))
+    decision_reason: str | None = Field(default=None, sa_column=Column(EncryptedText))
     decided_service: str | None = Field(default=None, max_length=80)
     decided_amount: int | None = None
     submitted_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
@@ -64,7 +64,7 @@ class RequestStatusChange(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=30)
     to_status: str = Field(max_length=30)
     actor: str = Field(max_length=60)
-    reason: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str | None = Field(default=None, sa_column=Column(EncryptedText))
     at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
 
 

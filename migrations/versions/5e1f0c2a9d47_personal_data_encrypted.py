@@ -26,6 +26,7 @@ depends_on = None
 _TO_TEXT = [
     ("beneficiary", "full_name", 120, True),
     ("beneficiary", "mobile", 20, True),
+    ("channelidentity", "display_name", 120, True),
     ("supportrequest", "full_name", 120, False),
     ("supportrequest", "mobile", 20, False),
     ("declaration", "signed_name", 120, False),
