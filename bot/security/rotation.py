@@ -169,4 +169,13 @@ async def rotate_all(engine: AsyncEngine, vault: Vault, *, documents: Path | Non
         changed[DOCUMENTS] = rotate_documents(vault, documents, progress)
     async with engine.begin() as conn:  # finished: the next rotation starts from scratch
         await conn.execute(delete(KeyRotation.__table__))  # type: ignore[arg-type]
+    if engine.dialect.name == "sqlite":
+        await _compact(engine)
     return changed
+
+
+async def _compact(engine: AsyncEngine) -> None:
+    """Rewrite the SQLite file: freed pages still hold the values as they were before."""
+    async with engine.connect() as conn:
+        await conn.exec_driver_sql("VACUUM")
+        await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -19,7 +19,13 @@ from models import Beneficiary, Declaration, RequestDocument, SupportRequest, Tr
 from tests.conftest import TEST_KEY
 from tests.flows.helpers import VALID_ID, submit
 from tests.security.conftest import data_settings
-from tests.security.test_nothing_in_clear import MOBILE_TYPED, NAME, NATIONAL_ID, file_request
+from tests.security.test_nothing_in_clear import (
+    MOBILE_TYPED,
+    NAME,
+    NATIONAL_ID,
+    file_request,
+    leaks,
+)
 from tests.support.convo import Convo
 from tests.unit.test_cli import run
 
@@ -146,6 +152,7 @@ async def test_values_stored_in_clear_before_are_encrypted_once(
     assert raw.full_name.startswith("gAAAAA")
     assert raw.mobile_hash == bot.services.vault.lookup_hash("+966559387214")
     await bot.close()
+    assert leaks(data_dir) == []  # the old clear values are not left in freed pages either
 
 
 def test_the_command_rotates_the_generated_key_file(tmp_path: Path) -> None:
