@@ -63,15 +63,6 @@ class Vault:
             return False
         return True
 
-    def rotate(self, token: str) -> str:
-        """The same value encrypted under the current key (from an old key or the current)."""
-        try:
-            return self._fernet.rotate(token.encode()).decode()  # type: ignore[union-attr]
-        except AttributeError:  # a single key: re-encrypting changes nothing useful
-            return self.encrypt(self.decrypt(token))
-        except InvalidToken as exc:
-            raise SecretKeyError("cannot decrypt: neither the current nor an old key") from exc
-
     def rotate_bytes(self, data: bytes) -> bytes:
         """A file's content re-encrypted under the current key."""
         if isinstance(self._fernet, MultiFernet):
