@@ -18,7 +18,9 @@ from bot.engine.engine import ConversationEngine
 from bot.i18n import Catalog
 from bot.outbox.dispatcher import Dispatcher
 from bot.outbox.senders import ChannelSender
+from bot.security.at_rest import bind_vault
 from bot.security.crypto import Vault, resolve_secret
+from bot.security.files import private_dir
 from bot.services.escalations import open_escalation
 from bot.settings import Settings
 from bot.storage import DocumentStore
@@ -94,7 +96,7 @@ async def build_app(
 
         config = config.model_copy(update={"quiet_hours": parse_quiet_hours(settings.quiet_hours)})
     if settings.is_sqlite:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
     db = make_engine(settings.effective_database_url)
     if migrate if migrate is not None else settings.is_sqlite:
         await upgrade(db)
@@ -102,6 +104,7 @@ async def build_app(
         await _check_schema(db)
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     vault = Vault(resolve_secret(secret, data_dir=settings.data_dir, embedded=settings.is_sqlite))
+    bind_vault(db, vault)  # encrypted columns use this engine's key
     clock = clock or SystemClock()
     services = Services(
         config=config,

@@ -53,11 +53,13 @@ async def setup(db: Database, n: int) -> None:
     from sqlalchemy import insert, text
 
     from bot.db import make_engine, upgrade
+    from bot.security.at_rest import bind_vault
     from bot.security.crypto import Vault
     from models import Beneficiary, ChannelIdentity, Conversation, SupportRequest
 
     vault, now = Vault(db.key), dt.datetime.now(dt.UTC)
     engine = make_engine(db.url)
+    bind_vault(engine, vault)  # names and mobiles are encrypted columns
     if db.kind == "sqlite":
         await upgrade(engine)
     income = vault.encrypt("3000")

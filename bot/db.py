@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot import db_sqlite
+from bot.security.files import private_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,7 @@ def make_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":  # see db_sqlite: no thread hop per call
+            _private_database(Path(database))
             engine = create_async_engine(url, async_creator=db_sqlite.connector(database, 30))
         else:
             engine = create_async_engine(url, connect_args={"timeout": 30})
@@ -41,6 +43,15 @@ def make_engine(url: str) -> AsyncEngine:
 
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def _private_database(path: Path) -> None:
+    """The SQLite file 0600 before SQLite opens it: its -wal and -shm get the same mode."""
+    private_file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            private_file(side)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

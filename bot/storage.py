@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from bot.security.crypto import Vault
+from bot.security.files import private_dir, write_private
 
 
 class DocumentStore:
@@ -18,9 +19,9 @@ class DocumentStore:
 
     def put(self, content: bytes) -> tuple[str, str]:
         """Store content; return (key, sha256 of the plain content)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_dir(self.folder)
         key = uuid.uuid4().hex
-        (self.folder / key).write_bytes(self._vault.encrypt_bytes(content))
+        write_private(self.folder / key, self._vault.encrypt_bytes(content))
         return key, hashlib.sha256(content).hexdigest()
 
     def get(self, key: str) -> bytes:

@@ -136,7 +136,8 @@ async def find(ctx: StaffCtx) -> str:
     else:
         mobile = parse_mobile(query)
         if not isinstance(mobile, Invalid):
-            found = await requests.by_mobile(ctx.session, mobile=mobile)
+            found = await requests.by_mobile_hash(
+                ctx.session, mobile_hash=ctx.deps.services.vault.lookup_hash(mobile))
     if not found:
         return ctx.t("staff-not-found", query=query or "-")
     lines = []

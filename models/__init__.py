@@ -4,6 +4,7 @@ from models.beneficiary import Beneficiary, ChannelIdentity
 from models.conversation import Conversation, InboundReceipt, TranscriptLine
 from models.escalation import Escalation, StaffAction
 from models.feedback import Feedback, KnowledgeGap, VolunteerApplication
+from models.keys import KeyRotation
 from models.outbox import OutboxMessage, OutboxStatus
 from models.request import (
     Declaration,
@@ -24,6 +25,7 @@ __all__ = [
     "Escalation",
     "Feedback",
     "InboundReceipt",
+    "KeyRotation",
     "KnowledgeGap",
     "OutboxMessage",
     "OutboxStatus",

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.encrypted import EncryptedText
 from models.types import UTCDateTime, utcnow
 
 
@@ -14,8 +15,9 @@ class Beneficiary(SQLModel, table=True):
     """A person served by the association; one person may write from several channels."""
 
     id: int | None = Field(default=None, primary_key=True)
-    full_name: str | None = Field(default=None, max_length=120)
-    mobile: str | None = Field(default=None, max_length=20, index=True)
+    full_name: str | None = Field(default=None, sa_column=Column(EncryptedText))
+    mobile: str | None = Field(default=None, sa_column=Column(EncryptedText))
+    mobile_hash: str | None = Field(default=None, max_length=64, index=True)
     national_id_hash: str | None = Field(default=None, max_length=64, index=True)
     national_id_enc: str | None = None
     language: str = Field(default="ar", max_length=5)
@@ -33,7 +35,7 @@ class ChannelIdentity(SQLModel, table=True):
     beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
     channel: str = Field(max_length=20)
     platform_user_id: str = Field(max_length=64)
-    display_name: str | None = Field(default=None, max_length=120)
+    display_name: str | None = Field(default=None, sa_column=Column(EncryptedText))
     unreachable: bool = False
     last_inbound_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.encrypted import EncryptedText
 from models.types import UTCDateTime, utcnow
 
 
@@ -36,10 +37,10 @@ class InboundReceipt(SQLModel, table=True):
 
 
 class TranscriptLine(SQLModel, table=True):
-    """A line of conversation kept for staff context; sensitive answers are redacted."""
+    """A line of conversation kept for staff context: redacted, and encrypted at rest."""
 
     id: int | None = Field(default=None, primary_key=True)
     identity_id: int = Field(foreign_key="channelidentity.id", index=True)
     direction: str = Field(max_length=3)  # "in" | "out"
-    text: str = Field(sa_column=Column(Text))
+    text: str = Field(sa_column=Column(EncryptedText))
     at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
+from models.encrypted import EncryptedText
 from models.types import UTCDateTime, utcnow
 
 
@@ -20,7 +21,7 @@ class Escalation(SQLModel, table=True):
     reason: str = Field(max_length=40)
     role: str = Field(max_length=20)
     status: str = Field(default="open", max_length=20, index=True)
-    summary: str | None = Field(default=None, sa_column=Column(Text))
+    summary: str | None = Field(default=None, sa_column=Column(EncryptedText))
     claimed_by: str | None = Field(default=None, max_length=40)  # staff Telegram user id
     topic_id: int | None = Field(default=None, index=True)  # forum topic of the case
     card_message_id: int | None = Field(default=None, index=True)  # card message (no topics)
@@ -40,6 +41,6 @@ class StaffAction(SQLModel, table=True):
     action: str = Field(max_length=30)  # claim, release, close, note, relay_out, relay_in, ...
     escalation_id: int | None = Field(default=None, foreign_key="escalation.id", index=True)
     request_id: int | None = Field(default=None, foreign_key="supportrequest.id")
-    detail: str | None = Field(default=None, sa_column=Column(Text))
+    detail: str | None = Field(default=None, sa_column=Column(EncryptedText))
     allowed: bool = True
     at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel
 
+from models.encrypted import EncryptedText
 from models.types import UTCDateTime, utcnow
 
 
@@ -16,8 +17,8 @@ class VolunteerApplication(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     reference: str | None = Field(default=None, max_length=20, unique=True)
     beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
-    full_name: str = Field(max_length=120)
-    mobile: str = Field(max_length=20)
+    full_name: str = Field(sa_column=Column(EncryptedText, nullable=False))
+    mobile: str = Field(sa_column=Column(EncryptedText, nullable=False))
     city: str = Field(max_length=40)
     skills: str = Field(sa_column=Column(Text))
     availability: str = Field(max_length=40)
@@ -31,7 +32,7 @@ class Feedback(SQLModel, table=True):
     reference: str | None = Field(default=None, max_length=20, unique=True)
     beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
     kind: str = Field(max_length=20)  # "suggestion" | "complaint"
-    text: str = Field(sa_column=Column(Text))
+    text: str = Field(sa_column=Column(EncryptedText))
     attachment_key: str | None = Field(default=None, max_length=80)
     channel: str = Field(max_length=20)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

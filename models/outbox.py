@@ -6,9 +6,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
+from models.encrypted import EncryptedJSON
 from models.types import UTCDateTime, utcnow
 
 
@@ -31,7 +32,7 @@ class OutboxMessage(SQLModel, table=True):
     address: str = Field(max_length=64, index=True)
     identity_id: int | None = Field(default=None, foreign_key="channelidentity.id")
     kind: str = Field(default="reply", max_length=30)
-    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(EncryptedJSON))
     dedupe_key: str = Field(max_length=160, unique=True)
     status: str = Field(default=OutboxStatus.PENDING, max_length=20)
     attempts: int = 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.encrypted import EncryptedText
 from models.types import UTCDateTime, utcnow
 
 
@@ -35,17 +36,18 @@ class SupportRequest(SQLModel, table=True):
     reference: str | None = Field(default=None, max_length=20, unique=True)
     beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
     identity_id: int = Field(foreign_key="channelidentity.id")
-    full_name: str = Field(max_length=120)
+    full_name: str = Field(sa_column=Column(EncryptedText, nullable=False))
     national_id_hash: str = Field(max_length=64, index=True)
     national_id_enc: str
-    mobile: str = Field(max_length=20)
+    mobile: str = Field(sa_column=Column(EncryptedText, nullable=False))
+    mobile_hash: str | None = Field(default=None, max_length=64, index=True)
     branch: str = Field(max_length=40)
     family_size: int
     monthly_income_enc: str
     support_type: str = Field(max_length=40)
-    description: str = Field(sa_column=Column(Text))
+    description: str = Field(sa_column=Column(EncryptedText))
     status: str = Field(default=RequestStatus.SUBMITTED, max_length=30, index=True)
-    decision_reason: str | None = Field(default=None, sa_column=Column(Text))
+    decision_reason: str | None = Field(default=None, sa_column=Column(EncryptedText))
     decided_service: str | None = Field(default=None, max_length=80)
     decided_amount: int | None = None
     submitted_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
@@ -62,7 +64,7 @@ class RequestStatusChange(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=30)
     to_status: str = Field(max_length=30)
     actor: str = Field(max_length=60)
-    reason: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str | None = Field(default=None, sa_column=Column(EncryptedText))
     at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
 
 
@@ -96,6 +98,6 @@ class Declaration(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="supportrequest.id", unique=True)
     text_version: str = Field(max_length=40)
-    signed_name: str = Field(max_length=120)
+    signed_name: str = Field(sa_column=Column(EncryptedText, nullable=False))
     channel: str = Field(max_length=20)
     signed_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
+from models.encrypted import EncryptedText
 from models.types import UTCDateTime, utcnow
 
 
@@ -52,7 +53,7 @@ class SatisfactionSurvey(SQLModel, table=True):
     # scheduled | sent | answered | declined | expired
     status: str = Field(default="scheduled", max_length=20)
     rating: int | None = None
-    comment: str | None = Field(default=None, sa_column=Column(Text))
+    comment: str | None = Field(default=None, sa_column=Column(EncryptedText))
     solved: str | None = Field(default=None, max_length=10)  # yes | partly | no
     sent_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     answered_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

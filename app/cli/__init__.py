@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from app.cli import knowledge
+from app.cli import keys, knowledge
 from app.cli.common import load_cli_settings, run_async
 from app.cli.staff import decisions_app, report_app, requests_app
 from bot.config import ConfigError, load_config
@@ -140,6 +140,7 @@ app.add_typer(requests_app, name="requests")
 app.add_typer(report_app, name="report")
 app.command("ask")(knowledge.ask_cli)
 app.add_typer(knowledge.knowledge_app, name="knowledge", help="The FAQ knowledge base.")
+app.add_typer(keys.keys_app, name="keys")
 
 
 def main() -> None:

@@ -111,9 +111,13 @@ async def set_status(
     session.add(request)
 
 
-async def by_mobile(session: AsyncSession, *, mobile: str) -> list[SupportRequest]:
-    """The requests given with this (normalised) mobile number."""
-    stmt = select(SupportRequest).where(SupportRequest.mobile == mobile)
+async def by_mobile_hash(session: AsyncSession, *, mobile_hash: str) -> list[SupportRequest]:
+    """Requests whose mobile has this keyed hash (mobiles are encrypted), newest first."""
+    stmt = (
+        select(SupportRequest)
+        .where(SupportRequest.mobile_hash == mobile_hash)
+        .order_by(SupportRequest.id.desc())
+    )
     return list((await session.execute(stmt)).scalars())
 
 

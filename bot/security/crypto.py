@@ -9,7 +9,9 @@ import logging
 import os
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from bot.security.files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +23,16 @@ class SecretKeyError(Exception):
 class Vault:
     """Encrypts and decrypts sensitive fields; hashes values for equality search."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, *, old_secrets: tuple[str, ...] = ()) -> None:
+        """`old_secrets` are keys being rotated away from: read, never written."""
         if len(secret) < 16:
             raise SecretKeyError("GHIMAR_SECRET_KEY must be at least 16 characters")
         root = secret.encode()
-        enc_key = hmac.new(root, b"ghimar-desk/encryption", hashlib.sha256).digest()
-        self._fernet = Fernet(base64.urlsafe_b64encode(enc_key))
+        self._current = _fernet(root)
+        self._fernet = (MultiFernet([self._current, *(_fernet(s.encode()) for s in old_secrets)])
+                        if old_secrets else self._current)
         self._hash_key = hmac.new(root, b"ghimar-desk/lookup-hash", hashlib.sha256).digest()
+        self.fingerprint = self.lookup_hash("ghimar-desk/key-fingerprint")[:16]
 
     def encrypt(self, value: str) -> str:
         """Encrypt a text value."""
@@ -50,9 +55,28 @@ class Vault:
         """Decrypt a file's content."""
         return self._fernet.decrypt(data)
 
+    def is_current(self, token: str | bytes) -> bool:
+        """True when a token is already encrypted under the current key."""
+        try:
+            self._current.decrypt(token.encode() if isinstance(token, str) else token)
+        except InvalidToken:
+            return False
+        return True
+
+    def rotate_bytes(self, data: bytes) -> bytes:
+        """A file's content re-encrypted under the current key."""
+        if isinstance(self._fernet, MultiFernet):
+            return self._fernet.rotate(data)
+        return self.encrypt_bytes(self.decrypt_bytes(data))
+
     def lookup_hash(self, value: str) -> str:
         """A keyed hash, stable for equal values, useless without the key."""
         return hmac.new(self._hash_key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def _fernet(root: bytes) -> Fernet:
+    enc_key = hmac.new(root, b"ghimar-desk/encryption", hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(enc_key))
 
 
 def resolve_secret(secret: str | None, *, data_dir: Path, embedded: bool) -> str:
@@ -66,7 +90,7 @@ def resolve_secret(secret: str | None, *, data_dir: Path, embedded: bool) -> str
     key_file = data_dir / "secret.key"
     if key_file.exists():
         return key_file.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     key = base64.urlsafe_b64encode(os.urandom(32)).decode()
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
