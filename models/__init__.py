@@ -4,6 +4,7 @@ from models.beneficiary import Beneficiary, ChannelIdentity
 from models.conversation import Conversation, InboundReceipt, TranscriptLine
 from models.escalation import Escalation, StaffAction
 from models.feedback import Feedback, KnowledgeGap, VolunteerApplication
+from models.link import IdentityLink, LinkCode
 from models.outbox import OutboxMessage, OutboxStatus
 from models.request import (
     Declaration,
@@ -23,8 +24,10 @@ __all__ = [
     "DocumentStatus",
     "Escalation",
     "Feedback",
+    "IdentityLink",
     "InboundReceipt",
     "KnowledgeGap",
+    "LinkCode",
     "OutboxMessage",
     "OutboxStatus",
     "RequestDocument",
