@@ -71,7 +71,7 @@ async def _send(
             for k, v in args.items()}
     message = Outbound(services.catalog.t(lang, key, **args), choices=choices or [],
                        kind="notification", meta={"lang": lang},
-                       template={"kind": key, "lang": lang,
+                       template={"kind": key.replace("-", "_"), "lang": lang,
                                  "params": {k: str(v) for k, v in args.items()}})
     await outbox.enqueue(session, channel=identity.channel, address=identity.platform_user_id,
                          identity_id=identity.id, message=message, dedupe_key=dedupe_key,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app.wiring import App
@@ -35,7 +37,10 @@ async def _visitor(app: App, user: str, channel: str = "web") -> Convo:
     return visitor
 
 
-async def test_other_channel_links_with_a_code_sent_to_the_owner(app: App, convo: Convo) -> None:
+async def test_other_channel_links_with_a_code_sent_to_the_owner(
+    app: App, convo: Convo, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     await submit(convo)
     convo.new_messages()
     web = await _visitor(app, "visitor")
@@ -57,6 +62,7 @@ async def test_other_channel_links_with_a_code_sent_to_the_owner(app: App, convo
     async with app.sessions() as s:
         stored = (await s.execute(select(LinkCode))).scalar_one()
         assert stored.used_at is not None and _code(to_owner) not in stored.code_hash
+    assert _code(to_owner) not in caplog.text
 
 
 async def test_the_owner_undoes_a_link(app: App, convo: Convo) -> None:
