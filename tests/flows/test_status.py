@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from app.wiring import App
 from bot.clock import FrozenClock
-from bot.messages import Outbound
+from bot.messages import Inbound, Outbound
 from models import LinkCode
 from tests.flows.helpers import submit, submit_bringing_documents
 from tests.support.convo import Convo
@@ -130,3 +131,32 @@ async def test_codes_are_limited_per_request_and_per_identity(app: App, convo: C
     await one.send("القائمة")
     await one.press("حالة طلباتي")
     assert "تجاوزت عدد رموز التحقق" in one.text(await one.send("GH-2026-000001"))
+
+
+async def test_only_the_owner_can_undo(app: App, convo: Convo) -> None:
+    await submit(convo)
+    convo.new_messages()
+    web = await _visitor(app, "visitor")
+    await web.press("حالة طلباتي")
+    await web.send("GH-2026-000001")
+    await web.send(_code(convo.new_messages()))
+    other = await _visitor(app, "other", channel="terminal")
+    for person in (web, other):  # the linked channel itself, and a third person
+        assert "لا يوجد ربط" in person.text(await person.send(payload="unlink:1"))
+    assert "GH-2026-000001" in web.text(await web.press("حالة طلباتي"))
+
+
+async def test_the_per_request_limit_holds_under_concurrent_asks(app: App, convo: Convo) -> None:
+    await submit(convo)
+    convo.new_messages()
+    limit = app.config.linking.max_codes_per_request_per_day
+    askers = []
+    for n in range(limit + 3):
+        web = await _visitor(app, f"rush{n}")
+        await web.press("حالة طلباتي")
+        askers.append(web)
+    await asyncio.gather(*(app.engine.handle(Inbound("web", w.user, f"rush-{i}",
+                                                     text="GH-2026-000001"))
+                           for i, w in enumerate(askers)))
+    await app.dispatcher.drain_once()
+    assert len([m for m in convo.new_messages() if "رمز التحقق" in m.text]) == limit
