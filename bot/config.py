@@ -84,7 +84,15 @@ class RequestRules(_Strict):
     cooldown_days_after_decision: int = Field(30, ge=0)
     max_family_size: int = Field(30, ge=1)
     max_monthly_income_sar: int = Field(100000, ge=1)
-    link_max_wrong_tries: int = Field(3, ge=1)
+
+
+class LinkingConfig(_Strict):
+    """Linking a request to another channel: a one-time code sent to the owner's channel."""
+
+    code_minutes: int = Field(10, ge=1, le=60)
+    max_tries_per_code: int = Field(3, ge=1, le=10)
+    max_codes_per_identity_per_day: int = Field(3, ge=1)
+    max_codes_per_request_per_day: int = Field(3, ge=1)
 
 
 class Limits(_Strict):
@@ -201,6 +209,7 @@ class AppConfig(_Strict):
     support_types: list[SupportType] = Field(min_length=1)
     branches: list[str] = Field(min_length=1)
     requests: RequestRules = RequestRules()
+    linking: LinkingConfig = LinkingConfig()
     limits: Limits = Limits()
     consent_text_version: str = "v1"
     declaration_text_version: str = "v1"

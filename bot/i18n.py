@@ -21,8 +21,18 @@ class Catalog:
             # Bidi isolation marks keep Latin/digit placeables (references, numbers) in order
             # inside right-to-left Arabic text.
             bundle = FluentBundle([lang], use_isolating=(lang == "ar"))
+            seen: dict[str, Path] = {}
             for path in sorted(folder.glob(f"{lang}/*.ftl")):
-                errors = bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+                resource = FluentResource(path.read_text(encoding="utf-8"))
+                # A second definition would silently replace the first: refuse it instead.
+                for entry in resource.body:
+                    name = getattr(getattr(entry, "id", None), "name", None)
+                    if name is not None and name in seen:
+                        raise ValueError(f"{path}: message {name} is already defined in "
+                                         f"{seen[name]}")
+                    if name is not None:
+                        seen[name] = path
+                errors = bundle.add_resource(resource)
                 if errors:
                     raise ValueError(f"{path}: {errors}")
             self._bundles[lang] = bundle

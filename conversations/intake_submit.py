@@ -11,6 +11,7 @@ from bot.messages import Choice, Inbound, Outbound
 from bot.repo import requests
 from bot.repo import schedule as schedule_repo
 from bot.security.redact import mask_national_id
+from bot.services import linking
 from bot.text import fold
 from bot.validation import Invalid
 from conversations.common import local_date, year_now
@@ -19,14 +20,21 @@ from models import Declaration, DocumentStatus, RequestDocument, RequestStatus, 
 
 
 async def duplicate_message(ctx: Ctx, national_id: str) -> tuple[str, dict[str, object]] | None:
-    """Why a new request by this national ID cannot be filed now, if it cannot."""
+    """Why a new request by this national ID cannot be filed now, if it cannot.
+
+    Only an identity that may already see the request learns its reference or dates; anyone
+    else is told just that a request under this ID exists and how its owner follows it."""
     id_hash = ctx.services.vault.lookup_hash(national_id)
     existing = await requests.open_by_national_id(ctx.session, id_hash=id_hash)
     if existing is not None:
+        if not await linking.is_trusted(ctx.session, request=existing, identity=ctx.identity):
+            return "dup-exists", {}
         return "dup-open", {"reference": existing.reference or ""}
     decided = await requests.last_decided_by_national_id(ctx.session, id_hash=id_hash)
     cooldown = dt.timedelta(days=ctx.config.requests.cooldown_days_after_decision)
     if decided is not None and decided.decided_at and decided.decided_at + cooldown > ctx.now:
+        if not await linking.is_trusted(ctx.session, request=decided, identity=ctx.identity):
+            return "dup-exists", {}
         return "dup-cooldown", {"date": local_date(ctx, decided.decided_at + cooldown)}
     return None
 

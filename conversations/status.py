@@ -5,11 +5,16 @@ flowchart TD
     start((start)) --> any{own requests?}
     any -- yes --> list[list with status, date, missing documents] --> after{link another / menu}
     any -- no --> ask_ref
-    after -- link --> ask_ref[reference number] --> ask_last4[last 4 digits of the ID]
-    ask_last4 -- match --> linked[linked, status shown] --> menu[[menu]]
-    ask_last4 -- wrong, tries left --> ask_ref
-    ask_last4 -- too many tries --> menu
+    after -- link --> ask_ref[reference number]
+    ask_ref -- code sent to the owner's channel, whatever the reference --> ask_code[6-digit code]
+    ask_ref -- already theirs / too many codes today --> menu[[menu]]
+    ask_code -- right --> linked[linked, status shown; owner told, can undo] --> menu
+    ask_code -- wrong, tries left --> ask_code
+    ask_code -- expired / too many tries --> menu
+    undo((owner's undo button)) --> unlinked[link undone] --> menu
 ```
+
+Knowing the ID, the reference or any digits of the ID is never enough (bot/services/linking.py).
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from bot.engine.flow import Finish, Flow, Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
 from bot.references import parse_reference
-from bot.repo import identities, requests
+from bot.repo import requests
+from bot.services import linking
 from bot.text import clean
 from bot.validation import Invalid
 from conversations.common import local_date
@@ -43,7 +49,15 @@ async def _describe(ctx: Ctx, request: SupportRequest) -> str:
 
 
 async def _on_start(ctx: Ctx) -> Transition:
-    own = await requests.of_beneficiary(ctx.session, beneficiary_id=ctx.beneficiary.id)
+    payload = ctx.inbound.payload or ""
+    if payload.startswith(linking.UNLINK):  # the owner's "undo" under a link notice
+        link_id = payload[len(linking.UNLINK):]
+        done = link_id.isdigit() and await linking.undo(
+            ctx.session, ctx.services, link_id=int(link_id), by=ctx.identity)
+        ctx.say("link-undone" if done else "link-undo-none")
+        return Finish()
+    own = [r for r in await requests.of_beneficiary(ctx.session, beneficiary_id=ctx.beneficiary.id)
+           if await linking.is_trusted(ctx.session, request=r, identity=ctx.identity)]
     if not own:
         return Goto("ask_ref")
     lines = [await _describe(ctx, r) for r in own[:10]]
@@ -76,36 +90,33 @@ async def _ask_ref(ctx: Ctx, inbound: Inbound) -> Transition:
     reference = parse_reference(inbound.text or "")
     if reference is None:
         return Retry(Invalid("err-reference"))
-    ctx.answers["reference"] = reference
-    return Goto("ask_last4")
-
-
-def _tries_key(ctx: Ctx) -> str:
-    return "link_tries:" + ctx.now.astimezone(ctx.config.tz).strftime("%Y-%m-%d")
-
-
-async def _ask_last4(ctx: Ctx, inbound: Inbound) -> Transition:
-    digits = clean(inbound.text or "")
-    if not re.fullmatch(r"\d{4}", digits):
-        return Retry(Invalid("err-last4"))
-    key = _tries_key(ctx)
-    tries = ctx.data.get(key, 0)
-    limit = ctx.config.requests.link_max_wrong_tries
-    if tries >= limit:
-        ctx.say("link-locked")
+    asked = await linking.ask_code(ctx.session, ctx.services, identity=ctx.identity,
+                                   reference=reference)
+    if asked.outcome == "already":
+        request = await requests.by_reference(ctx.session, reference=reference)
+        assert request is not None
+        ctx.say("link-already", details=await _describe(ctx, request))
         return Finish()
-    request = await requests.by_reference(ctx.session, reference=ctx.answers["reference"])
-    ok = request is not None and ctx.services.vault.decrypt(request.national_id_enc)[-4:] == digits
-    if not ok:
-        ctx.data[key] = tries + 1
-        if tries + 1 >= limit:
-            ctx.say("link-locked")
-            return Finish()
-        ctx.say("link-wrong", left=limit - tries - 1)
-        return Goto("ask_ref")
-    assert request is not None
-    await identities.link_identity(ctx.session, identity=ctx.identity,
-                                   beneficiary_id=request.beneficiary_id)
+    if asked.outcome == "limited":
+        ctx.say("link-limited")
+        return Finish()
+    ctx.answers["code_id"] = asked.code_id
+    ctx.say("link-code-sent", minutes=ctx.config.linking.code_minutes)
+    return Goto("ask_code")
+
+
+async def _ask_code(ctx: Ctx, inbound: Inbound) -> Transition:
+    code = clean(inbound.text or "")
+    if not re.fullmatch(r"\d{6}", code):
+        return Retry(Invalid("err-link-code"))
+    outcome, left, request = await linking.enter_code(
+        ctx.session, ctx.services, identity=ctx.identity,
+        code_id=int(ctx.answers.get("code_id") or 0), code=code)
+    if outcome == "wrong":
+        return Retry(Invalid("link-code-wrong", {"left": left}))
+    if outcome != "linked" or request is None:
+        ctx.say(f"link-code-{outcome}")
+        return Finish()
     ctx.say("link-done", details=await _describe(ctx, request))
     return Finish()
 
@@ -117,6 +128,6 @@ def build() -> Flow:
                                                 choices=_after_choices(ctx)),
                   _after, choices=_after_choices))
     flow.add(Step("ask_ref", lambda ctx: Outbound(ctx.t("ask-reference")), _ask_ref))
-    flow.add(Step("ask_last4", lambda ctx: Outbound(ctx.t("ask-last4")), _ask_last4,
+    flow.add(Step("ask_code", lambda ctx: Outbound(ctx.t("ask-link-code")), _ask_code,
                   sensitive=True))
     return flow

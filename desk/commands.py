@@ -1,4 +1,4 @@
-"""Staff commands in the group: /claim /release /close /note /status /find /request_doc
+"""Staff commands in the group: /claim /release /close /note /link /status /find /request_doc
 /decide /stats. Each returns the text to answer in the group; the desk audits every call."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.repo import escalations, identities, requests
 from bot.repo import schedule as schedule_repo
+from bot.services import linking
 from bot.services.decisions import DecisionError, parse_decision, record_decision
 from bot.services.lifecycle import IllegalTransition
 from bot.services.notifications import document_reminder
@@ -164,8 +165,7 @@ async def request_doc(ctx: StaffCtx) -> str:
         return ctx.t("staff-doc-already", document=parts[1])
     doc.status = "missing"
     ctx.session.add(doc)
-    identity = await identities.preferred_identity(
-        ctx.session, beneficiary_id=request.beneficiary_id, fallback_id=request.identity_id)
+    identity = await linking.recipient(ctx.session, request=request)
     if identity is not None:
         case = ctx.case or Escalation(identity_id=identity.id, reason="", role="",
                                       beneficiary_id=request.beneficiary_id)
@@ -194,6 +194,21 @@ async def decide(ctx: StaffCtx) -> str:
                  status=request.status)
 
 
+async def link(ctx: StaffCtx) -> str:
+    """/link <ref> in a case: staff vouch that the case's person owns the request."""
+    assert ctx.case is not None
+    reference = ctx.args.split()[0] if ctx.args.split() else ""
+    if not reference:
+        return ctx.t("staff-usage-link")
+    outcome, request = await linking.link_by_staff(
+        ctx.session, ctx.deps.services, identity_id=ctx.case.identity_id, reference=reference,
+        staff_id=str(ctx.member.user_id))
+    if request is None:
+        return ctx.t("staff-not-found", query=reference)
+    return ctx.t(f"staff-link-{outcome}", reference=request.reference or "",
+                 case=ctx.case.id or 0)
+
+
 async def stats(ctx: StaffCtx) -> str:
     """/stats: key figures (the desk attaches the chart)."""
     from desk.reports import satisfaction
@@ -209,7 +224,7 @@ async def stats(ctx: StaffCtx) -> str:
 
 
 CASE_COMMANDS: dict[str, Command] = {"claim": claim, "release": release, "close": close,
-                                     "note": note}
+                                     "note": note, "link": link}
 COMMANDS: dict[str, Command] = {**CASE_COMMANDS, "status": status, "find": find,
                                 "request_doc": request_doc, "decide": decide, "stats": stats}
 ROLES_FOR = {"decide": {"researcher", "admin"}}

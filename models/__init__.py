@@ -5,6 +5,7 @@ from models.conversation import Conversation, InboundReceipt, TranscriptLine
 from models.escalation import Escalation, StaffAction
 from models.feedback import Feedback, KnowledgeGap, VolunteerApplication
 from models.keys import KeyRotation
+from models.link import IdentityLink, LinkCode
 from models.outbox import OutboxMessage, OutboxStatus
 from models.request import (
     Declaration,
@@ -24,9 +25,11 @@ __all__ = [
     "DocumentStatus",
     "Escalation",
     "Feedback",
+    "IdentityLink",
     "InboundReceipt",
     "KeyRotation",
     "KnowledgeGap",
+    "LinkCode",
     "OutboxMessage",
     "OutboxStatus",
     "RequestDocument",

@@ -42,7 +42,8 @@ class Runner:
         if command and conv.flow != WELCOME_FLOW and await self._global(ctx, command):
             return
         payload = ctx.inbound.payload or ""
-        for prefix, flow_id in (("srv:", "survey"), ("docs:", "documents")):
+        for prefix, flow_id in (("srv:", "survey"), ("docs:", "documents"),
+                                ("unlink:", "status")):
             if payload.startswith(prefix) and flow_id in self.flows:  # a notice's button
                 await self.start_flow(ctx, flow_id)
                 return

@@ -18,6 +18,7 @@ from bot.engine.context import Services
 from bot.engine.engine import ConversationEngine
 from bot.repo import identities, requests
 from bot.repo import schedule as schedule_repo
+from bot.services import linking
 from bot.services.calendar import next_allowed
 from bot.services.notifications import decision_notice, document_reminder, survey_invitation
 from bot.services.surveys import busy_until
@@ -87,9 +88,11 @@ class Worker:
 
     async def _target(self, session: AsyncSession, request: SupportRequest | None,
                       beneficiary_id: int | None = None):  # type: ignore[no-untyped-def]
-        identity = await identities.preferred_identity(
-            session, beneficiary_id=request.beneficiary_id if request else beneficiary_id or 0,
-            fallback_id=request.identity_id if request else None)
+        if request is not None:  # only its own identity or one linked with proof
+            identity = await linking.recipient(session, request=request)
+        else:
+            identity = await identities.preferred_identity(session,
+                                                           beneficiary_id=beneficiary_id or 0)
         if identity is None:
             raise LookupError(f"beneficiary of request {request and request.id} has no identity")
         conv = await identities.conversation_of(session, identity_id=identity.id or 0)

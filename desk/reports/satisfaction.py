@@ -109,7 +109,7 @@ def headline(summaries: dict[str, Summary], labels: dict[str, str]) -> list[str]
 def labels(catalog: Catalog, config: AppConfig, lang: str = "ar") -> dict[str, str]:
     """Display names of the ids in the report: support types, channels, decisions, triggers."""
     names = {t.id: catalog.t(lang, f"support-type-{t.id}") for t in config.support_types}
-    names |= {c: catalog.t(lang, f"channel-{c}") for c in get_args(Channel)}
+    names |= {c: catalog.t(lang, f"channel-name-{c}") for c in get_args(Channel)}
     names |= {d: catalog.t(lang, f"request-status-{d}") for d in ("accepted", "rejected")}
     names |= {t: catalog.t(lang, f"survey-trigger-{t}") for t in TRIGGERS}
     return names

@@ -23,7 +23,7 @@ document-status-bring_to_branch = سيُحضَر إلى الفرع
 document-status-missing = ناقص
 
 # Channels (reports and staff views).
-channel-terminal = الطرفية
-channel-telegram = تيليجرام
-channel-whatsapp = واتساب
-channel-web = الموقع
+channel-name-terminal = الطرفية
+channel-name-telegram = تيليجرام
+channel-name-whatsapp = واتساب
+channel-name-web = الموقع

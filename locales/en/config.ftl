@@ -23,7 +23,7 @@ document-status-bring_to_branch = will be brought to the branch
 document-status-missing = missing
 
 # Channels (reports and staff views).
-channel-terminal = Terminal
-channel-telegram = Telegram
-channel-whatsapp = WhatsApp
-channel-web = Website
+channel-name-terminal = Terminal
+channel-name-telegram = Telegram
+channel-name-whatsapp = WhatsApp
+channel-name-web = Website

@@ -117,6 +117,9 @@ submitted =
     Registration is completed once the requirements are complete. You can check your request at any time from “My requests' status”.
 dup-open = You already have request { $reference } with the research committee, so there is no need for a new one. You can follow it from “My requests' status”.
 dup-cooldown = A decision on your previous request was made recently. You can file a new request from { $date }. For questions choose “Talk to a person”.
+dup-exists =
+    A request is already registered under this ID number, so a new one cannot be filed with it now.
+    If it is yours, follow it from “My requests' status” on the channel you submitted it from, or link it to this channel from “My requests' status” → “Link another request”: a verification code will reach you on that channel. For questions choose “Talk to a person”.
 
 status-list =
     Your requests:
@@ -127,9 +130,31 @@ status-missing = Missing documents: { $documents }
 status-what-next = What would you like to do now?
 status-link-other = Link another request
 ask-reference = Type the request reference (e.g. GH-2026-000123).
-ask-last4 = To verify, type the last 4 digits of the ID number in the request.
-link-wrong = The details do not match. Tries left today: { $left }.
-link-locked = Too many tries today. Please try again tomorrow or talk to a person.
+link-code-sent =
+    If the reference is right, we have sent a 6-digit verification code to the channel the request was submitted from (or linked to it). Type the code here within { $minutes } minutes.
+    If you no longer have that channel, choose “Talk to a person” so a staff member can verify who you are.
+ask-link-code = Type the 6-digit verification code.
+err-link-code = Type the 6-digit verification code only.
+link-code-wrong = That code is not right. Tries left for this code: { $left }.
+link-code-expired = The code has expired or is no longer valid. You can ask for a new one from “My requests' status” → “Link another request”.
+link-code-locked = Too many tries for this code. You can ask for a new one later, or choose “Talk to a person”.
+link-limited = You have asked for as many verification codes as allowed today. Please try again tomorrow or choose “Talk to a person”.
+link-already =
+    This request is already linked to this channel:
+    { $details }
+link-code-message =
+    🔐 Someone asked to follow your request { $reference } from { $channel }.
+    Verification code: { $code }
+    Valid for { $minutes } minutes. Never share this code with anyone: the association's staff will never ask you for it. If it was not you, ignore this message and nothing will be linked.
+link-notice = 🔗 Your request { $reference } is now also followed from { $channel } ({ $time }). If this was not you, press “Undo the link” now, and that channel will receive nothing about your requests.
+link-undo = Undo the link
+link-undone = The link is undone ✅ That channel will receive nothing about your requests. If you are worried, choose “Talk to a person”.
+link-undo-none = There is no link to undo.
+link-staff-done = Request { $reference } is now linked to this channel, after a staff member verified it ✅ You can follow it from “My requests' status”.
+channel-terminal = the terminal
+channel-telegram = Telegram
+channel-whatsapp = WhatsApp
+channel-web = the website
 link-done =
     The request is now linked to your account ✅
     { $details }
@@ -194,7 +219,6 @@ err-document-type = This file type is not accepted. Send a photo (JPG or PNG) or
 err-document-download = We could not receive the file; please send it again.
 err-sign-mismatch = The name does not match the one in the request. Type it exactly as you entered it.
 err-reference = That reference is not valid. Example: GH-2026-000123
-err-last4 = Type 4 digits only.
 welcome-back = Welcome back! Let us continue where we stopped 👇
 
 decision-accepted =
@@ -270,13 +294,16 @@ staff-case-is-closed = Case #{ $case } is closed; the message was not sent.
 staff-refused = ⛔ This is for registered staff only.
 staff-role-refused = ⛔ This command is not available to the { $role } role.
 staff-needs-case = Use this inside the case's topic or as a reply to its card.
-staff-help = Commands: /claim /release /close /note text /status REF /find MOBILE-or-REF /request_doc REF DOCUMENT /decide REF accept|reject REASON /stats
+staff-help = Commands: /claim /release /close /note text /link REF /status REF /find MOBILE-or-REF /request_doc REF DOCUMENT /decide REF accept|reject REASON /stats
 staff-not-found = No request matches: { $query }
 staff-request-line = 📄 { $reference } — { $type }: { $status } (submitted { $date }) — missing: { $missing }
 staff-usage-request-doc = Usage: /request_doc REF DOCUMENT — documents: { $documents }
 staff-doc-already = Document { $document } is already uploaded.
 staff-doc-requested = 📨 The beneficiary was asked to upload { $document } for { $reference }.
 staff-usage-decide = Usage: /decide REF accept|reject [reason]
+staff-usage-link = Usage inside the case's topic, after verifying the request owner's identity (the original ID at a branch, or a call to the registered mobile): /link REF
+staff-link-linked = 🔗 Request { $reference } is now linked to the channel of case #{ $case }'s person; the request's owner was told on their own channel, with a way to undo it.
+staff-link-already = Request { $reference } is already linked to the channel of case #{ $case }'s person.
 staff-error = ⚠️ { $error }
 staff-decided = ⚖️ { $reference }: { $outcome } — now { $status }. The beneficiary is notified at a decent hour.
 staff-stats =

@@ -147,6 +147,10 @@ async def test_open_request_is_not_filed_twice(app: App, convo: Convo) -> None:
     await second.press("طلب دعم جديد")
     await second.send("محمد أحمد العتيبي")
     out = second.text(await second.send(VALID_ID))
+    assert "يوجد طلب مسجّل برقم الهوية هذا" in out and "GH-2026-000001" not in out
+    await convo.press("طلب دعم جديد")  # its owner is told which request it is
+    await convo.send("محمد أحمد العتيبي")
+    out = convo.text(await convo.send(VALID_ID))
     assert "لديك طلب قائم" in out and "GH-2026-000001" in out
     async with app.sessions() as s:
         assert len((await s.execute(select(SupportRequest))).scalars().all()) == 1

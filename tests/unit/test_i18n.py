@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.config import load_config
 from bot.i18n import Catalog
 from bot.settings import ROOT
 
-CODE_DIRS = ["bot", "conversations", "handlers"]
+CODE_DIRS = ["app", "bot", "conversations", "desk", "faq", "handlers"]
 
 
 def test_both_languages_define_the_same_ids() -> None:
@@ -60,6 +62,16 @@ def test_every_request_status_and_channel_has_a_label() -> None:
 
     catalog = Catalog()
     keys = [f"request-status-{s.value}" for s in RequestStatus]
-    keys += [f"channel-{c}" for c in get_args(Channel)]
+    keys += [f"channel-{c}" for c in get_args(Channel)]  # in sentences
+    keys += [f"channel-name-{c}" for c in get_args(Channel)]  # as labels (reports)
     for lang in ("ar", "en"):
         assert [k for k in keys if not catalog.has(lang, k)] == []
+
+
+def test_a_message_defined_twice_is_refused(tmp_path: Path) -> None:
+    for lang in ("ar", "en"):
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "a.ftl").write_text("greeting = one\n", encoding="utf-8")
+    (tmp_path / "en" / "b.ftl").write_text("greeting = two\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="greeting is already defined"):
+        Catalog(tmp_path)
