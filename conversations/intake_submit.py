@@ -11,7 +11,7 @@ from bot.messages import Choice, Inbound, Outbound
 from bot.repo import requests
 from bot.repo import schedule as schedule_repo
 from bot.security.redact import mask_national_id
-from bot.text import fold
+from bot.text import same_name
 from bot.validation import Invalid
 from conversations.common import local_date, year_now
 from conversations.intake_documents import required
@@ -86,7 +86,7 @@ def declaration_step() -> Step:
 async def _sign_handle(ctx: Ctx, inbound: Inbound) -> Transition:
     if inbound.text is None:
         return Retry(Invalid("err-expect-text"))
-    if fold(inbound.text) != fold(ctx.answers.get("full_name", "")):
+    if not same_name(inbound.text, ctx.answers.get("full_name", "")):
         return Retry(Invalid("err-sign-mismatch"))
     blocked = await duplicate_message(ctx, ctx.answers["national_id"])
     if blocked is not None:
@@ -99,7 +99,7 @@ async def _sign_handle(ctx: Ctx, inbound: Inbound) -> Transition:
 
 
 def sign_step() -> Step:
-    """The signature: typing the full name exactly as given."""
+    """The signature: typing the full name as given (spelling variants of it are the same)."""
     return Step("sign", lambda ctx: Outbound(ctx.t("ask-signature")), _sign_handle)
 
 
