@@ -152,6 +152,9 @@ async def _review_handle(ctx: Ctx, inbound: Inbound) -> Transition:
     if picked is None:
         return Retry(Invalid("err-choose"))
     if picked.id == "confirm":
+        if intake_documents.pending(ctx):  # an edited answer now needs another document
+            ctx.data["return_to"] = "review"
+            return Goto("documents")
         return Goto("declaration")
     ctx.data["return_to"] = "review"
     field = picked.id.split(":", 1)[1]
