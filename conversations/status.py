@@ -14,6 +14,7 @@ flowchart TD
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from bot.engine.context import Ctx
@@ -27,16 +28,22 @@ from conversations.common import local_date
 from models import DocumentStatus, SupportRequest
 
 _REF = re.compile(r"^([A-Z]{1,5})[-\s]?(\d{4})[-\s]?(\d{1,6})$")
+AWAITING_DECISION = ("submitted", "under_study")  # the committee has not answered yet
+NEEDS_DOCUMENTS = (*AWAITING_DECISION, "accepted")  # missing documents still matter
 
 
 async def _describe(ctx: Ctx, request: SupportRequest) -> str:
     docs = await requests.documents_of(ctx.session, request_id=request.id or 0)
     missing = [ctx.t(f"document-{d.doc_type}") for d in docs
-               if d.status != DocumentStatus.UPLOADED]
+               if d.status != DocumentStatus.UPLOADED and request.status in NEEDS_DOCUMENTS]
     text = ctx.t("status-line", reference=request.reference or "",
                  status=ctx.t(f"request-status-{request.status}"),
                  date=local_date(ctx, request.submitted_at),
                  support_type=ctx.t(f"support-type-{request.support_type}"))
+    if request.status in AWAITING_DECISION and request.submitted_at is not None:
+        days = ctx.config.requests.committee_min_days
+        text += "\n" + ctx.t("status-expected", days=days, date=local_date(
+            ctx, request.submitted_at + dt.timedelta(days=days)))
     if missing:
         text += "\n" + ctx.t("status-missing", documents="، ".join(missing)
                              if ctx.lang == "ar" else ", ".join(missing))

@@ -123,6 +123,7 @@ status-list =
 
     { $lines }
 status-line = 📄 { $reference } — { $support_type }: { $status } (تاريخ التقديم { $date })
+status-expected = ⏳ يُتوقع رد لجنة البحث ابتداءً من { $date } (مدة لا تقل عن أسبوعين، { $days } يوماً، من تاريخ التقديم).
 status-missing = المستندات الناقصة: { $documents }
 status-what-next = ماذا تريد الآن؟
 status-link-other = ربط طلب آخر

@@ -123,6 +123,7 @@ status-list =
 
     { $lines }
 status-line = 📄 { $reference } — { $support_type }: { $status } (submitted { $date })
+status-expected = ⏳ Expect the research committee's answer from { $date } on (at least two weeks, { $days } days, after submission).
 status-missing = Missing documents: { $documents }
 status-what-next = What would you like to do now?
 status-link-other = Link another request

@@ -167,7 +167,7 @@ async def test_status_of_a_submitted_request_says_when_to_expect_an_answer(
     clock.advance(hours=15)  # 22:00 UTC on the 22nd: already the 23rd in Riyadh
     await submit_bringing_documents(convo)
     out = convo.text(await convo.press("حالة طلباتي"))
-    assert "2026-11-23" in out and "2026-12-07" in out and "الرد" in out
+    assert "2026-11-23" in out and "2026-12-07" in out and "يُتوقع رد لجنة البحث" in out
     assert "المستندات الناقصة" in out
 
 
@@ -179,5 +179,5 @@ async def test_status_of_a_delivered_request_lists_no_missing_documents(
         await s.execute(update(SupportRequest).values(status="service_delivered"))
     out = convo.text(await convo.press("حالة طلباتي"))
     assert "تم تقديم الخدمة" in out
-    assert "المستندات الناقصة" not in out and "الرد" not in out
+    assert "المستندات الناقصة" not in out and "يُتوقع" not in out
     assert "رفع المستندات الآن" not in out
