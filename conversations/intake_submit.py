@@ -76,8 +76,7 @@ def declaration_step() -> Step:
     """The declaration that the data is true (policy step 4)."""
     return Step(
         "declaration",
-        lambda ctx: Outbound(ctx.t("declaration", version=ctx.config.declaration_text_version),
-                             choices=_declaration_choices(ctx)),
+        lambda ctx: Outbound(ctx.t("declaration"), choices=_declaration_choices(ctx)),
         _declaration_handle,
         choices=_declaration_choices,
     )

@@ -26,9 +26,7 @@ def _choices(ctx: Ctx) -> list[Choice]:
 
 
 def _prompt(ctx: Ctx) -> Outbound:
-    return Outbound(
-        ctx.t("welcome", version=ctx.config.consent_text_version), choices=_choices(ctx)
-    )
+    return Outbound(ctx.t("welcome"), choices=_choices(ctx))  # the version is recorded, not shown
 
 
 async def _handle(ctx: Ctx, inbound: Inbound) -> Transition:

@@ -4,7 +4,7 @@ welcome =
     Welcome to the beneficiary service of Ghimar Youth Association 🌿
     We are here to serve you and answer all your questions.
 
-    🔒 Privacy notice (version { $version }):
+    🔒 Privacy notice:
     We collect your data (name, national ID, mobile, family, income and documents) only to study your request and serve you. Sensitive data is stored encrypted and is seen only by the staff concerned and the research committee.
 
     Do you agree to the processing of your data for this purpose?
@@ -104,7 +104,7 @@ edit-support_type = Change support type
 edit-description = Change description
 edit-documents = Redo documents
 declaration =
-    Declaration (version { $version }):
+    Declaration:
     I declare that all the data and documents I have given are true, that I am directly responsible for the accuracy of this information, and I know the association will verify it.
 declaration-agree = I declare and undertake
 declaration-back = Back to review
