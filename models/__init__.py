@@ -3,7 +3,7 @@
 from models.beneficiary import Beneficiary, ChannelIdentity
 from models.conversation import Conversation, InboundReceipt, TranscriptLine
 from models.escalation import Escalation, StaffAction
-from models.feedback import Feedback, KnowledgeGap, VolunteerApplication
+from models.feedback import Feedback, KnowledgeGap, ReferenceCounter, VolunteerApplication
 from models.outbox import OutboxMessage, OutboxStatus
 from models.request import (
     Declaration,
@@ -27,6 +27,7 @@ __all__ = [
     "KnowledgeGap",
     "OutboxMessage",
     "OutboxStatus",
+    "ReferenceCounter",
     "RequestDocument",
     "RequestStatus",
     "RequestStatusChange",

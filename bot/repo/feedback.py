@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Feedback, KnowledgeGap, VolunteerApplication
+from bot.repo._dialect import is_postgres
+from models import Feedback, KnowledgeGap, ReferenceCounter, VolunteerApplication
+
+
+async def next_number(session: AsyncSession, *, prefix: str, year: int) -> int:
+    """The next number of the prefix's sequence for the year (1, 2, ...).
+
+    One upsert: on PostgreSQL concurrent callers queue on the counter row's lock until the
+    first transaction ends, so no two get the same number (a rolled-back one gives its back);
+    SQLite has one writer at a time.
+    """
+    table = ReferenceCounter.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    stmt = (insert(table).values(prefix=prefix, year=year, last=1)
+            .on_conflict_do_update(index_elements=["prefix", "year"],
+                                   set_={"last": table.c.last + 1})
+            .returning(table.c.last))
+    return int((await session.execute(stmt)).scalar_one())
 
 
 async def add_feedback(
     session: AsyncSession, *, feedback: Feedback, prefix: str, year: int
 ) -> Feedback:
-    """Store a suggestion or complaint and give it a reference."""
+    """Store a suggestion or complaint and give it a reference numbered per kind and year."""
+    number = await next_number(session, prefix=prefix, year=year)
     session.add(feedback)
     await session.flush()
-    feedback.reference = f"{prefix}-{year}-{feedback.id:06d}"
+    feedback.reference = f"{prefix}-{year}-{number:06d}"
     return feedback
 
 

@@ -144,6 +144,9 @@ request-status-service_delivered = تم تقديم الخدمة
 request-status-withdrawn = مسحوب
 request-status-closed = مغلق
 
+ask-volunteer-name =
+    لنبدأ تسجيلك كمتطوع 🤝 (اكتب «رجوع» أو «إلغاء» في أي وقت)
+    ما اسمك الكامل؟
 ask-city = في أي مدينة تسكن؟
 ask-skills = ما مهاراتك أو المجالات التي تحب التطوع فيها؟
 ask-availability = متى يناسبك التطوع؟

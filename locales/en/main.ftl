@@ -144,6 +144,9 @@ request-status-service_delivered = service delivered
 request-status-withdrawn = withdrawn
 request-status-closed = closed
 
+ask-volunteer-name =
+    Let us sign you up as a volunteer 🤝 (type “back” or “cancel” at any time)
+    What is your full name?
 ask-city = Which city do you live in?
 ask-skills = What are your skills, or the areas you would like to volunteer in?
 ask-availability = When are you available to volunteer?
