@@ -15,6 +15,12 @@ consent-declined =
     We respect your decision. We cannot receive support requests without your consent to process the data they need.
     You can agree at any time, or reach us through the association's other channels.
 
+consent-remind = To continue, choose “I agree” or “I do not agree”. You can also type a question, or choose “Talk to a person” without agreeing.
+consent-faq-answer =
+    { $answer }
+
+    📘 Source: { $source }
+
 menu-title = How can we help you? Choose from the menu, or type your question:
 menu-request = New support request
 menu-status = My requests' status
@@ -50,6 +56,10 @@ faq-unknown-escalated = I could not find a reliable answer, so I have passed you
 language-choose = اختر اللغة / Choose your language:
 language-set = English selected.
 cancelled = Cancelled; nothing from these steps was kept.
+cancel-confirm = Do you want to cancel this? The answers and files you sent in it will be deleted.
+cancel-yes = Yes, cancel it
+cancel-no = No, continue
+edit-cancelled = The change was cancelled; the previous answer stays as it was.
 nothing-to-go-back = There is no previous step.
 help-text =
     At any time you can type:
@@ -57,6 +67,7 @@ help-text =
     • “cancel” to cancel what you are doing
     • “menu” for the main menu
     • “العربية” to switch to Arabic
+offer-researcher = Ask the social-research officer to explain
 offer-person = This step seems unclear. Would you like a member of staff to help you?
 offer-person-opened = This step seems unclear, so we have asked a member of staff to help you; they will contact you here. You can try again meanwhile.
 draft-found = You have an unfinished support request. Continue where you stopped, or start over?
@@ -177,7 +188,6 @@ role-researcher = social-research officer
 role-admin = management
 
 err-choose = Please choose one of the options shown (you can type its number).
-err-consent-choose = Please choose “I agree” or “I do not agree”.
 err-expect-text = Please type your answer as text.
 err-expect-document = Please send the document as a photo or a PDF file.
 err-id-digits = The ID number has digits only.

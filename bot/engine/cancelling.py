@@ -1,0 +1,66 @@
+"""«إلغاء» / cancel: inside an edit it cancels only the edit; a form with answers is thrown
+away only after the person confirms, and then its uploaded files go with it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.engine.context import Ctx
+from bot.engine.matching import match_choice
+from bot.messages import Choice
+
+if TYPE_CHECKING:
+    from bot.engine.runner import Runner
+
+CONFIRMING = "confirm_cancel"  # set in the state while the question is on screen
+
+
+def _choices(ctx: Ctx) -> list[Choice]:
+    return [Choice("nav:cancel:yes", ctx.t("cancel-yes")),
+            Choice("nav:cancel:no", ctx.t("cancel-no"))]
+
+
+def typed_answer(ctx: Ctx) -> str | None:
+    """The command a typed answer (1, 2, a label) to last turn's question stands for."""
+    if not ctx.data.pop(CONFIRMING, False) or ctx.inbound.payload:
+        return None
+    picked = match_choice(ctx.inbound, _choices(ctx))
+    return picked.id[4:] if picked is not None else None
+
+
+def _has_work(ctx: Ctx) -> bool:
+    flow = ctx.conversation.flow or ""
+    return bool(ctx.answers) or bool((ctx.data.get("drafts") or {}).get(flow))
+
+
+def _uploads(ctx: Ctx) -> list[str]:
+    """Storage keys of files uploaded into the form (and into its kept draft)."""
+    draft = (ctx.data.get("drafts") or {}).get(ctx.conversation.flow or "") or {}
+    keys = []
+    for answers in (ctx.answers, draft.get("answers") or {}):
+        keys += [d.get("key") for d in (answers.get("documents") or {}).values()]
+        keys.append(answers.get("attachment_key"))
+    return [k for k in keys if k]
+
+
+async def cancel(runner: Runner, ctx: Ctx, command: str, *, in_task: bool) -> None:
+    """Carry out `cancel`, `cancel:yes` or `cancel:no`."""
+    conv = ctx.conversation
+    if in_task and command == "cancel" and ctx.data.get("return_to"):
+        conv.step, conv.failures = ctx.data.pop("return_to"), 0
+        ctx.say("edit-cancelled")
+        await runner.prompt(ctx)
+        return
+    if in_task and command == "cancel" and _has_work(ctx):
+        ctx.data[CONFIRMING] = True
+        ctx.say("cancel-confirm", choices=_choices(ctx))
+        return
+    if in_task and command == "cancel:no":
+        await runner.prompt(ctx)
+        return
+    if in_task:
+        for key in _uploads(ctx):
+            ctx.services.documents.delete(key)
+        runner._leave(ctx, keep_draft=False)
+        ctx.say("cancelled")
+    await runner.start_flow(ctx, "menu")
