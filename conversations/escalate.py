@@ -23,9 +23,9 @@ REASONS = ["procedure_unclear", "asked_for_person"]
 
 async def _on_start(ctx: Ctx) -> Transition | None:
     """A button that already names the reason ("nav:person:procedure_unclear") skips asking."""
-    payload = ctx.inbound.payload or ""
-    if payload.startswith("nav:person:") and payload[len("nav:person:"):] in REASONS:
-        ctx.answers["reason"] = payload[len("nav:person:"):]
+    reason = ctx.data.pop("person_reason", "")
+    if reason in REASONS:
+        ctx.answers["reason"] = reason
         return Goto("details")
     return None
 

@@ -171,6 +171,7 @@ class Runner:
         elif command == "lang":
             await self.start_flow(ctx, "language" if "language" in self.flows else MENU_FLOW)
         elif command.split(":")[0] == "person" and "escalate" in self.flows:
+            ctx.data["person_reason"] = command.partition(":")[2]  # "person:procedure_unclear"
             await self.start_flow(ctx, "escalate")
         elif command == "feedback" and "feedback" in self.flows:
             await self.start_flow(ctx, "feedback")

@@ -181,3 +181,16 @@ async def test_status_of_a_delivered_request_lists_no_missing_documents(
     assert "تم تقديم الخدمة" in out
     assert "المستندات الناقصة" not in out and "يُتوقع" not in out
     assert "رفع المستندات الآن" not in out
+
+
+async def test_unclear_procedure_at_the_menu_offers_the_researcher_by_number(
+    faq_app: App,
+) -> None:
+    c = Convo(faq_app, "q-unclear-menu")
+    await c.send("hi")
+    await c.press("أوافق")
+    out = await c.send("الإجراءات مو واضحة لي، مين يشرحها؟")
+    labels = c.labels(out)
+    number = next(i for i, label in enumerate(labels, 1) if "مسؤول البحث" in label)
+    out = c.text(await c.send(str(number)))
+    assert "اكتب باختصار" in out
