@@ -31,9 +31,13 @@ def _choices(ctx: Ctx) -> list[Choice]:
     return [
         Choice("agree", ctx.t("consent-agree")),
         Choice("decline", ctx.t("consent-decline")),
-        Choice("nav:person", ctx.t("menu-person")),
         Choice("nav:lang:en" if ctx.lang == "ar" else "nav:lang:ar", ctx.t("other-language")),
     ]
+
+
+def _remind_choices(ctx: Ctx) -> list[Choice]:
+    """Three at most, so that WhatsApp shows them as buttons: the person replaces the language."""
+    return [*_choices(ctx)[:2], Choice("nav:person", ctx.t("menu-person"))]
 
 
 def _prompt(ctx: Ctx) -> Outbound:
@@ -41,7 +45,7 @@ def _prompt(ctx: Ctx) -> Outbound:
 
 
 def _remind(ctx: Ctx) -> Outbound:
-    return Outbound(ctx.t("consent-remind"), choices=_choices(ctx))
+    return Outbound(ctx.t("consent-remind"), choices=_remind_choices(ctx))
 
 
 def _answered(ctx: Ctx, text: str) -> bool:
@@ -58,7 +62,8 @@ def _answered(ctx: Ctx, text: str) -> bool:
 
 
 async def _handle(ctx: Ctx, inbound: Inbound) -> Transition:
-    picked = match_choice(inbound, _choices(ctx))
+    picked = match_choice(inbound, _choices(ctx) if ctx.conversation.step == "consent"
+                          else _remind_choices(ctx))
     if picked is None:
         text = fold(inbound.text or "")
         if any(word in text for word in _PERSON_WORDS):
@@ -78,5 +83,5 @@ def build() -> Flow:
     """The welcome flow."""
     flow = Flow("welcome", start="consent")
     flow.add(Step("consent", _prompt, _handle, choices=_choices))
-    flow.add(Step("remind", _remind, _handle, choices=_choices))
+    flow.add(Step("remind", _remind, _handle, choices=_remind_choices))
     return flow

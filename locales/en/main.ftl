@@ -15,7 +15,7 @@ consent-declined =
     We respect your decision. We cannot receive support requests without your consent to process the data they need.
     You can agree at any time, or reach us through the association's other channels.
 
-consent-remind = To continue, choose “I agree” or “I do not agree”. You can also type a question, or choose “Talk to a person” without agreeing.
+consent-remind = To continue, choose “I agree” or “I do not agree”. You can also type a question, choose “Talk to a person” without agreeing, or type «العربية».
 consent-faq-answer =
     { $answer }
 
