@@ -3,7 +3,7 @@ away only after the person confirms, and then its uploaded files go with it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.engine.context import Ctx
 from bot.engine.matching import match_choice
@@ -33,20 +33,26 @@ def _has_work(ctx: Ctx) -> bool:
     return bool(ctx.answers) or bool((ctx.data.get("drafts") or {}).get(flow))
 
 
+def _uploads_in(answers: dict[str, Any]) -> list[str]:
+    keys = [d.get("key") for d in (answers.get("documents") or {}).values()]
+    return [k for k in (*keys, answers.get("attachment_key")) if k]
+
+
 def _uploads(ctx: Ctx) -> list[str]:
     """Storage keys of files uploaded into the form (and into its kept draft)."""
     draft = (ctx.data.get("drafts") or {}).get(ctx.conversation.flow or "") or {}
-    keys = []
-    for answers in (ctx.answers, draft.get("answers") or {}):
-        keys += [d.get("key") for d in (answers.get("documents") or {}).values()]
-        keys.append(answers.get("attachment_key"))
-    return [k for k in keys if k]
+    return _uploads_in(ctx.answers) + _uploads_in(draft.get("answers") or {})
 
 
 async def cancel(runner: Runner, ctx: Ctx, command: str, *, in_task: bool) -> None:
     """Carry out `cancel`, `cancel:yes` or `cancel:no`."""
     conv = ctx.conversation
     if in_task and command == "cancel" and ctx.data.get("return_to"):
+        before = ctx.answers.pop("before_edit", None)  # the answers when the edit began
+        if before is not None:
+            for key in set(_uploads(ctx)) - set(_uploads_in(before)):
+                ctx.services.documents.delete(key)
+            ctx.data["answers"] = before
         conv.step, conv.failures = ctx.data.pop("return_to"), 0
         ctx.say("edit-cancelled")
         await runner.prompt(ctx)

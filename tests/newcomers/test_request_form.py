@@ -194,3 +194,20 @@ async def test_unclear_procedure_at_the_menu_offers_the_researcher_by_number(
     number = next(i for i, label in enumerate(labels, 1) if "مسؤول البحث" in label)
     out = c.text(await c.send(str(number)))
     assert "اكتب باختصار" in out
+
+
+async def test_cancelling_a_documents_edit_keeps_the_documents_sent_before(
+    app: App, convo: Convo
+) -> None:
+    await fill_until_review(convo)
+    before = {p.name for p in app.services.documents.folder.iterdir()}
+    await convo.press("إعادة المستندات")
+    await convo.upload(PDF + b"new", "application/pdf")  # one new file, then a change of mind
+    out = convo.text(await convo.send("إلغاء"))
+    assert "تم إلغاء التعديل" in out and out.count("مُرفق ✅") == 2
+    assert {p.name for p in app.services.documents.folder.iterdir()} == before
+    final = convo.text(await submit_after_review(convo))
+    assert "GH-2026-" in final
+    async with app.sessions() as s:
+        keys = (await s.execute(select(RequestDocument.storage_key))).scalars().all()
+    assert set(keys) == before
