@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -68,9 +71,34 @@ class WorkingHours(_Strict):
     ]
 
 
+_CONDITION = re.compile(r"^\s*(income|family_size)\s*(==|!=|<=|>=|<|>)\s*(\d+)\s*$")
+_COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+            ">": operator.gt, ">=": operator.ge}
+
+
 class DocumentRule(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
     may_bring_to_branch: bool = True
+    unless: str | None = None  # e.g. "income == 0": not required when the answers match
+
+    @field_validator("unless")
+    @classmethod
+    def _condition(cls, value: str | None) -> str | None:
+        if value is not None and not _CONDITION.match(value):
+            raise ValueError("expected '<income|family_size> <==|!=|<|<=|>|>=> <whole number>', "
+                             "e.g. 'income == 0'")
+        return value
+
+    def required_for(self, answers: Mapping[str, object]) -> bool:
+        """Whether the form asks for this document given the answers so far."""
+        match = _CONDITION.match(self.unless or "")
+        if match is None:
+            return True
+        field, op, number = match.groups()
+        value = answers.get(field)
+        if not isinstance(value, int):
+            return True  # not answered yet
+        return not _COMPARE[op](value, int(number))
 
 
 class SupportType(_Strict):

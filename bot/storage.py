@@ -24,6 +24,12 @@ class DocumentStore:
         write_private(self.folder / key, self._vault.encrypt_bytes(content))
         return key, hashlib.sha256(content).hexdigest()
 
+    def delete(self, key: str) -> None:
+        """Remove a stored document (an upload thrown away); a missing one is no error."""
+        if not key.isalnum():
+            raise ValueError("bad document key")
+        (self.folder / key).unlink(missing_ok=True)
+
     def get(self, key: str) -> bytes:
         """The plain content of a stored document."""
         if not key.isalnum():

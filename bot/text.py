@@ -29,6 +29,26 @@ def fold(text: str) -> str:
     return text.strip(" .!،,؟?«»\"'")
 
 
+_HAMZA = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": None})
+_NAME_JOINERS = re.compile(r"[\s\-_.'ـ]+")
+
+
+def name_key(text: str) -> str:
+    """A name's comparison key: `fold`ed, hamza on a seat unified (ؤ→و, ئ→ي, ء dropped),
+    and no spaces, so that compound names match however they are written (عبد الله = عبدالله).
+
+    Letters keep their order, so different names stay different.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return _NAME_JOINERS.sub("", fold(text).translate(_HAMZA))
+
+
+def same_name(typed: str, given: str) -> bool:
+    """True when two spellings are the same name after Arabic normalisation (a signature)."""
+    key = name_key(typed)
+    return bool(key) and key == name_key(given)
+
+
 def has_letters_or_digits(text: str) -> bool:
     """False for input made only of emoji, symbols or punctuation."""
     return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)

@@ -3,6 +3,7 @@
 ```mermaid
 flowchart LR
     reason{procedure unclear / other} --> details[a few words, or skip]
+    button[a button naming the reason, e.g. mid-form] --> details
     details --> case((escalation recorded))
 ```
 """
@@ -10,7 +11,7 @@ flowchart LR
 from __future__ import annotations
 
 from bot.engine.context import Ctx
-from bot.engine.flow import Finish, Flow, Retry, Step, Transition
+from bot.engine.flow import Finish, Flow, Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
 from bot.engine.steps import choice_step, labelled
 from bot.messages import Choice, Inbound, Outbound
@@ -18,6 +19,15 @@ from bot.services.escalations import open_escalation
 from bot.validation import Invalid, parse_free_text
 
 REASONS = ["procedure_unclear", "asked_for_person"]
+
+
+async def _on_start(ctx: Ctx) -> Transition | None:
+    """A button that already names the reason ("nav:person:procedure_unclear") skips asking."""
+    reason = ctx.data.pop("person_reason", "")
+    if reason in REASONS:
+        ctx.answers["reason"] = reason
+        return Goto("details")
+    return None
 
 
 def _reasons(ctx: Ctx) -> list[Choice]:
@@ -40,12 +50,12 @@ async def _details(ctx: Ctx, inbound: Inbound) -> Transition:
     await open_escalation(ctx, reason, details=details)
     role = ctx.config.escalation_roles.get(reason, "officer")
     ctx.say("escalated", role=ctx.t(f"role-{role}"))
-    return Finish()
+    return Finish(show_menu=ctx.beneficiary.consent_at is not None)  # no menu before consent
 
 
 def build() -> Flow:
     """The escalation flow."""
-    flow = Flow("escalate", start="reason")
+    flow = Flow("escalate", start="reason", on_start=_on_start)
     flow.add(choice_step("reason", "ask-escalate-reason", field="reason", options=_reasons,
                          nxt="details"))
     flow.add(Step("details", lambda ctx: Outbound(ctx.t("ask-escalate-details"),

@@ -17,6 +17,8 @@ flowchart TD
 
 from __future__ import annotations
 
+import copy
+
 from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
@@ -152,8 +154,13 @@ async def _review_handle(ctx: Ctx, inbound: Inbound) -> Transition:
     if picked is None:
         return Retry(Invalid("err-choose"))
     if picked.id == "confirm":
+        if intake_documents.pending(ctx):  # an edited answer now needs another document
+            ctx.data["return_to"] = "review"
+            return Goto("documents")
         return Goto("declaration")
     ctx.data["return_to"] = "review"
+    ctx.answers.pop("before_edit", None)  # kept with the answers, so it goes when they go
+    ctx.answers["before_edit"] = copy.deepcopy(ctx.answers)  # «إلغاء» in the edit restores it
     field = picked.id.split(":", 1)[1]
     if field == "documents":
         ctx.answers["documents"] = {}

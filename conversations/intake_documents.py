@@ -13,11 +13,12 @@ from models import DocumentStatus
 
 
 def required(ctx: Ctx) -> list[tuple[str, bool]]:
-    """(document id, may bring to branch) for the chosen support type."""
+    """(document id, may bring to branch) for the chosen support type and the answers."""
     support_type = ctx.config.support_type(ctx.answers.get("support_type", ""))
     if support_type is None:
         return []
-    return [(d.id, d.may_bring_to_branch) for d in support_type.documents]
+    return [(d.id, d.may_bring_to_branch) for d in support_type.documents
+            if d.required_for(ctx.answers)]
 
 
 def pending(ctx: Ctx) -> list[tuple[str, bool]]:

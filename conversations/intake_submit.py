@@ -12,7 +12,7 @@ from bot.repo import requests
 from bot.repo import schedule as schedule_repo
 from bot.security.redact import mask_national_id
 from bot.services import linking
-from bot.text import fold
+from bot.text import same_name
 from bot.validation import Invalid
 from conversations.common import local_date, year_now
 from conversations.intake_documents import required
@@ -84,8 +84,7 @@ def declaration_step() -> Step:
     """The declaration that the data is true (policy step 4)."""
     return Step(
         "declaration",
-        lambda ctx: Outbound(ctx.t("declaration", version=ctx.config.declaration_text_version),
-                             choices=_declaration_choices(ctx)),
+        lambda ctx: Outbound(ctx.t("declaration"), choices=_declaration_choices(ctx)),
         _declaration_handle,
         choices=_declaration_choices,
     )
@@ -94,7 +93,7 @@ def declaration_step() -> Step:
 async def _sign_handle(ctx: Ctx, inbound: Inbound) -> Transition:
     if inbound.text is None:
         return Retry(Invalid("err-expect-text"))
-    if fold(inbound.text) != fold(ctx.answers.get("full_name", "")):
+    if not same_name(inbound.text, ctx.answers.get("full_name", "")):
         return Retry(Invalid("err-sign-mismatch"))
     blocked = await duplicate_message(ctx, ctx.answers["national_id"])
     if blocked is not None:
@@ -107,7 +106,7 @@ async def _sign_handle(ctx: Ctx, inbound: Inbound) -> Transition:
 
 
 def sign_step() -> Step:
-    """The signature: typing the full name exactly as given."""
+    """The signature: typing the full name as given (spelling variants of it are the same)."""
     return Step("sign", lambda ctx: Outbound(ctx.t("ask-signature")), _sign_handle)
 
 

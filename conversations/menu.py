@@ -18,6 +18,7 @@ from __future__ import annotations
 from bot.engine.context import Ctx
 from bot.engine.flow import Flow, Goto, StartFlow, Step, Transition
 from bot.engine.matching import match_choice
+from bot.engine.runner import FAQ_OFFERS
 from bot.messages import Choice, Inbound, Outbound
 from bot.repo import feedback as feedback_repo
 from bot.services.escalations import open_escalation
@@ -89,8 +90,10 @@ def _answer_prompt(ctx: Ctx) -> Outbound:
 
 
 def _helpful_choices(ctx: Ctx) -> list[Choice]:
+    offer = FAQ_OFFERS.get(ctx.data.get("faq_entry", ""))  # e.g. the researcher explains
     return [Choice("helpful:yes", ctx.t("faq-helpful-yes")),
             Choice("helpful:no", ctx.t("faq-helpful-no")),
+            *([Choice(offer[0], ctx.t(offer[1]))] if offer else []),
             Choice("nav:menu", ctx.t("menu-back"))]
 
 

@@ -19,6 +19,7 @@ Knowing the ID, the reference or any digits of the ID is never enough (bot/servi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from bot.engine.context import Ctx
@@ -33,15 +34,22 @@ from bot.validation import Invalid
 from conversations.common import local_date
 from models import DocumentStatus, SupportRequest
 
+AWAITING_DECISION = ("submitted", "under_study")  # the committee has not answered yet
+NEEDS_DOCUMENTS = (*AWAITING_DECISION, "accepted")  # missing documents still matter
+
 
 async def _describe(ctx: Ctx, request: SupportRequest) -> str:
     docs = await requests.documents_of(ctx.session, request_id=request.id or 0)
     missing = [ctx.t(f"document-{d.doc_type}") for d in docs
-               if d.status != DocumentStatus.UPLOADED]
+               if d.status != DocumentStatus.UPLOADED and request.status in NEEDS_DOCUMENTS]
     text = ctx.t("status-line", reference=request.reference or "",
                  status=ctx.t(f"request-status-{request.status}"),
                  date=local_date(ctx, request.submitted_at),
                  support_type=ctx.t(f"support-type-{request.support_type}"))
+    if request.status in AWAITING_DECISION and request.submitted_at is not None:
+        days = ctx.config.requests.committee_min_days
+        text += "\n" + ctx.t("status-expected", days=days, date=local_date(
+            ctx, request.submitted_at + dt.timedelta(days=days)))
     if missing:
         text += "\n" + ctx.t("status-missing", documents="، ".join(missing)
                              if ctx.lang == "ar" else ", ".join(missing))

@@ -66,7 +66,7 @@ async def _availability(ctx: Ctx, inbound: Inbound) -> Transition:
 def build() -> Flow:
     """The volunteer flow."""
     flow = Flow("volunteer", start="full_name")
-    flow.add(text_step("full_name", "ask-full-name", field="full_name", parse=name_parser,
+    flow.add(text_step("full_name", "ask-volunteer-name", field="full_name", parse=name_parser,
                        nxt="mobile"))
     flow.add(Step("mobile", lambda ctx: Outbound(ctx.t("ask-mobile"),
                                                  choices=mobile_suggestions(ctx),

@@ -1,20 +1,30 @@
 """Welcome: greeting, privacy notice and consent to process personal data.
 
+Before consent nothing is asked or kept about the person: a question is answered from the
+service guides (no knowledge gap is logged), and a person can be asked for without consent.
+Nothing typed here counts as a failure, so no staff case is ever opened from this screen.
+
 ```mermaid
 flowchart LR
     start((first message)) --> consent{agree?}
     consent -- agree --> menu[[main menu]]
     consent -- decline --> explain[explain why it is needed] --> consent
+    consent -- a question --> answer[answer from the guides] --> remind{agree?}
+    consent -- anything else --> remind
+    consent -- asks for a person --> person[[talk to a person]]
+    remind --> menu
 ```
 """
 
 from __future__ import annotations
 
 from bot.engine.context import Ctx
-from bot.engine.flow import Flow, Goto, Retry, StartFlow, Step, Transition
+from bot.engine.flow import Flow, Goto, StartFlow, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
-from bot.validation import Invalid
+from bot.text import fold
+
+_PERSON_WORDS = ("موظف", "شخص", "انسان", "مسؤول", "person", "human", "agent", "staff")
 
 
 def _choices(ctx: Ctx) -> list[Choice]:
@@ -25,16 +35,41 @@ def _choices(ctx: Ctx) -> list[Choice]:
     ]
 
 
+def _remind_choices(ctx: Ctx) -> list[Choice]:
+    """Three at most, so that WhatsApp shows them as buttons: the person replaces the language."""
+    return [*_choices(ctx)[:2], Choice("nav:person", ctx.t("menu-person"))]
+
+
 def _prompt(ctx: Ctx) -> Outbound:
-    return Outbound(
-        ctx.t("welcome", version=ctx.config.consent_text_version), choices=_choices(ctx)
-    )
+    return Outbound(ctx.t("welcome"), choices=_choices(ctx))  # the version is recorded, not shown
+
+
+def _remind(ctx: Ctx) -> Outbound:
+    return Outbound(ctx.t("consent-remind"), choices=_remind_choices(ctx))
+
+
+def _answered(ctx: Ctx, text: str) -> bool:
+    """Answer a question from the guides, if one answers it confidently."""
+    faq = ctx.services.faq
+    if faq is None or not faq.looks_like_question(text):
+        return False
+    result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang)
+    if result.kind != "answer" or result.best is None:
+        return False
+    entry = result.best.entry
+    ctx.say("consent-faq-answer", answer=entry.answer[ctx.lang], source=entry.source[ctx.lang])
+    return True
 
 
 async def _handle(ctx: Ctx, inbound: Inbound) -> Transition:
-    picked = match_choice(inbound, _choices(ctx))
+    picked = match_choice(inbound, _choices(ctx) if ctx.conversation.step == "consent"
+                          else _remind_choices(ctx))
     if picked is None:
-        return Retry(Invalid("err-consent-choose"))
+        text = fold(inbound.text or "")
+        if any(word in text for word in _PERSON_WORDS):
+            return StartFlow("escalate")
+        _answered(ctx, inbound.text or "")
+        return Goto("remind")
     if picked.id == "decline":
         ctx.say("consent-declined")
         return Goto("consent")
@@ -48,4 +83,5 @@ def build() -> Flow:
     """The welcome flow."""
     flow = Flow("welcome", start="consent")
     flow.add(Step("consent", _prompt, _handle, choices=_choices))
+    flow.add(Step("remind", _remind, _handle, choices=_remind_choices))
     return flow

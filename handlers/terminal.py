@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -19,16 +20,19 @@ from bot.outbox.senders import RateLimits, SendResult, Sent
 from handlers.base import ChannelCore
 
 CHANNEL = "terminal"
+# Texts carry Unicode bidi isolation marks around placeables (Telegram, WhatsApp and browsers
+# render them, keeping a reference in order inside Arabic); a terminal prints them raw.
+_ISOLATION_MARKS = re.compile("[\u2066-\u2069]")
 
 
 def render(message: Outbound) -> str:
-    """Plain-text rendering: the text, then the choices numbered."""
+    """Plain-text rendering: the text, then the choices numbered; no bidi isolation marks."""
     lines = [message.text]
     for index, choice in enumerate(message.choices, start=1):
         lines.append(f"  {index}) {choice.label}")
     if message.file_name:
         lines.append(f"  [file: {message.file_name}]")
-    return "\n".join(lines)
+    return _ISOLATION_MARKS.sub("", "\n".join(lines))
 
 
 class TerminalSender:

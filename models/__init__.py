@@ -3,7 +3,7 @@
 from models.beneficiary import Beneficiary, ChannelIdentity
 from models.conversation import Conversation, InboundReceipt, TranscriptLine
 from models.escalation import Escalation, StaffAction
-from models.feedback import Feedback, KnowledgeGap, VolunteerApplication
+from models.feedback import Feedback, KnowledgeGap, ReferenceCounter, VolunteerApplication
 from models.keys import KeyRotation
 from models.link import IdentityLink, LinkCode
 from models.outbox import OutboxMessage, OutboxStatus
@@ -32,6 +32,7 @@ __all__ = [
     "LinkCode",
     "OutboxMessage",
     "OutboxStatus",
+    "ReferenceCounter",
     "RequestDocument",
     "RequestStatus",
     "RequestStatusChange",

@@ -47,3 +47,14 @@ class KnowledgeGap(SQLModel, table=True):
     reason: str = Field(max_length=20)  # "unknown" | "unhelpful"
     entry_id: str | None = Field(default=None, max_length=60)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+
+
+class ReferenceCounter(SQLModel, table=True):
+    """The last number given per reference prefix and year, e.g. (SG, 2026) -> 41.
+
+    Suggestions and complaints share one table but each kind has its own numbering.
+    """
+
+    prefix: str = Field(primary_key=True, max_length=5)
+    year: int = Field(primary_key=True)
+    last: int = 0

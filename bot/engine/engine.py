@@ -166,6 +166,7 @@ class ConversationEngine:
             data["answers"], data["history"] = dict(answers or {}), []
             conv.flow, conv.step = flow, self.runner.flows[flow].start
             conv.data_enc = self.services.vault.encrypt(json.dumps(data, ensure_ascii=False))
+            conv.updated_at = self.services.clock.now()  # a fresh screen, not a long pause
             session.add(conv)
         for index, message in enumerate(messages):
             if conv is not None:

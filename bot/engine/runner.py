@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.engine import cancelling
 from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Goto, Retry, StartFlow, Transition
 from bot.engine.matching import detect_global, match_choice
 from bot.messages import Choice, Outbound
-from bot.text import ascii_digits
+from bot.text import ascii_digits, clean
 
 log = logging.getLogger(__name__)
 
 MENU_FLOW, MENU_STEP = "menu", "main"
 Escalate = Callable[[Ctx, str], Awaitable[object]]
 WELCOME_FLOW = "welcome"
+BEFORE_CONSENT = (WELCOME_FLOW, "escalate")  # a person can be asked for without consent
+SCREENS = (MENU_FLOW, "status")  # flows that only show things: resuming opens the menu
+LONG_PAUSE = dt.timedelta(hours=2)  # a bare number after it may answer an old screen
+# FAQ entries answered in the middle of a form that come with a button (the policy's step 3).
+FAQ_OFFERS = {"procedure-unclear": ("nav:person:procedure_unclear", "offer-researcher")}
 
 
 class Runner:
@@ -32,14 +39,18 @@ class Runner:
     async def turn(self, ctx: Ctx) -> None:
         """Handle ctx.inbound and leave replies in ctx.replies."""
         conv = ctx.conversation
-        command = detect_global(ctx.inbound)
+        command = cancelling.typed_answer(ctx) or detect_global(ctx.inbound)
         if command and command.startswith("lang:"):
             await self._switch_language(ctx, command.split(":", 1)[1])
             return
-        if ctx.beneficiary.consent_at is None and (conv.flow != WELCOME_FLOW or command):
+        if ctx.beneficiary.consent_at is None and not (
+                conv.flow in BEFORE_CONSENT and command in (None, "person")):
             await self.start_flow(ctx, WELCOME_FLOW)
             return
-        if command and conv.flow != WELCOME_FLOW and await self._global(ctx, command):
+        if command is None and self._bare_number_after_pause(ctx):
+            command = "resume"
+        if command and (conv.flow != WELCOME_FLOW or command == "person") and await self._global(
+                ctx, command):
             return
         payload = ctx.inbound.payload or ""
         for prefix, flow_id in (("srv:", "survey"), ("docs:", "documents"),
@@ -138,18 +149,15 @@ class Runner:
         if command.startswith("lang:"):
             await self._switch_language(ctx, command.split(":", 1)[1])
         elif command == "resume":
-            if in_task:
+            if conv.flow not in (None, *SCREENS):
                 ctx.say("welcome-back")
                 await self.prompt(ctx)
             else:
                 await self.start_flow(ctx, MENU_FLOW)
         elif command in ("menu", "start"):
             await self.start_flow(ctx, MENU_FLOW)
-        elif command == "cancel":
-            if in_task:
-                self._leave(ctx, keep_draft=False)
-                ctx.say("cancelled")
-            await self.start_flow(ctx, MENU_FLOW)
+        elif command in ("cancel", "cancel:yes", "cancel:no"):
+            await cancelling.cancel(self, ctx, command, in_task=in_task)
         elif command == "back":
             history = ctx.data.get("history") or []
             if in_task and history:
@@ -163,7 +171,8 @@ class Runner:
             await self.prompt(ctx)
         elif command == "lang":
             await self.start_flow(ctx, "language" if "language" in self.flows else MENU_FLOW)
-        elif command == "person" and "escalate" in self.flows:
+        elif command.split(":")[0] == "person" and "escalate" in self.flows:
+            ctx.data["person_reason"] = command.partition(":")[2]  # "person:procedure_unclear"
             await self.start_flow(ctx, "escalate")
         elif command == "feedback" and "feedback" in self.flows:
             await self.start_flow(ctx, "feedback")
@@ -198,7 +207,16 @@ class Runner:
         if result.kind != "answer" or result.best is None:
             return False
         match = result.best
+        offer = FAQ_OFFERS.get(match.entry.id)
         ctx.say("faq-answer-inline", answer=match.entry.answer[ctx.lang],
-                source=match.entry.source[ctx.lang])
+                source=match.entry.source[ctx.lang],
+                choices=[Choice(offer[0], ctx.t(offer[1]))] if offer else None)
         await self.prompt(ctx)
         return True
+
+    def _bare_number_after_pause(self, ctx: Ctx) -> bool:
+        """A typed number that may answer a screen the person no longer sees (a restart)."""
+        conv, text = ctx.conversation, ctx.inbound.text
+        if conv.flow is None or ctx.inbound.payload or not text or not clean(text).isdigit():
+            return False
+        return conv.updated_at is not None and ctx.now - conv.updated_at >= LONG_PAUSE

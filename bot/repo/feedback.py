@@ -5,10 +5,29 @@ from __future__ import annotations
 from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.references import format_reference
-from models import Feedback, KnowledgeGap, VolunteerApplication
+from bot.repo._dialect import is_postgres
+from models import Feedback, KnowledgeGap, ReferenceCounter, VolunteerApplication
+
+
+async def next_number(session: AsyncSession, *, prefix: str, year: int) -> int:
+    """The next number of the prefix's sequence for the year (1, 2, ...).
+
+    One upsert: on PostgreSQL concurrent callers queue on the counter row's lock until the
+    first transaction ends, so no two get the same number (a rolled-back one gives its back);
+    SQLite has one writer at a time.
+    """
+    table = ReferenceCounter.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    stmt = (insert(table).values(prefix=prefix, year=year, last=1)
+            .on_conflict_do_update(index_elements=["prefix", "year"],
+                                   set_={"last": table.c.last + 1})
+            .returning(table.c.last))
+    return int((await session.execute(stmt)).scalar_one())
 
 _R = TypeVar("_R", Feedback, VolunteerApplication)
 
@@ -16,8 +35,9 @@ _R = TypeVar("_R", Feedback, VolunteerApplication)
 async def add_feedback(
     session: AsyncSession, *, feedback: Feedback, prefix: str, year: int
 ) -> Feedback:
-    """Store a suggestion or complaint and give it a reference."""
-    return await _with_reference(session, feedback, prefix, year)
+    """Store a suggestion or complaint and give it a reference numbered per kind and year."""
+    number = await next_number(session, prefix=prefix, year=year)
+    return await _with_reference(session, feedback, prefix, year, number)
 
 
 async def add_volunteer(
@@ -27,10 +47,11 @@ async def add_volunteer(
     return await _with_reference(session, application, prefix, year)
 
 
-async def _with_reference(session: AsyncSession, record: _R, prefix: str, year: int) -> _R:
+async def _with_reference(session: AsyncSession, record: _R, prefix: str, year: int,
+                          number: int | None = None) -> _R:
     session.add(record)
-    await session.flush()  # the id numbers the reference
-    record.reference = format_reference(prefix, year, record.id or 0)
+    await session.flush()  # without a counter's number, the id numbers the reference
+    record.reference = format_reference(prefix, year, record.id or 0 if number is None else number)
     return record
 
 

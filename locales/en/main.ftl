@@ -4,7 +4,7 @@ welcome =
     Welcome to the beneficiary service of Ghimar Youth Association 🌿
     We are here to serve you and answer all your questions.
 
-    🔒 Privacy notice (version { $version }):
+    🔒 Privacy notice:
     We collect your data (name, national ID, mobile, family, income and documents) only to study your request and serve you. Sensitive data is stored encrypted and is seen only by the staff concerned and the research committee.
 
     Do you agree to the processing of your data for this purpose?
@@ -14,6 +14,12 @@ other-language = العربية
 consent-declined =
     We respect your decision. We cannot receive support requests without your consent to process the data they need.
     You can agree at any time, or reach us through the association's other channels.
+
+consent-remind = To continue, choose “I agree” or “I do not agree”. You can also type a question, choose “Talk to a person” without agreeing, or type «العربية».
+consent-faq-answer =
+    { $answer }
+
+    📘 Source: { $source }
 
 menu-title = How can we help you? Choose from the menu, or type your question:
 menu-request = New support request
@@ -50,6 +56,10 @@ faq-unknown-escalated = I could not find a reliable answer, so I have passed you
 language-choose = اختر اللغة / Choose your language:
 language-set = English selected.
 cancelled = Cancelled; nothing from these steps was kept.
+cancel-confirm = Do you want to cancel this? The answers and files you sent in it will be deleted.
+cancel-yes = Yes, cancel it
+cancel-no = No, continue
+edit-cancelled = The change was cancelled; the previous answer stays as it was.
 nothing-to-go-back = There is no previous step.
 help-text =
     At any time you can type:
@@ -57,6 +67,7 @@ help-text =
     • “cancel” to cancel what you are doing
     • “menu” for the main menu
     • “العربية” to switch to Arabic
+offer-researcher = Ask the social-research officer to explain
 offer-person = This step seems unclear. Would you like a member of staff to help you?
 offer-person-opened = This step seems unclear, so we have asked a member of staff to help you; they will contact you here. You can try again meanwhile.
 draft-found = You have an unfinished support request. Continue where you stopped, or start over?
@@ -104,7 +115,7 @@ edit-support_type = Change support type
 edit-description = Change description
 edit-documents = Redo documents
 declaration =
-    Declaration (version { $version }):
+    Declaration:
     I declare that all the data and documents I have given are true, that I am directly responsible for the accuracy of this information, and I know the association will verify it.
 declaration-agree = I declare and undertake
 declaration-back = Back to review
@@ -126,6 +137,7 @@ status-list =
 
     { $lines }
 status-line = 📄 { $reference } — { $support_type }: { $status } (submitted { $date })
+status-expected = ⏳ Expect the research committee's answer from { $date } on (at least two weeks, { $days } days, after submission).
 status-missing = Missing documents: { $documents }
 status-what-next = What would you like to do now?
 status-link-other = Link another request
@@ -168,6 +180,9 @@ request-status-service_delivered = service delivered
 request-status-withdrawn = withdrawn
 request-status-closed = closed
 
+ask-volunteer-name =
+    Let us sign you up as a volunteer 🤝 (type “back” or “cancel” at any time)
+    What is your full name?
 ask-city = Which city do you live in?
 ask-skills = What are your skills, or the areas you would like to volunteer in?
 ask-availability = When are you available to volunteer?
@@ -198,7 +213,6 @@ role-researcher = social-research officer
 role-admin = management
 
 err-choose = Please choose one of the options shown (you can type its number).
-err-consent-choose = Please choose “I agree” or “I do not agree”.
 err-expect-text = Please type your answer as text.
 err-expect-document = Please send the document as a photo or a PDF file.
 err-id-digits = The ID number has digits only.

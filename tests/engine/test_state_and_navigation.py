@@ -54,6 +54,8 @@ async def test_cancel_discards_and_menu_keeps_a_draft(convo: Convo) -> None:
     out = convo.text(await convo.press("إكمال الطلب"))
     assert "رقم الهوية" in out
     out = convo.text(await convo.send("إلغاء"))
+    assert "هل تريد إلغاء" in out  # a form with answers is thrown away only when confirmed
+    out = convo.text(await convo.press("نعم"))
     assert "تم الإلغاء" in out
     out = convo.text(await convo.press("طلب دعم جديد"))
     assert "اسمك الرباعي" in out

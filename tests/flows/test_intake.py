@@ -79,7 +79,7 @@ async def test_unexpected_attachment_and_number_range(convo: Convo) -> None:
     await c.send("0551234567")
     await c.press("الفرع الشمالي")
     assert "بين 1 و30" in c.text(await c.send("45"))
-    assert "رقماً" in c.text(await c.send("خمسة"))
+    assert "رقماً" in c.text(await c.send("كثير"))  # "خمسة" is read as 5 (issue 19)
 
 
 async def test_repeated_failures_bring_in_a_person(app: App, convo: Convo) -> None:

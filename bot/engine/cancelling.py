@@ -1,0 +1,83 @@
+"""«إلغاء» / cancel: inside an edit it cancels only the edit; a form with answers is thrown
+away only after the person confirms, and then its uploaded files go with it."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from bot.engine.context import Ctx
+from bot.engine.matching import match_choice
+from bot.messages import Choice
+
+
+class Runner(Protocol):
+    """What cancelling needs of the runner (which imports this module)."""
+
+    async def prompt(self, ctx: Ctx) -> None:
+        """Show the current step's question."""
+
+    async def start_flow(self, ctx: Ctx, flow_id: str) -> None:
+        """Enter a flow."""
+
+    def _leave(self, ctx: Ctx, *, keep_draft: bool) -> None:
+        """Leave the current flow."""
+
+
+CONFIRMING = "confirm_cancel"  # set in the state while the question is on screen
+
+
+def _choices(ctx: Ctx) -> list[Choice]:
+    return [Choice("nav:cancel:yes", ctx.t("cancel-yes")),
+            Choice("nav:cancel:no", ctx.t("cancel-no"))]
+
+
+def typed_answer(ctx: Ctx) -> str | None:
+    """The command a typed answer (1, 2, a label) to last turn's question stands for."""
+    if not ctx.data.pop(CONFIRMING, False) or ctx.inbound.payload:
+        return None
+    picked = match_choice(ctx.inbound, _choices(ctx))
+    return picked.id[4:] if picked is not None else None
+
+
+def _has_work(ctx: Ctx) -> bool:
+    flow = ctx.conversation.flow or ""
+    return bool(ctx.answers) or bool((ctx.data.get("drafts") or {}).get(flow))
+
+
+def _uploads_in(answers: dict[str, Any]) -> list[str]:
+    keys = [d.get("key") for d in (answers.get("documents") or {}).values()]
+    return [k for k in (*keys, answers.get("attachment_key")) if k]
+
+
+def _uploads(ctx: Ctx) -> list[str]:
+    """Storage keys of files uploaded into the form (and into its kept draft)."""
+    draft = (ctx.data.get("drafts") or {}).get(ctx.conversation.flow or "") or {}
+    return _uploads_in(ctx.answers) + _uploads_in(draft.get("answers") or {})
+
+
+async def cancel(runner: Runner, ctx: Ctx, command: str, *, in_task: bool) -> None:
+    """Carry out `cancel`, `cancel:yes` or `cancel:no`."""
+    conv = ctx.conversation
+    if in_task and command == "cancel" and ctx.data.get("return_to"):
+        before = ctx.answers.pop("before_edit", None)  # the answers when the edit began
+        if before is not None:
+            for key in set(_uploads(ctx)) - set(_uploads_in(before)):
+                ctx.services.documents.delete(key)
+            ctx.data["answers"] = before
+        conv.step, conv.failures = ctx.data.pop("return_to"), 0
+        ctx.say("edit-cancelled")
+        await runner.prompt(ctx)
+        return
+    if in_task and command == "cancel" and _has_work(ctx):
+        ctx.data[CONFIRMING] = True
+        ctx.say("cancel-confirm", choices=_choices(ctx))
+        return
+    if in_task and command == "cancel:no":
+        await runner.prompt(ctx)
+        return
+    if in_task:
+        for key in _uploads(ctx):
+            ctx.services.documents.delete(key)
+        runner._leave(ctx, keep_draft=False)
+        ctx.say("cancelled")
+    await runner.start_flow(ctx, "menu")
