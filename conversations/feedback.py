@@ -13,7 +13,6 @@ from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Retry, Step, Transition
 from bot.engine.steps import choice_step, labelled
 from bot.messages import Inbound, Outbound
-from bot.repo import feedback as repo
 from bot.services.escalations import open_escalation
 from bot.validation import Invalid, parse_free_text
 from conversations.common import year_now
@@ -45,8 +44,8 @@ async def _text(ctx: Ctx, inbound: Inbound) -> Transition:
     item = Feedback(beneficiary_id=ctx.beneficiary.id, kind=kind, text=text,
                     attachment_key=attachment_key or ctx.answers.get("attachment_key"),
                     channel=ctx.identity.channel, created_at=ctx.now)
-    await repo.add_feedback(ctx.session, feedback=item,
-                            prefix="CP" if kind == "complaint" else "SG", year=year_now(ctx))
+    await ctx.store.add_feedback(item, prefix="CP" if kind == "complaint" else "SG",
+                                 year=year_now(ctx))
     ctx.emit("feedback_received", feedback_id=item.id, kind=kind)
     if kind == "complaint":
         await open_escalation(ctx, "complaint", details=text)

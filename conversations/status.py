@@ -20,7 +20,6 @@ from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
-from bot.repo import identities, requests
 from bot.text import clean
 from bot.validation import Invalid
 from conversations.common import local_date
@@ -30,7 +29,7 @@ _REF = re.compile(r"^([A-Z]{1,5})[-\s]?(\d{4})[-\s]?(\d{1,6})$")
 
 
 async def _describe(ctx: Ctx, request: SupportRequest) -> str:
-    docs = await requests.documents_of(ctx.session, request_id=request.id or 0)
+    docs = await ctx.store.documents_of(request.id)
     missing = [ctx.t(f"document-{d.doc_type}") for d in docs
                if d.status != DocumentStatus.UPLOADED]
     text = ctx.t("status-line", reference=request.reference or "",
@@ -44,12 +43,12 @@ async def _describe(ctx: Ctx, request: SupportRequest) -> str:
 
 
 async def _on_start(ctx: Ctx) -> Transition:
-    own = await requests.of_beneficiary(ctx.session, beneficiary_id=ctx.beneficiary.id)
+    own = await ctx.store.requests_of(ctx.beneficiary.id)
     if not own:
         return Goto("ask_ref")
     lines = [await _describe(ctx, r) for r in own[:10]]
     for request in own[:10]:
-        docs = await requests.documents_of(ctx.session, request_id=request.id or 0)
+        docs = await ctx.store.documents_of(request.id)
         if request.status in ("submitted", "under_study", "accepted") and any(
                 d.status != DocumentStatus.UPLOADED for d in docs):
             ctx.answers["upload_request"] = request.id
@@ -103,7 +102,7 @@ async def _ask_last4(ctx: Ctx, inbound: Inbound) -> Transition:
     if tries >= limit:
         ctx.say("link-locked")
         return Finish()
-    request = await requests.by_reference(ctx.session, reference=ctx.answers["reference"])
+    request = await ctx.store.request_by_reference(ctx.answers["reference"])
     ok = request is not None and ctx.services.vault.decrypt(request.national_id_enc)[-4:] == digits
     if not ok:
         ctx.data[key] = tries + 1
@@ -113,8 +112,7 @@ async def _ask_last4(ctx: Ctx, inbound: Inbound) -> Transition:
         ctx.say("link-wrong", left=limit - tries - 1)
         return Goto("ask_ref")
     assert request is not None
-    await identities.link_identity(ctx.session, identity=ctx.identity,
-                                   beneficiary_id=request.beneficiary_id)
+    await ctx.store.link_identity(ctx.identity, beneficiary_id=request.beneficiary_id)
     ctx.say("link-done", details=await _describe(ctx, request))
     return Finish()
 

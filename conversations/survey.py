@@ -25,7 +25,7 @@ SOLVED = ["yes", "partly", "no"]
 
 async def _survey(ctx: Ctx) -> SatisfactionSurvey | None:
     survey_id = ctx.answers.get("survey_id")
-    survey = await ctx.session.get(SatisfactionSurvey, survey_id) if survey_id else None
+    survey = await ctx.store.survey(survey_id) if survey_id else None
     if survey is None or survey.beneficiary_id != ctx.beneficiary.id:
         return None
     return survey
@@ -42,7 +42,7 @@ async def _rate(ctx: Ctx, value: str) -> Transition:
         ctx.say("survey-declined")
         return Finish()
     survey.rating, survey.status = int(value), "answered"
-    ctx.session.add(survey)
+    await ctx.store.save(survey)
     return Goto("comment")
 
 
@@ -83,7 +83,7 @@ async def _comment(ctx: Ctx, inbound: Inbound) -> Transition:
         survey = await _survey(ctx)
         if survey is not None:
             survey.comment = text
-            ctx.session.add(survey)
+            await ctx.store.save(survey)
     return Goto("solved")
 
 
@@ -98,7 +98,7 @@ async def _solved(ctx: Ctx, inbound: Inbound) -> Transition:
     survey = await _survey(ctx)
     if survey is not None:
         survey.solved = picked.id
-        ctx.session.add(survey)
+        await ctx.store.save(survey)
         ctx.emit("survey_answered", survey_id=survey.id)
     ctx.say("survey-thanks")
     return Finish()

@@ -23,6 +23,7 @@ from bot.db import transaction
 from bot.engine.context import Ctx, Services
 from bot.engine.flow import Flow
 from bot.engine.runner import Escalate, Runner
+from bot.engine.store import TurnStore
 from bot.messages import Inbound, Outbound
 from bot.repo import identities, outbox, receipts, transcripts
 from bot.security.redact import redact
@@ -105,7 +106,7 @@ class ConversationEngine:
                 language=self._initial_language(inbound),
             )
             self._touch(identity)
-            ctx = Ctx(session, self.services, identity, beneficiary, conv,
+            ctx = Ctx(TurnStore(session), self.services, identity, beneficiary, conv,
                       self._load_data(conv.data_enc), inbound)
             heard = redact(self._transcript_text(ctx))  # before the turn moves the step on
             ctx.heard = heard

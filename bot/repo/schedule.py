@@ -63,3 +63,8 @@ async def survey_for(
     stmt = select(SatisfactionSurvey).where(SatisfactionSurvey.request_id == request_id,
                                             SatisfactionSurvey.trigger == trigger)
     return (await session.execute(stmt)).scalars().first()
+
+
+async def survey_by_id(session: AsyncSession, *, survey_id: int) -> SatisfactionSurvey | None:
+    """The survey with this id."""
+    return await session.get(SatisfactionSurvey, survey_id)

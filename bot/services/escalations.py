@@ -14,7 +14,7 @@ async def open_escalation(ctx: Ctx, reason: str, details: str | None = None) -> 
 
     An identity has at most one open case: asking again adds to it instead of opening another.
     """
-    session = ctx.session
+    session = ctx.store.session
     stmt = select(Escalation).where(
         Escalation.identity_id == ctx.identity.id, Escalation.status != "closed"
     )
