@@ -87,6 +87,6 @@ async def _upload(ctx: Ctx, inbound: Inbound) -> Transition:
 
 def build() -> Flow:
     """The upload-after-submission flow."""
-    flow = Flow("documents", start="upload", on_start=_on_start)
+    flow = Flow("documents", start="upload", on_start=_on_start, payload_prefixes=("docs:",))
     flow.add(Step("upload", _prompt, _upload, choices=_choices))
     return flow

@@ -45,7 +45,7 @@ async def _details(ctx: Ctx, inbound: Inbound) -> Transition:
 
 def build() -> Flow:
     """The escalation flow."""
-    flow = Flow("escalate", start="reason")
+    flow = Flow("escalate", start="reason", commands=("person",))
     flow.add(choice_step("reason", "ask-escalate-reason", field="reason", options=_reasons,
                          nxt="details"))
     flow.add(Step("details", lambda ctx: Outbound(ctx.t("ask-escalate-details"),

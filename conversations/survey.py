@@ -46,8 +46,10 @@ async def _rate(ctx: Ctx, value: str) -> Transition:
     return Goto("comment")
 
 
-async def _on_start(ctx: Ctx) -> Transition:
+async def _on_start(ctx: Ctx) -> Transition | None:
     payload = ctx.inbound.payload or ""
+    if not payload and ctx.answers.get("survey_id"):
+        return None  # the invitation moved an idle conversation here: wait for the rating
     parts = payload.split(":")
     if len(parts) != 3 or not parts[1].isdigit():
         ctx.say("survey-closed")
@@ -106,7 +108,7 @@ async def _solved(ctx: Ctx, inbound: Inbound) -> Transition:
 
 def build() -> Flow:
     """The survey flow."""
-    flow = Flow("survey", start="rating", on_start=_on_start)
+    flow = Flow("survey", start="rating", on_start=_on_start, payload_prefixes=("srv:",))
     flow.add(Step("rating", lambda ctx: Outbound(ctx.t("survey-ask-rating"),
                                                  choices=_rating_choices(ctx)),
                   _rating, choices=_rating_choices))

@@ -71,6 +71,8 @@ class Flow:
     steps: dict[str, Step] = field(default_factory=dict)
     on_start: Callable[[Ctx], Awaitable[Transition | None]] | None = None
     keeps_draft: bool = False  # answers survive leaving the flow, to resume later
+    payload_prefixes: tuple[str, ...] = ()  # ids of notice buttons that start this flow
+    commands: tuple[str, ...] = ()  # global commands this flow answers (see codec.py)
 
     def add(self, step: Step) -> Step:
         """Register a step; ids are unique within the flow."""

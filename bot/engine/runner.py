@@ -5,7 +5,9 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
+from bot.engine.codec import Codec
 from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Goto, Retry, StartFlow, Transition
 from bot.engine.matching import detect_global, match_choice
@@ -27,6 +29,7 @@ class Runner:
             if needed not in flows:
                 raise ValueError(f"flow {needed!r} is required")
         self.flows = flows
+        self.codec = Codec.from_flows(flows.values())  # what each flow's buttons and words start
         self.escalate = escalate  # opens a case for staff (after repeated failures)
 
     async def turn(self, ctx: Ctx) -> None:
@@ -41,11 +44,10 @@ class Runner:
             return
         if command and conv.flow != WELCOME_FLOW and await self._global(ctx, command):
             return
-        payload = ctx.inbound.payload or ""
-        for prefix, flow_id in (("srv:", "survey"), ("docs:", "documents")):
-            if payload.startswith(prefix) and flow_id in self.flows:  # a notice's button
-                await self.start_flow(ctx, flow_id)
-                return
+        started_by = self.codec.flow_for_payload(ctx.inbound.payload)
+        if started_by is not None:  # a notice's button
+            await self.start_flow(ctx, started_by)
+            return
         if conv.flow is None or conv.flow not in self.flows:
             await self.start_flow(ctx, MENU_FLOW)
             return
@@ -94,14 +96,17 @@ class Runner:
         elif isinstance(transition, StartFlow):
             await self.start_flow(ctx, transition.flow)
 
-    async def start_flow(self, ctx: Ctx, flow_id: str) -> None:
-        """Enter a flow at its first step (or where its on_start sends it)."""
+    async def start_flow(
+        self, ctx: Ctx, flow_id: str, answers: dict[str, Any] | None = None
+    ) -> None:
+        """Enter a flow at its first step (or where its on_start sends it), with `answers`
+        known beforehand (a pushed survey's id)."""
         if ctx.conversation.flow and ctx.conversation.flow != flow_id:
             self._leave(ctx, keep_draft=True)
         flow = self.flows[flow_id]
         ctx.conversation.flow, ctx.conversation.step = flow.id, flow.start
         ctx.conversation.failures = 0
-        ctx.data["answers"], ctx.data["history"] = {}, []
+        ctx.data["answers"], ctx.data["history"] = dict(answers or {}), []
         if flow.on_start is not None:
             transition = await flow.on_start(ctx)
             if transition is not None:
@@ -160,12 +165,8 @@ class Runner:
         elif command == "help":
             ctx.say("help-text")
             await self.prompt(ctx)
-        elif command == "lang":
-            await self.start_flow(ctx, "language" if "language" in self.flows else MENU_FLOW)
-        elif command == "person" and "escalate" in self.flows:
-            await self.start_flow(ctx, "escalate")
-        elif command == "feedback" and "feedback" in self.flows:
-            await self.start_flow(ctx, "feedback")
+        elif (flow_id := self.codec.flow_for_command(command)) is not None:
+            await self.start_flow(ctx, flow_id)  # "person", "lang", ... as the flows declare
         else:
             return False
         return True
@@ -174,7 +175,8 @@ class Runner:
         ctx.conversation.language = lang
         ctx.beneficiary.language = lang
         ctx.say("language-set")
-        if ctx.conversation.flow in (None, "language"):
+        # switching by word completes the flow that asks for the language
+        if ctx.conversation.flow in (None, self.codec.flow_for_command("lang")):
             await self.start_flow(ctx, MENU_FLOW)
         else:
             await self.prompt(ctx)

@@ -91,6 +91,13 @@ async def load_or_create(
     return found
 
 
+async def beneficiary_of(session: AsyncSession, *, identity: ChannelIdentity) -> Beneficiary:
+    """The beneficiary an identity belongs to."""
+    beneficiary = await session.get(Beneficiary, identity.beneficiary_id)
+    assert beneficiary is not None  # a foreign key
+    return beneficiary
+
+
 async def identities_of(session: AsyncSession, *, beneficiary_id: int) -> list[ChannelIdentity]:
     """Every channel identity of a beneficiary."""
     stmt = select(ChannelIdentity).where(ChannelIdentity.beneficiary_id == beneficiary_id)
