@@ -158,8 +158,9 @@ class ConversationEngine:
     ) -> None:
         """Queue business-initiated messages in the caller's transaction.
 
-        With `flow`, an idle conversation (at the menu) moves into that flow, so that typed
-        answers ("4") reach it; a busy one keeps its place and the buttons still work.
+        With `flow`, an idle conversation (at the menu) moves into that flow as a menu choice
+        would move it, so that typed answers ("4") reach it; a busy one keeps its place and
+        the buttons still work; one held for staff is left alone.
         """
         conv = await identities.conversation_of(session, identity_id=identity.id or 0)
         if flow and conv is not None and conv.flow in (None, MENU_FLOW) and not conv.human_hold:
