@@ -14,14 +14,13 @@ from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
-from bot.repo import requests
 from bot.uploads import UploadRefusal, accept_upload
 from bot.validation import Invalid
 from models import DocumentStatus, RequestDocument, SupportRequest
 
 
 async def _request(ctx: Ctx) -> SupportRequest | None:
-    request = await ctx.session.get(SupportRequest, ctx.answers.get("request_id", 0))
+    request = await ctx.store.request(ctx.answers.get("request_id", 0))
     if request is None or request.beneficiary_id != ctx.beneficiary.id:
         return None
     return request
@@ -31,7 +30,7 @@ async def _missing(ctx: Ctx) -> list[RequestDocument]:
     request = await _request(ctx)
     if request is None:
         return []
-    docs = await requests.documents_of(ctx.session, request_id=request.id or 0)
+    docs = await ctx.store.documents_of(request.id)
     promised = set(ctx.answers.get("promised", []))  # "I will bring it" in this visit
     return [d for d in docs if d.status != DocumentStatus.UPLOADED and d.id not in promised]
 
@@ -70,16 +69,14 @@ async def _upload(ctx: Ctx, inbound: Inbound) -> Transition:
         doc.status, doc.storage_key = DocumentStatus.UPLOADED, upload.key
         doc.sha256, doc.mime_type, doc.size = upload.sha256, upload.mime_type, upload.size
         doc.uploaded_at = ctx.now
-        ctx.session.add(doc)
         ctx.emit("document_uploaded", request_id=doc.request_id, doc_type=doc.doc_type)
         ctx.say("document-received", document=ctx.t(f"document-{doc.doc_type}"))
     elif match_choice(inbound, _choices(ctx)) is not None:
         doc.status = DocumentStatus.BRING_TO_BRANCH
-        ctx.session.add(doc)
         ctx.answers.setdefault("promised", []).append(doc.id)
     else:
         return Retry(Invalid("err-expect-document"))
-    await ctx.session.flush()
+    await ctx.store.save(doc)
     if await _missing(ctx):
         return Goto("upload")
     ctx.say("upload-done")
@@ -88,6 +85,6 @@ async def _upload(ctx: Ctx, inbound: Inbound) -> Transition:
 
 def build() -> Flow:
     """The upload-after-submission flow."""
-    flow = Flow("documents", start="upload", on_start=_on_start)
+    flow = Flow("documents", start="upload", on_start=_on_start, payload_prefixes=("docs:",))
     flow.add(Step("upload", _prompt, _upload, choices=_choices))
     return flow

@@ -23,7 +23,7 @@ REASONS = ["procedure_unclear", "asked_for_person"]
 
 async def _on_start(ctx: Ctx) -> Transition | None:
     """A button that already names the reason ("nav:person:procedure_unclear") skips asking."""
-    reason = ctx.data.pop("person_reason", "")
+    reason = ctx.data.pop("start_arg", "")
     if reason in REASONS:
         ctx.answers["reason"] = reason
         return Goto("details")
@@ -55,7 +55,8 @@ async def _details(ctx: Ctx, inbound: Inbound) -> Transition:
 
 def build() -> Flow:
     """The escalation flow."""
-    flow = Flow("escalate", start="reason", on_start=_on_start)
+    flow = Flow("escalate", start="reason", on_start=_on_start, commands=("person",),
+                before_consent=True)
     flow.add(choice_step("reason", "ask-escalate-reason", field="reason", options=_reasons,
                          nxt="details"))
     flow.add(Step("details", lambda ctx: Outbound(ctx.t("ask-escalate-details"),

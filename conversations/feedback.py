@@ -13,7 +13,6 @@ from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Retry, Step, Transition
 from bot.engine.steps import choice_step, labelled
 from bot.messages import Inbound, Outbound
-from bot.repo import feedback as repo
 from bot.services.escalations import open_escalation
 from bot.uploads import UploadRefusal, accept_upload
 from bot.validation import Invalid, parse_free_text
@@ -44,8 +43,8 @@ async def _text(ctx: Ctx, inbound: Inbound) -> Transition:
     item = Feedback(beneficiary_id=ctx.beneficiary.id, kind=kind, text=text,
                     attachment_key=attachment_key or ctx.answers.get("attachment_key"),
                     channel=ctx.identity.channel, created_at=ctx.now)
-    await repo.add_feedback(ctx.session, feedback=item,
-                            prefix="CP" if kind == "complaint" else "SG", year=year_now(ctx))
+    await ctx.store.add_feedback(item, prefix="CP" if kind == "complaint" else "SG",
+                                 year=year_now(ctx))
     ctx.emit("feedback_received", feedback_id=item.id, kind=kind)
     if kind == "complaint":
         await open_escalation(ctx, "complaint", details=text)
@@ -55,7 +54,8 @@ async def _text(ctx: Ctx, inbound: Inbound) -> Transition:
 
 def build() -> Flow:
     """The feedback flow."""
-    flow = Flow("feedback", start="kind")
+    flow = Flow("feedback", start="kind", commands=("feedback",),
+                uploads_of=lambda answers: [k for k in [answers.get("attachment_key")] if k])
     flow.add(choice_step("kind", "ask-feedback-kind", field="kind", options=_kinds, nxt="text"))
     flow.add(Step("text", lambda ctx: Outbound(ctx.t(f"ask-feedback-{ctx.answers['kind']}")),
                   _text))

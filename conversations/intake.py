@@ -170,7 +170,8 @@ async def _review_handle(ctx: Ctx, inbound: Inbound) -> Transition:
 
 def build() -> Flow:
     """The support-request flow."""
-    flow = Flow("intake", start="full_name", on_start=_on_start, keeps_draft=True)
+    flow = Flow("intake", start="full_name", on_start=_on_start, keeps_draft=True,
+                uploads_of=intake_documents.uploads_of)
     flow.add(Step("resume", lambda ctx: Outbound(ctx.t("draft-found"),
                                                  choices=_resume_choices(ctx)),
                   _resume, choices=_resume_choices))

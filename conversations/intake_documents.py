@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.engine.context import Ctx
 from bot.engine.flow import Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
@@ -73,3 +75,8 @@ async def _handle(ctx: Ctx, inbound: Inbound) -> Transition:
 def step() -> Step:
     """The documents step."""
     return Step("documents", _prompt, _handle, choices=_choices)
+
+
+def uploads_of(answers: dict[str, Any]) -> list[str]:
+    """The storage keys of the documents a set of intake answers holds."""
+    return [d["key"] for d in (answers.get("documents") or {}).values() if d.get("key")]

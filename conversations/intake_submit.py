@@ -8,8 +8,6 @@ from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
-from bot.repo import requests
-from bot.repo import schedule as schedule_repo
 from bot.security.redact import mask_national_id
 from bot.services import linking
 from bot.text import same_name
@@ -25,15 +23,15 @@ async def duplicate_message(ctx: Ctx, national_id: str) -> tuple[str, dict[str, 
     Only an identity that may already see the request learns its reference or dates; anyone
     else is told just that a request under this ID exists and how its owner follows it."""
     id_hash = ctx.services.vault.lookup_hash(national_id)
-    existing = await requests.open_by_national_id(ctx.session, id_hash=id_hash)
+    existing = await ctx.store.open_request_by_national_id(id_hash)
     if existing is not None:
-        if not await linking.is_trusted(ctx.session, request=existing, identity=ctx.identity):
+        if not await linking.trusted_in_turn(ctx, existing):
             return "dup-exists", {}
         return "dup-open", {"reference": existing.reference or ""}
-    decided = await requests.last_decided_by_national_id(ctx.session, id_hash=id_hash)
+    decided = await ctx.store.last_decided_by_national_id(id_hash)
     cooldown = dt.timedelta(days=ctx.config.requests.cooldown_days_after_decision)
     if decided is not None and decided.decided_at and decided.decided_at + cooldown > ctx.now:
-        if not await linking.is_trusted(ctx.session, request=decided, identity=ctx.identity):
+        if not await linking.trusted_in_turn(ctx, decided):
             return "dup-exists", {}
         return "dup-cooldown", {"date": local_date(ctx, decided.decided_at + cooldown)}
     return None
@@ -133,9 +131,10 @@ async def _submit(ctx: Ctx, *, signed_name: str) -> SupportRequest:
         ))
     declaration = Declaration(text_version=ctx.config.declaration_text_version,
                               signed_name=signed_name, channel=ctx.identity.channel, signed_at=now)
-    await requests.create(ctx.session, request=request, documents=documents,
-                          declaration=declaration, prefix=ctx.config.requests.reference_prefix,
-                          year=year_now(ctx), actor=f"beneficiary:{ctx.beneficiary.id}")
+    await ctx.store.create_request(request=request, documents=documents,
+                                   declaration=declaration,
+                                   prefix=ctx.config.requests.reference_prefix,
+                                   year=year_now(ctx), actor=f"beneficiary:{ctx.beneficiary.id}")
     b = ctx.beneficiary
     b.full_name, b.mobile = a["full_name"], a["mobile"]
     b.national_id_hash, b.national_id_enc = id_hash, request.national_id_enc
@@ -152,7 +151,7 @@ async def _schedule_document_reminder(
     if cfg.missing_documents_max < 1 or all(d.status == DocumentStatus.UPLOADED
                                             for d in documents):
         return
-    await schedule_repo.schedule(
-        ctx.session, kind="document_reminder", dedupe_key=f"docs:{request.id}:1",
+    await ctx.store.schedule(
+        kind="document_reminder", dedupe_key=f"docs:{request.id}:1",
         due_at=ctx.now + dt.timedelta(hours=cfg.missing_documents_after_hours), now=ctx.now,
         request_id=request.id, beneficiary_id=request.beneficiary_id, data={"n": 1})

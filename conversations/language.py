@@ -35,6 +35,6 @@ async def _handle(ctx: Ctx, inbound: Inbound) -> Transition:
 
 def build() -> Flow:
     """The language flow."""
-    flow = Flow("language", start="choose")
+    flow = Flow("language", start="choose", commands=("lang",))
     flow.add(Step("choose", _prompt, _handle, choices=_choices))
     return flow

@@ -20,7 +20,6 @@ from bot.engine.flow import Flow, Goto, StartFlow, Step, Transition
 from bot.engine.matching import match_choice
 from bot.engine.runner import FAQ_OFFERS
 from bot.messages import Choice, Inbound, Outbound
-from bot.repo import feedback as feedback_repo
 from bot.services.escalations import open_escalation
 
 MENU_ITEMS = {
@@ -70,8 +69,7 @@ async def _free_text(ctx: Ctx, inbound: Inbound) -> Transition:
         ctx.data["faq_unknown_streak"] = 0
         ctx.data["faq_suggestions"] = [m.entry.id for m in result.matches[:3]]
         return Goto("suggest")
-    await feedback_repo.add_gap(ctx.session, question=text, language=ctx.lang,
-                                reason="unknown", entry_id=None)
+    await ctx.store.add_gap(question=text, language=ctx.lang, reason="unknown", entry_id=None)
     streak = ctx.data.get("faq_unknown_streak", 0) + 1
     ctx.data["faq_unknown_streak"] = streak
     if streak >= 2:
@@ -104,9 +102,8 @@ async def _helpful_handle(ctx: Ctx, inbound: Inbound) -> Transition:
     if picked.id == "helpful:yes":
         ctx.say("faq-thanks")
         return Goto("main")
-    await feedback_repo.add_gap(ctx.session, question=ctx.data.get("faq_question", ""),
-                                language=ctx.lang, reason="unhelpful",
-                                entry_id=ctx.data.get("faq_entry"))
+    await ctx.store.add_gap(question=ctx.data.get("faq_question", ""), language=ctx.lang,
+                            reason="unhelpful", entry_id=ctx.data.get("faq_entry"))
     return Goto("unhelpful")
 
 

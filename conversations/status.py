@@ -27,7 +27,6 @@ from bot.engine.flow import Finish, Flow, Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
 from bot.references import parse_reference
-from bot.repo import requests
 from bot.services import linking
 from bot.text import clean
 from bot.validation import Invalid
@@ -39,7 +38,7 @@ NEEDS_DOCUMENTS = (*AWAITING_DECISION, "accepted")  # missing documents still ma
 
 
 async def _describe(ctx: Ctx, request: SupportRequest) -> str:
-    docs = await requests.documents_of(ctx.session, request_id=request.id or 0)
+    docs = await ctx.store.documents_of(request.id)
     missing = [ctx.t(f"document-{d.doc_type}") for d in docs
                if d.status != DocumentStatus.UPLOADED and request.status in NEEDS_DOCUMENTS]
     text = ctx.t("status-line", reference=request.reference or "",
@@ -60,17 +59,16 @@ async def _on_start(ctx: Ctx) -> Transition:
     payload = ctx.inbound.payload or ""
     if payload.startswith(linking.UNLINK):  # the owner's "undo" under a link notice
         link_id = payload[len(linking.UNLINK):]
-        done = link_id.isdigit() and await linking.undo(
-            ctx.session, ctx.services, link_id=int(link_id), by=ctx.identity)
+        done = link_id.isdigit() and await linking.undo_in_turn(ctx, int(link_id))
         ctx.say("link-undone" if done else "link-undo-none")
         return Finish()
-    own = [r for r in await requests.of_beneficiary(ctx.session, beneficiary_id=ctx.beneficiary.id)
-           if await linking.is_trusted(ctx.session, request=r, identity=ctx.identity)]
+    own = [r for r in await ctx.store.requests_of(ctx.beneficiary.id)
+           if await linking.trusted_in_turn(ctx, r)]
     if not own:
         return Goto("ask_ref")
     lines = [await _describe(ctx, r) for r in own[:10]]
     for request in own[:10]:
-        docs = await requests.documents_of(ctx.session, request_id=request.id or 0)
+        docs = await ctx.store.documents_of(request.id)
         if request.status in ("submitted", "under_study", "accepted") and any(
                 d.status != DocumentStatus.UPLOADED for d in docs):
             ctx.answers["upload_request"] = request.id
@@ -98,10 +96,9 @@ async def _ask_ref(ctx: Ctx, inbound: Inbound) -> Transition:
     reference = parse_reference(inbound.text or "")
     if reference is None:
         return Retry(Invalid("err-reference"))
-    asked = await linking.ask_code(ctx.session, ctx.services, identity=ctx.identity,
-                                   reference=reference)
+    asked = await linking.ask_code_in_turn(ctx, reference)
     if asked.outcome == "already":
-        request = await requests.by_reference(ctx.session, reference=reference)
+        request = await ctx.store.request_by_reference(reference)
         assert request is not None
         ctx.say("link-already", details=await _describe(ctx, request))
         return Finish()
@@ -117,9 +114,8 @@ async def _ask_code(ctx: Ctx, inbound: Inbound) -> Transition:
     code = clean(inbound.text or "")
     if not re.fullmatch(r"\d{6}", code):
         return Retry(Invalid("err-link-code"))
-    outcome, left, request = await linking.enter_code(
-        ctx.session, ctx.services, identity=ctx.identity,
-        code_id=int(ctx.answers.get("code_id") or 0), code=code)
+    outcome, left, request = await linking.enter_code_in_turn(
+        ctx, int(ctx.answers.get("code_id") or 0), code)
     if outcome == "wrong":
         return Retry(Invalid("link-code-wrong", {"left": left}))
     if outcome != "linked" or request is None:
@@ -131,7 +127,8 @@ async def _ask_code(ctx: Ctx, inbound: Inbound) -> Transition:
 
 def build() -> Flow:
     """The status flow."""
-    flow = Flow("status", start="ask_ref", on_start=_on_start)
+    flow = Flow("status", start="ask_ref", on_start=_on_start,
+                payload_prefixes=(linking.UNLINK,), screen=True)
     flow.add(Step("after", lambda ctx: Outbound(ctx.t("status-what-next"),
                                                 choices=_after_choices(ctx)),
                   _after, choices=_after_choices))

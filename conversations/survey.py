@@ -16,7 +16,6 @@ from bot.engine.matching import match_choice
 from bot.engine.steps import labelled
 from bot.messages import Choice, Inbound, Outbound
 from bot.services.notifications import survey_choices
-from bot.services.surveys import release_waiting
 from bot.validation import Invalid, parse_free_text
 from models import SatisfactionSurvey
 
@@ -25,7 +24,7 @@ SOLVED = ["yes", "partly", "no"]
 
 async def _survey(ctx: Ctx) -> SatisfactionSurvey | None:
     survey_id = ctx.answers.get("survey_id")
-    survey = await ctx.session.get(SatisfactionSurvey, survey_id) if survey_id else None
+    survey = await ctx.store.survey(survey_id) if survey_id else None
     if survey is None or survey.beneficiary_id != ctx.beneficiary.id:
         return None
     return survey
@@ -39,16 +38,18 @@ async def _rate(ctx: Ctx, value: str) -> Transition:
     survey.answered_at, survey.channel = ctx.now, ctx.identity.channel
     if value == "decline":
         survey.status = "declined"
-        await release_waiting(ctx.session, beneficiary_id=survey.beneficiary_id, now=ctx.now)
+        await ctx.store.release_waiting_surveys(survey.beneficiary_id, ctx.now)
         ctx.say("survey-declined")
         return Finish()
     survey.rating, survey.status = int(value), "answered"
-    ctx.session.add(survey)
+    await ctx.store.save(survey)
     return Goto("comment")
 
 
-async def _on_start(ctx: Ctx) -> Transition:
+async def _on_start(ctx: Ctx) -> Transition | None:
     payload = ctx.inbound.payload or ""
+    if not payload and ctx.answers.get("survey_id"):
+        return None  # the invitation moved an idle conversation here: wait for the rating
     parts = payload.split(":")
     if len(parts) != 3 or not parts[1].isdigit():
         ctx.say("survey-closed")
@@ -81,7 +82,7 @@ async def _comment(ctx: Ctx, inbound: Inbound) -> Transition:
         survey = await _survey(ctx)
         if survey is not None:
             survey.comment = text
-            ctx.session.add(survey)
+            await ctx.store.save(survey)
     return Goto("solved")
 
 
@@ -96,16 +97,16 @@ async def _solved(ctx: Ctx, inbound: Inbound) -> Transition:
     survey = await _survey(ctx)
     if survey is not None:
         survey.solved = picked.id
-        ctx.session.add(survey)
+        await ctx.store.save(survey)
         ctx.emit("survey_answered", survey_id=survey.id)
-        await release_waiting(ctx.session, beneficiary_id=survey.beneficiary_id, now=ctx.now)
+        await ctx.store.release_waiting_surveys(survey.beneficiary_id, ctx.now)
     ctx.say("survey-thanks")
     return Finish()
 
 
 def build() -> Flow:
     """The survey flow."""
-    flow = Flow("survey", start="rating", on_start=_on_start)
+    flow = Flow("survey", start="rating", on_start=_on_start, payload_prefixes=("srv:",))
     flow.add(Step("rating", lambda ctx: Outbound(ctx.t("survey-ask-rating"),
                                                  choices=_rating_choices(ctx)),
                   _rating, choices=_rating_choices))

@@ -13,7 +13,6 @@ from bot.engine.flow import Finish, Flow, Retry, Step, Transition
 from bot.engine.matching import match_choice
 from bot.engine.steps import advance, labelled, text_step
 from bot.messages import Inbound, Outbound
-from bot.repo import feedback as repo
 from bot.validation import Invalid, parse_free_text
 from conversations.common import (
     contact_number,
@@ -56,8 +55,7 @@ async def _availability(ctx: Ctx, inbound: Inbound) -> Transition:
         beneficiary_id=ctx.beneficiary.id, full_name=a["full_name"], mobile=a["mobile"],
         city=a["city"], skills=a["skills"], availability=picked.id, created_at=ctx.now,
     )
-    await repo.add_volunteer(ctx.session, application=application, prefix="VL",
-                             year=year_now(ctx))
+    await ctx.store.add_volunteer(application, prefix="VL", year=year_now(ctx))
     ctx.emit("volunteer_signed_up", application_id=application.id)
     ctx.say("volunteer-done", reference=application.reference or "")
     return Finish()

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from bot.engine.context import Ctx
+from bot.engine.flow import Flow
 from bot.engine.matching import match_choice
 from bot.messages import Choice
 
 
 class Runner(Protocol):
     """What cancelling needs of the runner (which imports this module)."""
+
+    flows: dict[str, Flow]
 
     async def prompt(self, ctx: Ctx) -> None:
         """Show the current step's question."""
@@ -44,15 +47,15 @@ def _has_work(ctx: Ctx) -> bool:
     return bool(ctx.answers) or bool((ctx.data.get("drafts") or {}).get(flow))
 
 
-def _uploads_in(answers: dict[str, Any]) -> list[str]:
-    keys = [d.get("key") for d in (answers.get("documents") or {}).values()]
-    return [k for k in (*keys, answers.get("attachment_key")) if k]
+def _uploads_in(flow: Flow | None, answers: dict[str, Any]) -> list[str]:
+    return flow.uploads_of(answers) if flow is not None and flow.uploads_of else []
 
 
-def _uploads(ctx: Ctx) -> list[str]:
+def _uploads(runner: Runner, ctx: Ctx) -> list[str]:
     """Storage keys of files uploaded into the form (and into its kept draft)."""
+    flow = runner.flows.get(ctx.conversation.flow or "")
     draft = (ctx.data.get("drafts") or {}).get(ctx.conversation.flow or "") or {}
-    return _uploads_in(ctx.answers) + _uploads_in(draft.get("answers") or {})
+    return _uploads_in(flow, ctx.answers) + _uploads_in(flow, draft.get("answers") or {})
 
 
 async def cancel(runner: Runner, ctx: Ctx, command: str, *, in_task: bool) -> None:
@@ -61,7 +64,8 @@ async def cancel(runner: Runner, ctx: Ctx, command: str, *, in_task: bool) -> No
     if in_task and command == "cancel" and ctx.data.get("return_to"):
         before = ctx.answers.pop("before_edit", None)  # the answers when the edit began
         if before is not None:
-            for key in set(_uploads(ctx)) - set(_uploads_in(before)):
+            flow = runner.flows.get(conv.flow or "")
+            for key in set(_uploads(runner, ctx)) - set(_uploads_in(flow, before)):
                 ctx.services.documents.delete(key)
             ctx.data["answers"] = before
         conv.step, conv.failures = ctx.data.pop("return_to"), 0
@@ -76,7 +80,7 @@ async def cancel(runner: Runner, ctx: Ctx, command: str, *, in_task: bool) -> No
         await runner.prompt(ctx)
         return
     if in_task:
-        for key in _uploads(ctx):
+        for key in _uploads(runner, ctx):
             ctx.services.documents.delete(key)
         runner._leave(ctx, keep_draft=False)
         ctx.say("cancelled")

@@ -6,10 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.clock import Clock
 from bot.config import AppConfig
+from bot.engine.store import TurnStore
 from bot.i18n import Catalog
 from bot.messages import Choice, Inbound, Outbound
 from bot.security.crypto import Vault
@@ -33,7 +32,7 @@ class Services:
 class Ctx:
     """One turn of one conversation."""
 
-    session: AsyncSession
+    store: TurnStore  # the turn's reads and writes; flows never see its session
     services: Services
     identity: ChannelIdentity
     beneficiary: Beneficiary

@@ -22,11 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import transaction
 from bot.engine.context import Ctx, Services
 from bot.engine.flow import Flow
-from bot.engine.runner import Escalate, Runner
+from bot.engine.runner import MENU_FLOW, Escalate, Runner
+from bot.engine.store import TurnStore
 from bot.messages import Inbound, Outbound
 from bot.repo import identities, outbox, receipts, transcripts
 from bot.security.redact import redact
-from models import ChannelIdentity
+from models import ChannelIdentity, Conversation
 
 log = logging.getLogger(__name__)
 EventListener = Callable[[list[tuple[str, dict[str, Any]]]], Awaitable[None]]
@@ -105,7 +106,7 @@ class ConversationEngine:
                 language=self._initial_language(inbound),
             )
             self._touch(identity)
-            ctx = Ctx(session, self.services, identity, beneficiary, conv,
+            ctx = Ctx(TurnStore(session), self.services, identity, beneficiary, conv,
                       self._load_data(conv.data_enc), inbound)
             heard = redact(self._transcript_text(ctx))  # before the turn moves the step on
             ctx.heard = heard
@@ -157,17 +158,13 @@ class ConversationEngine:
     ) -> None:
         """Queue business-initiated messages in the caller's transaction.
 
-        With `flow`, an idle conversation (at the menu) moves into that flow, so that typed
-        answers ("4") reach it; a busy one keeps its place and the buttons still work.
+        With `flow`, an idle conversation (at the menu) moves into that flow as a menu choice
+        would move it, so that typed answers ("4") reach it; a busy one keeps its place and
+        the buttons still work; one held for staff is left alone.
         """
         conv = await identities.conversation_of(session, identity_id=identity.id or 0)
-        if flow and conv is not None and conv.flow in (None, "menu") and not conv.human_hold:
-            data = self._load_data(conv.data_enc)
-            data["answers"], data["history"] = dict(answers or {}), []
-            conv.flow, conv.step = flow, self.runner.flows[flow].start
-            conv.data_enc = self.services.vault.encrypt(json.dumps(data, ensure_ascii=False))
-            conv.updated_at = self.services.clock.now()  # a fresh screen, not a long pause
-            session.add(conv)
+        if flow and conv is not None and conv.flow in (None, MENU_FLOW) and not conv.human_hold:
+            await self._enter(session, identity, conv, flow, answers or {}, dedupe_key)
         for index, message in enumerate(messages):
             if conv is not None:
                 message.meta.setdefault("lang", conv.language)
@@ -177,6 +174,25 @@ class ConversationEngine:
                                  now=self.services.clock.now())
             await transcripts.add(session, identity_id=identity.id or 0, direction="out",
                                   text=message.text)
+
+    async def _enter(
+        self, session: AsyncSession, identity: ChannelIdentity, conv: Conversation,
+        flow: str, answers: dict[str, Any], dedupe_key: str,
+    ) -> None:
+        """Start `flow` as a menu choice would (leaving the menu, on_start, drafts), in a
+        turn of its own with no inbound text. The pushed messages are the flow's opening:
+        what entering would say or emit is not sent."""
+        beneficiary = await identities.beneficiary_of(session, identity=identity)
+        inbound = Inbound(channel=identity.channel, user_id=identity.platform_user_id,
+                          message_id=f"push:{dedupe_key}")
+        ctx = Ctx(TurnStore(session), self.services, identity, beneficiary, conv,
+                  self._load_data(conv.data_enc), inbound)
+        await self.runner.start_flow(ctx, flow, answers)
+        if ctx.events:
+            log.info("entering %s by a push left %d events unpublished", flow, len(ctx.events))
+        conv.data_enc = self.services.vault.encrypt(json.dumps(ctx.data, ensure_ascii=False))
+        conv.updated_at = self.services.clock.now()  # a fresh screen, not a long pause
+        session.add(conv)
 
     def _load_data(self, token: str | None) -> dict[str, Any]:
         if not token:

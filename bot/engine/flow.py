@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.messages import Choice, Inbound, Outbound
 from bot.validation import Invalid
@@ -71,6 +71,13 @@ class Flow:
     steps: dict[str, Step] = field(default_factory=dict)
     on_start: Callable[[Ctx], Awaitable[Transition | None]] | None = None
     keeps_draft: bool = False  # answers survive leaving the flow, to resume later
+    payload_prefixes: tuple[str, ...] = ()  # ids of notice buttons that start this flow
+    commands: tuple[str, ...] = ()  # global commands this flow answers (see codec.py)
+    before_consent: bool = False  # may run before the person consents (asking for a person)
+    screen: bool = False  # only shows things: resuming after a pause opens the menu instead
+    # The storage keys of the files a set of this flow's answers holds (deleted when the
+    # answers are thrown away: a cancelled form leaves no orphan on disk).
+    uploads_of: Callable[[dict[str, Any]], list[str]] | None = None
 
     def add(self, step: Step) -> Step:
         """Register a step; ids are unique within the flow."""

@@ -6,8 +6,10 @@ import datetime as dt
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from bot.engine import cancelling
+from bot.engine.codec import Codec
 from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Goto, Retry, StartFlow, Transition
 from bot.engine.matching import detect_global, match_choice
@@ -19,8 +21,6 @@ log = logging.getLogger(__name__)
 MENU_FLOW, MENU_STEP = "menu", "main"
 Escalate = Callable[[Ctx, str], Awaitable[object]]
 WELCOME_FLOW = "welcome"
-BEFORE_CONSENT = (WELCOME_FLOW, "escalate")  # a person can be asked for without consent
-SCREENS = (MENU_FLOW, "status")  # flows that only show things: resuming opens the menu
 LONG_PAUSE = dt.timedelta(hours=2)  # a bare number after it may answer an old screen
 # FAQ entries answered in the middle of a form that come with a button (the policy's step 3).
 FAQ_OFFERS = {"procedure-unclear": ("nav:person:procedure_unclear", "offer-researcher")}
@@ -34,6 +34,7 @@ class Runner:
             if needed not in flows:
                 raise ValueError(f"flow {needed!r} is required")
         self.flows = flows
+        self.codec = Codec.from_flows(flows.values())  # what each flow's buttons and words start
         self.escalate = escalate  # opens a case for staff (after repeated failures)
 
     async def turn(self, ctx: Ctx) -> None:
@@ -44,7 +45,7 @@ class Runner:
             await self._switch_language(ctx, command.split(":", 1)[1])
             return
         if ctx.beneficiary.consent_at is None and not (
-                conv.flow in BEFORE_CONSENT and command in (None, "person")):
+                self._before_consent(conv.flow) and command in (None, "person")):
             await self.start_flow(ctx, WELCOME_FLOW)
             return
         if command is None and self._bare_number_after_pause(ctx):
@@ -52,12 +53,10 @@ class Runner:
         if command and (conv.flow != WELCOME_FLOW or command == "person") and await self._global(
                 ctx, command):
             return
-        payload = ctx.inbound.payload or ""
-        for prefix, flow_id in (("srv:", "survey"), ("docs:", "documents"),
-                                ("unlink:", "status")):
-            if payload.startswith(prefix) and flow_id in self.flows:  # a notice's button
-                await self.start_flow(ctx, flow_id)
-                return
+        started_by = self.codec.flow_for_payload(ctx.inbound.payload)
+        if started_by is not None:  # a notice's button
+            await self.start_flow(ctx, started_by)
+            return
         if conv.flow is None or conv.flow not in self.flows:
             await self.start_flow(ctx, MENU_FLOW)
             return
@@ -106,14 +105,17 @@ class Runner:
         elif isinstance(transition, StartFlow):
             await self.start_flow(ctx, transition.flow)
 
-    async def start_flow(self, ctx: Ctx, flow_id: str) -> None:
-        """Enter a flow at its first step (or where its on_start sends it)."""
+    async def start_flow(
+        self, ctx: Ctx, flow_id: str, answers: dict[str, Any] | None = None
+    ) -> None:
+        """Enter a flow at its first step (or where its on_start sends it), with `answers`
+        known beforehand (a pushed survey's id)."""
         if ctx.conversation.flow and ctx.conversation.flow != flow_id:
             self._leave(ctx, keep_draft=True)
         flow = self.flows[flow_id]
         ctx.conversation.flow, ctx.conversation.step = flow.id, flow.start
         ctx.conversation.failures = 0
-        ctx.data["answers"], ctx.data["history"] = {}, []
+        ctx.data["answers"], ctx.data["history"] = dict(answers or {}), []
         if flow.on_start is not None:
             transition = await flow.on_start(ctx)
             if transition is not None:
@@ -149,7 +151,7 @@ class Runner:
         if command.startswith("lang:"):
             await self._switch_language(ctx, command.split(":", 1)[1])
         elif command == "resume":
-            if conv.flow not in (None, *SCREENS):
+            if conv.flow not in (None, MENU_FLOW) and not self._is_screen(conv.flow):
                 ctx.say("welcome-back")
                 await self.prompt(ctx)
             else:
@@ -169,13 +171,11 @@ class Runner:
         elif command == "help":
             ctx.say("help-text")
             await self.prompt(ctx)
-        elif command == "lang":
-            await self.start_flow(ctx, "language" if "language" in self.flows else MENU_FLOW)
-        elif command.split(":")[0] == "person" and "escalate" in self.flows:
-            ctx.data["person_reason"] = command.partition(":")[2]  # "person:procedure_unclear"
-            await self.start_flow(ctx, "escalate")
-        elif command == "feedback" and "feedback" in self.flows:
-            await self.start_flow(ctx, "feedback")
+        elif (flow_id := self.codec.flow_for_command(command.partition(":")[0])) is not None:
+            # "person", "lang", ... as the flows declare; "person:procedure_unclear" carries
+            # its argument to the flow's on_start
+            ctx.data["start_arg"] = command.partition(":")[2]
+            await self.start_flow(ctx, flow_id)
         else:
             return False
         return True
@@ -184,7 +184,8 @@ class Runner:
         ctx.conversation.language = lang
         ctx.beneficiary.language = lang
         ctx.say("language-set")
-        if ctx.conversation.flow in (None, "language"):
+        # switching by word completes the flow that asks for the language
+        if ctx.conversation.flow in (None, self.codec.flow_for_command("lang")):
             await self.start_flow(ctx, MENU_FLOW)
         else:
             await self.prompt(ctx)
@@ -213,6 +214,15 @@ class Runner:
                 choices=[Choice(offer[0], ctx.t(offer[1]))] if offer else None)
         await self.prompt(ctx)
         return True
+
+    def _before_consent(self, flow_id: str | None) -> bool:
+        """Whether the flow may run before consent (the welcome, asking for a person)."""
+        flow = self.flows.get(flow_id or "")
+        return flow is not None and (flow.id == WELCOME_FLOW or flow.before_consent)
+
+    def _is_screen(self, flow_id: str) -> bool:
+        flow = self.flows.get(flow_id)
+        return flow is not None and flow.screen
 
     def _bare_number_after_pause(self, ctx: Ctx) -> bool:
         """A typed number that may answer a screen the person no longer sees (a restart)."""

@@ -20,7 +20,6 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -30,8 +29,9 @@ from bot.messages import Outbound
 from bot.outbox.outcomes import OutcomeWriter
 from bot.outbox.ratelimit import ChannelRateLimiter
 from bot.outbox.senders import ChannelSender, Failed, RetryLater, SendResult, Sent, Unreachable
+from bot.repo import identities
 from bot.repo import outbox as repo
-from models import ChannelIdentity, OutboxMessage, OutboxStatus
+from models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 SentListener = Callable[[OutboxMessage, SendResult], Awaitable[None]]
@@ -239,11 +239,7 @@ class Dispatcher:
         await self._update(row, status=OutboxStatus.UNREACHABLE, last_error=reason)
         if row.identity_id is not None:
             async with transaction(self.sessions) as session:
-                await session.execute(
-                    update(ChannelIdentity)
-                    .where(ChannelIdentity.id == row.identity_id)
-                    .values(unreachable=True)
-                )
+                await identities.mark_unreachable(session, identity_id=row.identity_id)
 
     def _shared_store(self) -> bool:
         """PostgreSQL: several workers may deliver, so chats are locked and read under it."""
@@ -264,14 +260,13 @@ class Dispatcher:
         digest = hashlib.sha256(f"outbox:{channel}:{address}".encode()).digest()
         key = int.from_bytes(digest[:8], "big", signed=True)
         async with engine.connect() as conn:
-            got = bool((await conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                                           {"k": key})).scalar())
+            got = await repo.try_chat_lock(conn, key=key)
             await conn.commit()
             try:
                 yield async_sessionmaker(bind=conn, expire_on_commit=False) if got else None
             finally:
                 if got:
-                    await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    await repo.release_chat_lock(conn, key=key)
                     await conn.commit()
 
 

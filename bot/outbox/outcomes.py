@@ -12,11 +12,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sqlalchemy import Table, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import transaction
-from models import OutboxMessage
+from bot.repo import outbox as repo
 
 Waiting = tuple[int, dict[str, Any], "asyncio.Future[None]"]
 
@@ -52,15 +51,5 @@ class OutcomeWriter:
                         done.set_result(None)
 
     async def _commit(self, batch: list[Waiting]) -> None:
-        table: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
-        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row_id, values, _ in batch:
-            by_columns.setdefault(tuple(sorted(values)), []).append(
-                {"row_id": row_id, **{f"new_{c}": v for c, v in values.items()}})
         async with transaction(self.sessions) as session:
-            for columns, params in by_columns.items():
-                stmt = (update(table)
-                        .where(table.c.id == bindparam("row_id"))
-                        .values({c: bindparam(f"new_{c}", type_=table.c[c].type)
-                                 for c in columns}))
-                await session.execute(stmt, params)
+            await repo.set_outcomes(session, [(row_id, values) for row_id, values, _ in batch])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.repo._dialect import insert_ignore, is_postgres
@@ -91,6 +91,13 @@ async def load_or_create(
     return found
 
 
+async def beneficiary_of(session: AsyncSession, *, identity: ChannelIdentity) -> Beneficiary:
+    """The beneficiary an identity belongs to."""
+    beneficiary = await session.get(Beneficiary, identity.beneficiary_id)
+    assert beneficiary is not None  # a foreign key
+    return beneficiary
+
+
 async def identities_of(session: AsyncSession, *, beneficiary_id: int) -> list[ChannelIdentity]:
     """Every channel identity of a beneficiary."""
     stmt = select(ChannelIdentity).where(ChannelIdentity.beneficiary_id == beneficiary_id)
@@ -103,6 +110,16 @@ async def link_identity(
     """Attach an identity to an existing beneficiary (after proving who they are)."""
     identity.beneficiary_id = beneficiary_id
     session.add(identity)
+
+
+_MARK_UNREACHABLE = (update(ChannelIdentity)
+                     .where(ChannelIdentity.id == bindparam("identity_id"))
+                     .values(unreachable=True))
+
+
+async def mark_unreachable(session: AsyncSession, *, identity_id: int) -> None:
+    """Note that a platform refused to deliver to this identity (blocked, number gone)."""
+    await session.execute(_MARK_UNREACHABLE, {"identity_id": identity_id})
 
 
 async def conversation_of(session: AsyncSession, *, identity_id: int) -> Conversation | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, Table, Update, bindparam, func, insert, select, text, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.messages import Outbound
 from bot.repo._dialect import insert_ignore
@@ -136,6 +137,42 @@ async def pending_of_due_chats(
     for row, unreachable in result.all():
         chats.setdefault((row.channel, row.address), []).append((row, bool(unreachable)))
     return chats
+
+
+@cache
+def _outcome_statement(columns: tuple[str, ...]) -> Update:
+    """`UPDATE outboxmessage SET <columns> WHERE id = :row_id`, built once per set of columns
+    (a handful: sent, retry, failed, unreachable)."""
+    table: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    return (update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({c: bindparam(f"new_{c}", type_=table.c[c].type) for c in columns}))
+
+
+async def set_outcomes(session: AsyncSession, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """Store delivery outcomes (column values by row id): one statement per set of columns,
+    executed for all its rows at once."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row_id, values in rows:
+        by_columns.setdefault(tuple(sorted(values)), []).append(
+            {"row_id": row_id, **{f"new_{c}": v for c, v in values.items()}})
+    for columns, params in by_columns.items():
+        await session.execute(_outcome_statement(columns), params)
+
+
+_TRY_LOCK = text("SELECT pg_try_advisory_lock(:k)")
+_UNLOCK = text("SELECT pg_advisory_unlock(:k)")
+
+
+async def try_chat_lock(conn: AsyncConnection, *, key: int) -> bool:
+    """PostgreSQL: take the session advisory lock of a chat; False when another worker holds
+    it. The lock lives as long as the connection's session, not a transaction."""
+    return bool((await conn.execute(_TRY_LOCK, {"k": key})).scalar())
+
+
+async def release_chat_lock(conn: AsyncConnection, *, key: int) -> None:
+    """PostgreSQL: release a chat's advisory lock taken by `try_chat_lock`."""
+    await conn.execute(_UNLOCK, {"k": key})
 
 
 async def by_platform_id(

@@ -84,6 +84,11 @@ async def by_reference(session: AsyncSession, *, reference: str) -> SupportReque
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def by_id(session: AsyncSession, *, request_id: int) -> SupportRequest | None:
+    """The request with this id."""
+    return await session.get(SupportRequest, request_id)
+
+
 async def documents_of(session: AsyncSession, *, request_id: int) -> list[RequestDocument]:
     """The required documents of a request and where each stands."""
     stmt = select(RequestDocument).where(RequestDocument.request_id == request_id)

@@ -63,3 +63,30 @@ async def survey_for(
     stmt = select(SatisfactionSurvey).where(SatisfactionSurvey.request_id == request_id,
                                             SatisfactionSurvey.trigger == trigger)
     return (await session.execute(stmt)).scalars().first()
+
+
+async def survey_by_id(session: AsyncSession, *, survey_id: int) -> SatisfactionSurvey | None:
+    """The survey with this id."""
+    return await session.get(SatisfactionSurvey, survey_id)
+
+
+async def other_sent_surveys(
+    session: AsyncSession, *, beneficiary_id: int, survey_id: int
+) -> list[SatisfactionSurvey]:
+    """A beneficiary's other surveys already sent and not yet finished (sent or answered)."""
+    stmt = select(SatisfactionSurvey).where(
+        SatisfactionSurvey.beneficiary_id == beneficiary_id,
+        SatisfactionSurvey.id != survey_id,
+        SatisfactionSurvey.status.in_(("sent", "answered")),
+        SatisfactionSurvey.sent_at.is_not(None))
+    return list((await session.execute(stmt)).scalars())
+
+
+async def surveys_due_later(
+    session: AsyncSession, *, beneficiary_id: int, now: dt.datetime
+) -> list[ScheduledMessage]:
+    """A beneficiary's pending survey rows due after `now`."""
+    stmt = select(ScheduledMessage).where(
+        ScheduledMessage.kind == "survey", ScheduledMessage.beneficiary_id == beneficiary_id,
+        ScheduledMessage.status == ScheduledStatus.PENDING, ScheduledMessage.due_at > now)
+    return list((await session.execute(stmt)).scalars())

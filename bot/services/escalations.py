@@ -12,7 +12,7 @@ async def open_escalation(ctx: Ctx, reason: str, details: str | None = None) -> 
 
     An identity has at most one open case: asking again adds to it instead of opening another.
     """
-    session = ctx.session
+    session = ctx.store.session
     existing = await escalations.open_of_identity(session, identity_id=ctx.identity.id or 0)
     if existing is not None:
         ctx.emit("escalation_updated", escalation_id=existing.id, reason=reason)

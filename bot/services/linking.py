@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engine.context import Services
+from bot.engine.context import Ctx, Services
 from bot.messages import Choice, Outbound
 from bot.repo import identities, links, outbox, requests
 from models import Beneficiary, ChannelIdentity, IdentityLink, LinkCode, SupportRequest
@@ -208,3 +208,31 @@ async def link_by_staff(
     await _send(session, services, identity, "link-staff-done", f"link-staff:{row.id}",
                 reference=request.reference or "")
     return "linked", request
+
+
+# What the flows call: bound to the turn (its store's session, the services, the identity), so
+# that conversations/ never handles a database session itself.
+
+
+async def trusted_in_turn(ctx: Ctx, request: SupportRequest) -> bool:
+    """Whether the turn's identity may see the request."""
+    return await is_trusted(ctx.store.session, request=request, identity=ctx.identity)
+
+
+async def ask_code_in_turn(ctx: Ctx, reference: str) -> Asked:
+    """`ask_code` for the turn's identity."""
+    return await ask_code(ctx.store.session, ctx.services, identity=ctx.identity,
+                          reference=reference)
+
+
+async def enter_code_in_turn(
+    ctx: Ctx, code_id: int, code: str
+) -> tuple[str, int, SupportRequest | None]:
+    """`enter_code` for the turn's identity."""
+    return await enter_code(ctx.store.session, ctx.services, identity=ctx.identity,
+                            code_id=code_id, code=code)
+
+
+async def undo_in_turn(ctx: Ctx, link_id: int) -> bool:
+    """`undo` asked by the turn's identity."""
+    return await undo(ctx.store.session, ctx.services, link_id=link_id, by=ctx.identity)

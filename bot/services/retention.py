@@ -7,9 +7,9 @@
   (staff still need that context; its lines age out once the case is closed).
 
 Rows are deleted by id, at most `batch_size` per statement, each batch in its own short
-transaction, so a large backlog never holds SQLite's single writer lock for long. Plain
-SQLAlchemy Core (`DELETE … WHERE id IN (SELECT id … ORDER BY id LIMIT n)`) works on SQLite and
-PostgreSQL alike; two workers pruning at once only delete fewer rows each.
+transaction, so a large backlog never holds SQLite's single writer lock for long. The
+statements (`bot/repo/retention.py`, plain SQLAlchemy Core) work on SQLite and PostgreSQL
+alike; two workers pruning at once only delete fewer rows each.
 """
 
 from __future__ import annotations
@@ -17,16 +17,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 
-from sqlalchemy import ColumnElement, Table, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import RetentionConfig
 from bot.db import transaction
-from models import Escalation, InboundReceipt, TranscriptLine
+from bot.repo import retention as repo
 
 log = logging.getLogger(__name__)
 BATCH = 5000  # rows per DELETE: a short write transaction even on SQLite
+Batch = Callable[..., Awaitable[int]]  # repo.delete_old_*(session, before=..., limit=...)
 
 
 async def prune(
@@ -37,37 +38,29 @@ async def prune(
     batch_size: int = BATCH,
 ) -> dict[str, int]:
     """Delete expired receipts and transcript lines; rows deleted per table."""
-    receipts: Table = InboundReceipt.__table__  # type: ignore[attr-defined,assignment]
-    lines: Table = TranscriptLine.__table__  # type: ignore[attr-defined,assignment]
-    cases: Table = Escalation.__table__  # type: ignore[attr-defined,assignment]
-
     receipt_cutoff = now - dt.timedelta(days=config.inbound_receipts_days)
     transcript_cutoff = now - dt.timedelta(days=config.transcript_days)
-    open_case = exists().where(cases.c.identity_id == lines.c.identity_id,
-                               cases.c.status != "closed")
     return {
-        receipts.name: await _delete_in_batches(
-            sessions, receipts, receipts.c.received_at < receipt_cutoff, batch_size),
-        lines.name: await _delete_in_batches(
-            sessions, lines, (lines.c.at < transcript_cutoff) & ~open_case, batch_size),
+        "inboundreceipt": await _delete_in_batches(
+            sessions, repo.delete_old_receipts, receipt_cutoff, batch_size),
+        "transcriptline": await _delete_in_batches(
+            sessions, repo.delete_old_transcript_lines, transcript_cutoff, batch_size),
     }
 
 
 async def _delete_in_batches(
     sessions: async_sessionmaker[AsyncSession],
-    table: Table,
-    expired: ColumnElement[bool],
+    batch: Batch,
+    before: dt.datetime,
     batch_size: int,
 ) -> int:
-    """Delete the rows matching `expired`, oldest ids first, one short transaction per batch."""
+    """Delete the expired rows, oldest ids first, one short transaction per batch."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    ids = select(table.c.id).where(expired).order_by(table.c.id).limit(batch_size)
-    stmt = delete(table).where(table.c.id.in_(ids.scalar_subquery()))
     total = 0
     while True:
         async with transaction(sessions) as session:
-            deleted = (await session.execute(stmt)).rowcount or 0
+            deleted = await batch(session, before=before, limit=batch_size)
         total += deleted
         if deleted < batch_size:
             return total

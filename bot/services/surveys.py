@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import SatisfactionSurvey, ScheduledMessage, ScheduledStatus
+from bot.repo import schedule
+from models import SatisfactionSurvey
 
 RECHECK = dt.timedelta(hours=1)  # someone in the middle of a survey's comment may walk away
 
@@ -21,14 +21,11 @@ async def busy_until(
     Open: sent and not yet rated (its buttons and typed number are still live), or rated while
     the person is still in the survey's comment / solved steps. Never past its expiry.
     """
-    stmt = select(SatisfactionSurvey).where(
-        SatisfactionSurvey.beneficiary_id == survey.beneficiary_id,
-        SatisfactionSurvey.id != survey.id,
-        SatisfactionSurvey.status.in_(("sent", "answered")),
-        SatisfactionSurvey.sent_at.is_not(None))
     expiry = dt.timedelta(hours=expire_hours)
     waits: list[dt.datetime] = []
-    for other in (await session.execute(stmt)).scalars():
+    others = await schedule.other_sent_surveys(session, beneficiary_id=survey.beneficiary_id,
+                                               survey_id=survey.id or 0)
+    for other in others:
         ends = other.sent_at + expiry  # type: ignore[operator]
         if ends <= now:
             continue
@@ -41,11 +38,8 @@ async def busy_until(
 
 async def release_waiting(session: AsyncSession, *, beneficiary_id: int, now: dt.datetime) -> int:
     """A survey was answered or declined: surveys waiting for it are due now; how many."""
-    stmt = select(ScheduledMessage).where(
-        ScheduledMessage.kind == "survey", ScheduledMessage.beneficiary_id == beneficiary_id,
-        ScheduledMessage.status == ScheduledStatus.PENDING, ScheduledMessage.due_at > now)
     released = 0
-    for row in (await session.execute(stmt)).scalars():
+    for row in await schedule.surveys_due_later(session, beneficiary_id=beneficiary_id, now=now):
         if (row.data or {}).get("waits_for_survey"):
             row.due_at, released = now, released + 1
             session.add(row)

@@ -22,11 +22,11 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig, Channel
 from bot.i18n import Catalog
+from bot.repo import reports
 from bot.security.redact import redact
 from models import SatisfactionSurvey
 
@@ -59,14 +59,7 @@ async def load(
     session: AsyncSession, since: dt.date | None, until: dt.date | None
 ) -> list[SatisfactionSurvey]:
     """Surveys sent in the period (dates inclusive, UTC)."""
-    stmt = select(SatisfactionSurvey).where(SatisfactionSurvey.sent_at.is_not(None))
-    if since:
-        stmt = stmt.where(SatisfactionSurvey.sent_at >= dt.datetime.combine(since, dt.time(),
-                                                                            dt.UTC))
-    if until:
-        end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
-        stmt = stmt.where(SatisfactionSurvey.sent_at < end)
-    return list((await session.execute(stmt.order_by(SatisfactionSurvey.sent_at))).scalars())
+    return await reports.surveys_sent(session, since=since, until=until)
 
 
 def summarise(rows: list[SatisfactionSurvey]) -> Summary:
