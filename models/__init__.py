@@ -13,6 +13,7 @@ from models.request import (
     RequestStatusChange,
     SupportRequest,
 )
+from models.rights import RightsKind, RightsRequest
 from models.schedule import SatisfactionSurvey, ScheduledMessage, ScheduledStatus
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "RequestDocument",
     "RequestStatus",
     "RequestStatusChange",
+    "RightsKind",
+    "RightsRequest",
     "SatisfactionSurvey",
     "ScheduledMessage",
     "ScheduledStatus",
