@@ -70,7 +70,7 @@ staff-rights-reminder = ⏰ تذكير: طلب الحقوق #{ $number } ({ $kin
 staff-rights-list =
     🔐 طلبات الحقوق المفتوحة:
     { $lines }
-staff-rights-line = • #{ $number } — { $kind } — الموعد { $due }{ $case }
+staff-rights-line = • #{ $number } — { $kind } — الموعد { $due } { $case }
 staff-rights-case = — الحالة #{ $case }
 staff-rights-none = لا توجد طلبات حقوق مفتوحة.
 staff-rights-closed = ✅ أُغلق طلب الحقوق #{ $number }.

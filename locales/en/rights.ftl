@@ -70,7 +70,7 @@ staff-rights-reminder = ⏰ Reminder: rights request #{ $number } ({ $kind }) is
 staff-rights-list =
     🔐 Open rights requests:
     { $lines }
-staff-rights-line = • #{ $number } — { $kind } — due { $due }{ $case }
+staff-rights-line = • #{ $number } — { $kind } — due { $due } { $case }
 staff-rights-case = — case #{ $case }
 staff-rights-none = No open rights requests.
 staff-rights-closed = ✅ Rights request #{ $number } closed.
