@@ -91,13 +91,17 @@ class SchedulerService:
         return posted
 
     async def prune(self) -> dict[str, int]:
-        """The daily retention job: expired receipts and transcript lines are deleted."""
+        """The daily retention job: every expired row and orphan document goes (retention.py)."""
         return await self._tracked(self._prune)
 
     async def _prune(self) -> dict[str, int]:
         try:
-            counts = await retention.prune(self.app.sessions, self.app.config.retention,
-                                           now=self.app.services.clock.now())
+            services = self.app.services
+            counts = await retention.prune_all(self.app.sessions, self.app.config.retention,
+                                               now=services.clock.now(),
+                                               privacy=self.app.config.privacy,
+                                               documents=services.documents,
+                                               vault=services.vault)
         except Exception:
             log.exception("retention job failed")
             return {}

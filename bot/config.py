@@ -225,6 +225,30 @@ class RetentionConfig(_Strict):
 
     inbound_receipts_days: int = Field(14, ge=1)  # platforms redeliver for a day or so
     transcript_days: int = Field(180, ge=1)  # lines of an identity with an open case stay
+    outbox_days: int = Field(30, ge=1)  # messages no longer pending (their text may be personal)
+    closed_case_days: int = Field(365, ge=1)  # then a closed case's summary is anonymised
+    scheduled_days: int = Field(90, ge=1)  # scheduled rows done or cancelled
+    knowledge_gap_days: int = Field(365, ge=1)  # unanswered questions (may name people)
+    orphan_document_days: int = Field(7, ge=1)  # files in the documents folder no row names
+
+
+class Retained(_Strict):
+    """What the association must keep after a deletion request, for how long and why."""
+
+    years: int = Field(ge=1, le=50)
+    reason_ar: str = Field(min_length=5)
+    reason_en: str = Field(min_length=5)
+
+
+RetainedKind = Literal["support_requests", "documents", "feedback", "volunteer_applications"]
+
+
+class PrivacyConfig(_Strict):
+    """The data-subject rights (PDPL): reply deadline, staff reminder, what deletion keeps."""
+
+    reply_days: int = Field(30, ge=1, le=30)  # the implementing regulation: within 30 days
+    remind_days_before: int = Field(5, ge=0)
+    retain_after_deletion: dict[RetainedKind, Retained] = {}
 
 
 class AppConfig(_Strict):
@@ -251,6 +275,7 @@ class AppConfig(_Strict):
     staff: StaffConfig = StaffConfig()
     whatsapp: WhatsAppConfig = WhatsAppConfig()
     retention: RetentionConfig = RetentionConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
 
     @field_validator("timezone")
     @classmethod

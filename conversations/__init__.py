@@ -10,6 +10,7 @@ from conversations import (
     intake,
     language,
     menu,
+    my_data,
     status,
     survey,
     volunteer,
@@ -30,5 +31,6 @@ def build_flows() -> dict[str, Flow]:
         escalate.build(),
         survey.build(),
         documents_upload.build(),
+        my_data.build(),
     ]
     return {flow.id: flow for flow in flows}

@@ -21,6 +21,8 @@ from bot.engine.matching import match_choice
 from bot.engine.runner import FAQ_OFFERS
 from bot.messages import Choice, Inbound, Outbound
 from bot.services.escalations import open_escalation
+from bot.text import fold
+from conversations.my_data import WORDS as MY_DATA_WORDS
 
 MENU_ITEMS = {
     "request": "intake",
@@ -30,6 +32,7 @@ MENU_ITEMS = {
     "question": None,
     "person": "escalate",
     "language": "language",
+    "my_data": "my_data",
 }
 
 
@@ -53,6 +56,8 @@ async def _menu_handle(ctx: Ctx, inbound: Inbound) -> Transition:
 async def _free_text(ctx: Ctx, inbound: Inbound) -> Transition:
     faq = ctx.services.faq
     text = (inbound.text or "").strip()
+    if fold(text) in MY_DATA_WORDS:
+        return StartFlow("my_data")
     if not text or faq is None:
         ctx.say("menu-not-understood")
         return Goto("main")

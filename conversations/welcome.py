@@ -8,7 +8,10 @@ Nothing typed here counts as a failure, so no staff case is ever opened from thi
 flowchart LR
     start((first message)) --> consent{agree?}
     consent -- agree --> menu[[main menu]]
-    consent -- decline --> explain[explain why it is needed] --> consent
+    consent -- decline --> explain[explain why it is needed] --> declined
+    declined{questions only} -- a question --> answer2[from the guides, nothing kept] --> declined
+    declined -- agree --> menu
+    declined -- delete my data --> erase{confirm} --> declined
     consent -- a question --> answer[answer from the guides] --> remind{agree?}
     consent -- anything else --> remind
     consent -- asks for a person --> person[[talk to a person]]
@@ -23,6 +26,7 @@ from bot.engine.flow import Flow, Goto, StartFlow, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
 from bot.text import fold
+from conversations import my_data
 
 _PERSON_WORDS = ("موظف", "شخص", "انسان", "مسؤول", "person", "human", "agent", "staff")
 
@@ -72,16 +76,51 @@ async def _handle(ctx: Ctx, inbound: Inbound) -> Transition:
         return Goto("remind")
     if picked.id == "decline":
         ctx.say("consent-declined")
-        return Goto("consent")
+        return _declined(ctx)
+    ctx.data.pop("consent_declined", None)
     ctx.beneficiary.consent_at = ctx.now
     ctx.beneficiary.consent_version = ctx.config.consent_text_version
     ctx.emit("consent_given", beneficiary_id=ctx.beneficiary.id)
     return StartFlow("menu")
 
 
+def _declined(ctx: Ctx) -> Transition:
+    ctx.data["consent_declined"] = True  # the welcome flow starts on the questions-only screen
+    return Goto("declined")
+
+
+async def _on_start(ctx: Ctx) -> Transition | None:
+    return Goto("declined") if ctx.data.get("consent_declined") else None
+
+
+def _declined_choices(ctx: Ctx) -> list[Choice]:
+    return [Choice("agree", ctx.t("consent-agree")),
+            Choice("mydata:delete", ctx.t("mydata-delete"))]
+
+
+async def _questions_only(ctx: Ctx, inbound: Inbound) -> Transition:
+    """Without consent: answers from the service guides; nothing asked is kept."""
+    picked = match_choice(inbound, _declined_choices(ctx))
+    if picked is not None:
+        return Goto("erase") if picked.id == "mydata:delete" else await _handle(ctx, inbound)
+    faq, text = ctx.services.faq, (inbound.text or "").strip()
+    result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang) if faq and text else None
+    if result is not None and result.kind == "answer" and result.best is not None:
+        entry = result.best.entry
+        ctx.say("faq-answer", answer=entry.answer[ctx.lang], source=entry.source[ctx.lang])
+    else:
+        ctx.say("consent-faq-unknown")
+    return Goto("declined")
+
+
 def build() -> Flow:
     """The welcome flow."""
-    flow = Flow("welcome", start="consent")
+    flow = Flow("welcome", start="consent", on_start=_on_start)
+    flow.add(Step("declined", lambda ctx: Outbound(ctx.t("consent-questions-only"),
+                                                   choices=_declined_choices(ctx)),
+                  _questions_only, sensitive=True, choices=_declined_choices))
+    flow.add(Step("erase", my_data.erase_prompt, my_data.erase, sensitive=True,
+                  choices=my_data.confirm_choices))
     flow.add(Step("consent", _prompt, _handle, choices=_choices))
     flow.add(Step("remind", _remind, _handle, choices=_remind_choices))
     return flow

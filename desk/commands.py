@@ -1,5 +1,6 @@
 """Staff commands in the group: /claim /release /close /note /link /status /find /request_doc
-/decide /stats. Each returns the text to answer in the group; the desk audits every call."""
+/decide /stats /rights. Each returns the text to answer in the group; the desk audits every
+call."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bot.services.decisions import DecisionError, parse_decision, record_decisio
 from bot.services.lifecycle import IllegalTransition
 from bot.services.notifications import document_reminder
 from bot.validation import Invalid, parse_mobile
+from desk import rights as rights_desk
 from desk.cases import staff_text
 from desk.deps import DeskDeps
 from desk.relay import beneficiary_language, tell_beneficiary
@@ -223,10 +225,16 @@ async def stats(ctx: StaffCtx) -> str:
                  csat=f"{summary.csat:.0f}%" if summary.csat is not None else "-")
 
 
+async def rights_requests(ctx: StaffCtx) -> str:
+    """/rights [done N]: open data-subject rights requests (PDPL), or close one."""
+    return await rights_desk.command(ctx.deps, ctx.session, ctx.args)
+
+
 CASE_COMMANDS: dict[str, Command] = {"claim": claim, "release": release, "close": close,
                                      "note": note, "link": link}
 COMMANDS: dict[str, Command] = {**CASE_COMMANDS, "status": status, "find": find,
-                                "request_doc": request_doc, "decide": decide, "stats": stats}
+                                "request_doc": request_doc, "decide": decide, "stats": stats,
+                                "rights": rights_requests}
 ROLES_FOR = {"decide": {"researcher", "admin"}}
 
 

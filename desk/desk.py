@@ -17,6 +17,7 @@ from bot.db import transaction
 from bot.messages import Outbound
 from bot.outbox.senders import Failed, SendResult, Sent
 from bot.repo import escalations, outbox
+from desk import rights
 from desk.cases import open_case, post_to_case, recreate_topic, remind_unanswered, staff_text
 from desk.channel import StaffChannel, StaffMessage
 from desk.commands import CASE_COMMANDS, COMMANDS, ROLES_FOR, StaffCtx, claim
@@ -40,6 +41,8 @@ class StaffDesk:
         for name, data in events:
             if name == "escalation_opened":
                 await open_case(self.deps, self.channel, data["escalation_id"])
+            elif name == "rights_request_opened":
+                await rights.notify_opened(self.deps, self.channel, data["rights_id"])
             elif name == "relay_to_staff":
                 await beneficiary_to_staff(self.deps, self.channel, data["identity_id"],
                                            data["inbound"])
@@ -75,8 +78,10 @@ class StaffDesk:
         return await daily_digest(self.deps, self.channel)
 
     async def remind(self) -> int:
-        """Service-level reminders for unanswered cases (called by the scheduler)."""
-        return await remind_unanswered(self.deps, self.channel)
+        """Service-level reminders for unanswered cases and rights requests near their
+        deadline (called by the scheduler)."""
+        return (await remind_unanswered(self.deps, self.channel)
+                + await rights.remind_due(self.deps, self.channel))
 
     async def handle(self, msg: StaffMessage) -> None:
         """A message in the staff group: a command, a reply to a beneficiary, or chatter."""

@@ -15,6 +15,7 @@ from models.request import (
     RequestStatusChange,
     SupportRequest,
 )
+from models.rights import RightsKind, RightsRequest
 from models.schedule import SatisfactionSurvey, ScheduledMessage, ScheduledStatus
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "RequestDocument",
     "RequestStatus",
     "RequestStatusChange",
+    "RightsKind",
+    "RightsRequest",
     "SatisfactionSurvey",
     "ScheduledMessage",
     "ScheduledStatus",

@@ -100,17 +100,18 @@ def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> Non
 
 @db_app.command("prune")
 def db_prune() -> None:
-    """Delete expired inbound receipts and transcript lines now (config.yaml `retention`)."""
+    """Delete or anonymise what has expired now (config.yaml `retention` and `privacy`)."""
     from app.wiring import build_app
-    from bot.services.retention import prune
+    from bot.services.retention import prune_all
 
     settings = load_cli_settings()
 
     async def main() -> dict[str, int]:
         bot = await build_app(settings, faq=None)
         try:
-            return await prune(bot.sessions, bot.config.retention,
-                               now=bot.services.clock.now())
+            return await prune_all(bot.sessions, bot.config.retention,
+                                   now=bot.services.clock.now(), privacy=bot.config.privacy,
+                                   documents=bot.services.documents, vault=bot.services.vault)
         finally:
             await bot.close()
 

@@ -177,7 +177,7 @@ async def test_the_daily_job_prunes_and_logs(
             counts = await service.prune()
     finally:
         await service.shutdown(grace_seconds=5)
-    assert counts == {"inboundreceipt": 2, "transcriptline": 0}
+    assert (counts["inboundreceipt"], counts["transcriptline"]) == (2, 0)
     assert "2 from inboundreceipt, 0 from transcriptline" in caplog.text
     assert len(await receipt_ids(app)) == 1
 
@@ -188,7 +188,7 @@ async def test_a_failing_prune_is_logged_not_raised(
     async def broken(*args: object, **kwargs: object) -> dict[str, int]:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(service_module.retention, "prune", broken)
+    monkeypatch.setattr(service_module.retention, "prune_all", broken)
     service = SchedulerService(app)
     assert await service.prune() == {}
     assert "retention job failed" in caplog.text and "disk full" in caplog.text
@@ -223,7 +223,8 @@ async def test_db_prune_command(app: App, database_url: str, tmp_path: Path) -> 
                             capture_output=True, cwd=ROOT, env=env, timeout=120)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["inboundreceipt: 3 deleted", "transcriptline: 1 deleted"]
+    assert result.stdout.splitlines()[:2] == ["inboundreceipt: 3 deleted",
+                                              "transcriptline: 1 deleted"]
     async with app.sessions() as session:
         left = (await session.execute(select(func.count()).select_from(InboundReceipt))).scalar()
     assert left == 1

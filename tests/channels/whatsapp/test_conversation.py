@@ -31,7 +31,7 @@ async def test_consent_buttons_then_menu_list(user: Beneficiary) -> None:
     assert "أوافق" in titles and len(titles) == 3
     menu = interactive(await user.press("أوافق"), "list")
     rows = menu["action"]["sections"][0]["rows"]
-    assert len(rows) == 7 and all(len(r["title"]) <= 24 for r in rows)
+    assert len(rows) == 8 and all(len(r["title"]) <= 24 for r in rows)
     assert menu["action"]["button"] == "الخيارات"
     asked = await user.press("طلب دعم جديد")  # a list_reply with the row id
     assert "اسم" in user.text(asked)
