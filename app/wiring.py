@@ -19,7 +19,7 @@ from bot.i18n import Catalog
 from bot.outbox.dispatcher import Dispatcher
 from bot.outbox.senders import ChannelSender
 from bot.security.crypto import Vault, resolve_secret
-from bot.services.escalations import open_escalation
+from bot.services.escalations import escalate_once
 from bot.settings import Settings
 from bot.storage import DocumentStore
 from conversations import build_flows
@@ -115,7 +115,7 @@ async def build_app(
     # On PostgreSQL each chat being delivered holds one pooled connection, and each turn
     # one more (bot/db.py: 20 in all): 12 + 6 leaves room for the scheduler and staff desk.
     concurrency, turns = (64, 8) if settings.is_sqlite else (12, 6)
-    engine = ConversationEngine(sessions, services, build_flows(), escalate=open_escalation,
+    engine = ConversationEngine(sessions, services, build_flows(), escalate=escalate_once,
                                 max_turns=turns)
     dispatcher = Dispatcher(sessions, {}, config.outbox, clock, concurrency=concurrency)
     engine.wake_dispatcher = dispatcher.wake

@@ -15,7 +15,7 @@ from bot.text import ascii_digits
 log = logging.getLogger(__name__)
 
 MENU_FLOW, MENU_STEP = "menu", "main"
-Escalate = Callable[[Ctx, str], Awaitable[object]]
+Escalate = Callable[[Ctx, str], Awaitable[bool]]  # True when it opened a new case
 WELCOME_FLOW = "welcome"
 
 
@@ -82,8 +82,8 @@ class Runner:
                 conv.failures = 0
                 ctx.emit("repeated_failures", step=conv.step)
                 if self.escalate is not None:
-                    await self.escalate(ctx, "repeated_failures")
-                    ctx.say("offer-person-opened")
+                    if await self.escalate(ctx, "repeated_failures"):  # told once per case
+                        ctx.say("offer-person-opened")
                 else:
                     ctx.say("offer-person", choices=[Choice("nav:person", ctx.t("menu-person"))])
             await self.prompt(ctx)

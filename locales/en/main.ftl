@@ -51,6 +51,7 @@ language-choose = اختر اللغة / Choose your language:
 language-set = English selected.
 cancelled = Cancelled; nothing from these steps was kept.
 nothing-to-go-back = There is no previous step.
+throttled = We received many messages in a short time. We will pause our replies for a moment; write again in { $seconds } seconds and we will carry on where we stopped.
 help-text =
     At any time you can type:
     • “back” to go to the previous question
