@@ -19,6 +19,7 @@ from bot.i18n import Catalog
 from bot.outbox.dispatcher import Dispatcher
 from bot.outbox.senders import ChannelSender
 from bot.security.crypto import Vault, resolve_secret
+from bot.services import files
 from bot.services.escalations import escalate_once
 from bot.settings import Settings
 from bot.storage import DocumentStore
@@ -119,4 +120,5 @@ async def build_app(
                                 max_turns=turns)
     dispatcher = Dispatcher(sessions, {}, config.outbox, clock, concurrency=concurrency)
     engine.wake_dispatcher = dispatcher.wake
+    engine.listeners.append(files.on_events(sessions, services.documents))  # no orphan uploads
     return App(settings, config, db, sessions, services, engine, dispatcher)

@@ -28,3 +28,17 @@ class DocumentStore:
         if not key.isalnum():
             raise ValueError("bad document key")
         return self._vault.decrypt_bytes((self.folder / key).read_bytes())
+
+    def delete(self, key: str) -> bool:
+        """Remove a stored document; False when there was none."""
+        if not key.isalnum():
+            raise ValueError("bad document key")
+        try:
+            (self.folder / key).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def keys(self) -> set[str]:
+        """The keys of every stored document."""
+        return {p.name for p in self.folder.iterdir()} if self.folder.exists() else set()

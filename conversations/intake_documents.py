@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.engine.context import Ctx
 from bot.engine.flow import Goto, Retry, Step, Transition
 from bot.engine.matching import match_choice
@@ -24,6 +26,20 @@ def pending(ctx: Ctx) -> list[tuple[str, bool]]:
     """Required documents not yet uploaded or promised."""
     done = ctx.answers.get("documents") or {}
     return [(doc, bring) for doc, bring in required(ctx) if doc not in done]
+
+
+def files(answers: dict[str, Any]) -> list[str]:
+    """The document-store keys of the uploads in a form's answers."""
+    done = answers.get("documents") or {}
+    return [info["key"] for info in done.values() if isinstance(info, dict) and info.get("key")]
+
+
+def drop_documents(ctx: Ctx) -> None:
+    """Forget the uploaded documents (a new support type, "edit documents"): files go too."""
+    keys = files(ctx.answers)
+    ctx.answers["documents"] = {}
+    if keys:
+        ctx.emit("files_dropped", keys=keys)
 
 
 def after_description(ctx: Ctx) -> str:

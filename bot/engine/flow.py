@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.messages import Choice, Inbound, Outbound
 from bot.validation import Invalid
@@ -71,6 +71,7 @@ class Flow:
     steps: dict[str, Step] = field(default_factory=dict)
     on_start: Callable[[Ctx], Awaitable[Transition | None]] | None = None
     keeps_draft: bool = False  # answers survive leaving the flow, to resume later
+    files: Callable[[dict[str, Any]], list[str]] | None = None  # document keys in answers
 
     def add(self, step: Step) -> Step:
         """Register a step; ids are unique within the flow."""

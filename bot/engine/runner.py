@@ -123,13 +123,25 @@ class Runner:
         conv = ctx.conversation
         answers = ctx.data.get("answers") or {}
         flow = self.flows.get(conv.flow or "")
+        dropped = [answers]
         if flow and flow.keeps_draft and answers and keep_draft:
             ctx.data.setdefault("drafts", {})[conv.flow] = {"answers": answers, "step": conv.step}
+            dropped = []
         elif flow and not keep_draft:
-            ctx.data.get("drafts", {}).pop(conv.flow, None)
+            dropped.append((ctx.data.get("drafts", {}).pop(conv.flow, None) or {}).get("answers"))
+        self._drop_files(ctx, flow, dropped)
         ctx.data["answers"], ctx.data["history"] = {}, []
         ctx.data.pop("return_to", None)
         conv.flow, conv.step = None, None
+
+    @staticmethod
+    def _drop_files(ctx: Ctx, flow: Flow | None, dropped: list[dict | None]) -> None:
+        """Answers dropped without a submission: their files go after the commit."""
+        if flow is None or flow.files is None:
+            return
+        keys = [key for answers in dropped if answers for key in flow.files(answers)]
+        if keys:
+            ctx.emit("files_dropped", keys=keys)  # bot/services/files.py deletes them
 
     async def _global(self, ctx: Ctx, command: str) -> bool:
         conv = ctx.conversation
