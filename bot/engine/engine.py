@@ -112,7 +112,7 @@ class ConversationEngine:
             heard = redact(self._transcript_text(ctx))  # before the turn moves the step on
             ctx.heard = heard
             if not self.throttle.admit(ctx):  # over the rate: one notice, then silence
-                log.info("%s user over the inbound rate: turn skipped", inbound.channel)
+                log.debug("%s message over the inbound rate: turn skipped", inbound.channel)
             elif conv.human_hold:
                 ctx.emit("relay_to_staff", identity_id=identity.id, inbound=inbound)
             else:

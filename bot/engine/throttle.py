@@ -9,6 +9,7 @@ process). Several workers would each count only the messages they receive: a sha
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from bot.clock import Clock
 from bot.config import Limits
 from bot.engine.context import Ctx
 
+log = logging.getLogger(__name__)
 SWEEP_EVERY = 1000  # checks between removals of identities quiet for a whole window
 
 
@@ -64,6 +66,8 @@ class Throttle:
         """True to run the turn; otherwise the notice (once) is queued and the turn skipped."""
         verdict = self.check((ctx.inbound.channel, ctx.inbound.user_id))
         if verdict == "notify":
+            log.warning("a %s user went over the inbound rate: told once, then silence",
+                        ctx.inbound.channel)
             ctx.say("throttled", seconds=int(self.window.total_seconds()))
         return verdict == "ok"
 
