@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from bot.jsonbody import BadBody, parse_json_body
+from handlers.telegram import normalize
+from handlers.telegram.staff import staff_message
 from tests.channels.telegram.conftest import Bench
 from tests.support.fuzz import bodies, examples, telegram_templates
 
@@ -44,3 +48,27 @@ async def test_wrong_types_are_ignored_not_500(bench: Bench) -> None:
     await bench.settled([doc["update_id"]])  # its replies sent, nothing else pending
     answered = {c.params.get("chat_id") for c in tg.calls_of("sendMessage")}
     assert answered == {7900}  # the string size is read as unknown; the bad ids get nothing
+
+
+STAFF_TEMPLATES = [
+    {**t, "message": {**t["message"], "chat": {"id": -1001234567890, "type": "supergroup"},
+                      "is_topic_message": True, "message_thread_id": 101,
+                      "reply_to_message": {"message_id": 5}}}
+    for t in telegram_templates(9001) if "message" in t
+]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(bodies(STAFF_TEMPLATES + telegram_templates()))
+def test_normalising_any_update_never_raises(raw: bytes) -> None:
+    try:
+        update = parse_json_body(raw)
+    except BadBody:
+        return
+    if not isinstance(update, dict):
+        return
+    normalize.chat_of(update)
+    inbound = normalize.to_inbound(update)
+    assert inbound is None or inbound.user_id.lstrip("-").isdigit()  # an id, as digits
+    msg = staff_message(update)
+    assert msg is None or isinstance(msg.user_id, int)
