@@ -7,7 +7,6 @@ decision (accepted/rejected/قبول/رفض), reason, decided_on, and optional s
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import asdict
@@ -15,10 +14,24 @@ from dataclasses import asdict
 from aiohttp import web
 
 from app.wiring import App
+from bot.jsonbody import BadBody, parse_json_body
 from bot.services.decision_import import import_decisions
 
 log = logging.getLogger(__name__)
 MAX_ITEMS = 1000
+TEXT_FIELDS = ("reference", "decision", "reason", "decided_on", "service")
+
+
+def _wrong_types(items: list[dict[str, object]]) -> str | None:
+    """Which field of which decision has a value of the wrong JSON type, if any."""
+    for number, item in enumerate(items, start=1):
+        for name in TEXT_FIELDS:
+            if not isinstance(item.get(name), str | None):
+                return f"decision {number}: {name} must be a string"
+        amount = item.get("amount")
+        if isinstance(amount, bool) or not isinstance(amount, str | int | None):
+            return f"decision {number}: amount must be a whole number or a string"
+    return None
 
 
 def register(app: App, web_app: web.Application,
@@ -35,8 +48,9 @@ def register(app: App, web_app: web.Application,
             log.warning("decisions API: refused a request without the right token")
             return web.json_response({"error": "unauthorized"}, status=401)
         try:
-            body = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
+            body = parse_json_body(await request.read())
+        except BadBody as exc:
+            log.warning("decisions API: body refused: %s", exc)
             return web.json_response({"error": "body must be JSON"}, status=400)
         items = body.get("decisions") if isinstance(body, dict) and "decisions" in body else [body]
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
@@ -44,6 +58,10 @@ def register(app: App, web_app: web.Application,
                                      status=400)
         if len(items) > MAX_ITEMS:
             return web.json_response({"error": f"at most {MAX_ITEMS} decisions"}, status=413)
+        wrong = _wrong_types(items)
+        if wrong:
+            log.warning("decisions API: body refused: %s", wrong)
+            return web.json_response({"error": wrong}, status=400)
         results = await import_decisions(app.sessions, app.config, app.services.clock,
                                          list(enumerate(items, start=1)), actor="api",
                                          on_recorded=on_recorded)

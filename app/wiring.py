@@ -21,7 +21,8 @@ from bot.outbox.senders import ChannelSender
 from bot.security.at_rest import bind_vault
 from bot.security.crypto import Vault, resolve_secret
 from bot.security.files import private_dir
-from bot.services.escalations import open_escalation
+from bot.services import files
+from bot.services.escalations import escalate_once
 from bot.settings import Settings
 from bot.storage import DocumentStore
 from conversations import build_flows
@@ -118,8 +119,9 @@ async def build_app(
     # On PostgreSQL each chat being delivered holds one pooled connection, and each turn
     # one more (bot/db.py: 20 in all): 12 + 6 leaves room for the scheduler and staff desk.
     concurrency, turns = (64, 8) if settings.is_sqlite else (12, 6)
-    engine = ConversationEngine(sessions, services, build_flows(), escalate=open_escalation,
+    engine = ConversationEngine(sessions, services, build_flows(), escalate=escalate_once,
                                 max_turns=turns)
     dispatcher = Dispatcher(sessions, {}, config.outbox, clock, concurrency=concurrency)
     engine.wake_dispatcher = dispatcher.wake
+    engine.listeners.append(files.on_events(sessions, services.documents))  # no orphan uploads
     return App(settings, config, db, sessions, services, engine, dispatcher)

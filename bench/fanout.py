@@ -37,7 +37,7 @@ from tests.emulators import TelegramEmulator
 CHAT0 = 50_000_000
 ALLOWED = 200.0  # messages/s, the emulator's global cap (Telegram: ~30)
 STALL = 60.0  # seconds without a new notice before giving up
-API_TOKEN = "bench-api-token-0123456789"
+API_TOKEN = "bench-api-token-0123456789-abcdefgh"
 
 
 def national_id(n: int) -> str:

@@ -25,7 +25,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PG_ADMIN = os.environ.get("GHIMAR_BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-SECRET = "bench-webhook-secret"
+SECRET = "bench-webhook-secret-0123456789abcdef"
 BOT_START_TIMEOUT = 120.0
 LOGS = Path(tempfile.gettempdir()) / "ghimar-bench-logs"  # children's output, kept after a run
 OWN_PREFIXES = ("GHIMAR_", "TELEGRAM_", "WHATSAPP_")  # never inherited by the children

@@ -129,6 +129,9 @@ class Limits(_Strict):
     max_failures_before_offer_person: int = Field(3, ge=1)
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1024)
     allowed_upload_types: list[str] = ["application/pdf", "image/jpeg", "image/png"]
+    # per identity: beyond this many messages in the window, one notice and then silence
+    inbound_messages_per_window: int = Field(20, ge=1)
+    inbound_window_seconds: int = Field(60, ge=1)
 
 
 class OutboxConfig(_Strict):

@@ -17,6 +17,7 @@ from bot.config import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", "todo"}
+MIN_SECRET_LENGTH = 32  # API tokens and webhook secrets: long enough not to be guessed
 S = TypeVar("S", bound=BaseSettings)
 
 
@@ -65,6 +66,11 @@ class Settings(BaseSettings):
             raise ValueError("is a placeholder; set a real key")
         return value
 
+    @field_validator("api_token")
+    @classmethod
+    def _long_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return long_secret(value)
+
     @property
     def effective_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data folder."""
@@ -76,6 +82,14 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """True when the embedded SQLite store is used."""
         return self.effective_database_url.startswith("sqlite")
+
+
+def long_secret(value: SecretStr | None) -> SecretStr | None:
+    """A validator's check that a set secret has at least MIN_SECRET_LENGTH characters."""
+    if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+        raise ValueError(f"is shorter than {MIN_SECRET_LENGTH} characters; use a long random "
+                         "value (python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    return value
 
 
 def env_name(cls: type[BaseSettings], loc: tuple[int | str, ...]) -> str:

@@ -24,14 +24,22 @@ class DocumentStore:
         write_private(self.folder / key, self._vault.encrypt_bytes(content))
         return key, hashlib.sha256(content).hexdigest()
 
-    def delete(self, key: str) -> None:
-        """Remove a stored document (an upload thrown away); a missing one is no error."""
-        if not key.isalnum():
-            raise ValueError("bad document key")
-        (self.folder / key).unlink(missing_ok=True)
-
     def get(self, key: str) -> bytes:
         """The plain content of a stored document."""
         if not key.isalnum():
             raise ValueError("bad document key")
         return self._vault.decrypt_bytes((self.folder / key).read_bytes())
+
+    def delete(self, key: str) -> bool:
+        """Remove a stored document; False when there was none."""
+        if not key.isalnum():
+            raise ValueError("bad document key")
+        try:
+            (self.folder / key).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def keys(self) -> set[str]:
+        """The keys of every stored document."""
+        return {p.name for p in self.folder.iterdir()} if self.folder.exists() else set()

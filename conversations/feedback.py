@@ -55,7 +55,7 @@ async def _text(ctx: Ctx, inbound: Inbound) -> Transition:
 def build() -> Flow:
     """The feedback flow."""
     flow = Flow("feedback", start="kind", commands=("feedback",),
-                uploads_of=lambda answers: [k for k in [answers.get("attachment_key")] if k])
+                files=lambda answers: [k for k in [answers.get("attachment_key")] if k])
     flow.add(choice_step("kind", "ask-feedback-kind", field="kind", options=_kinds, nxt="text"))
     flow.add(Step("text", lambda ctx: Outbound(ctx.t(f"ask-feedback-{ctx.answers['kind']}")),
                   _text))

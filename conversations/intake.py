@@ -54,6 +54,8 @@ async def _resume(ctx: Ctx, inbound: Inbound) -> Transition:
         return Retry(Invalid("err-choose"))
     draft = ctx.data.get("drafts", {}).pop("intake", None) or {}
     if picked.id == "restart" or not draft:
+        if intake_documents.files(draft.get("answers") or {}):  # the old draft's uploads go
+            ctx.emit("files_dropped", keys=intake_documents.files(draft["answers"]))
         ctx.data["history"] = []
         return Goto("full_name")
     ctx.data["answers"] = draft.get("answers", {})
@@ -133,7 +135,7 @@ async def _support_type_handle(ctx: Ctx, inbound: Inbound) -> Transition:
     if picked is None:
         return Retry(Invalid("err-choose"))
     if ctx.answers.get("support_type") != picked.id:
-        ctx.answers["documents"] = {}
+        intake_documents.drop_documents(ctx)
     ctx.answers["support_type"] = picked.id
     if ctx.data.get("return_to") == "review":  # a new type needs its own documents first
         return Goto(intake_documents.after_description(ctx))
@@ -163,7 +165,7 @@ async def _review_handle(ctx: Ctx, inbound: Inbound) -> Transition:
     ctx.answers["before_edit"] = copy.deepcopy(ctx.answers)  # «إلغاء» in the edit restores it
     field = picked.id.split(":", 1)[1]
     if field == "documents":
-        ctx.answers["documents"] = {}
+        intake_documents.drop_documents(ctx)
         return Goto(intake_documents.after_description(ctx))
     return Goto(field)
 
@@ -171,7 +173,7 @@ async def _review_handle(ctx: Ctx, inbound: Inbound) -> Transition:
 def build() -> Flow:
     """The support-request flow."""
     flow = Flow("intake", start="full_name", on_start=_on_start, keeps_draft=True,
-                uploads_of=intake_documents.uploads_of)
+                files=intake_documents.files)
     flow.add(Step("resume", lambda ctx: Outbound(ctx.t("draft-found"),
                                                  choices=_resume_choices(ctx)),
                   _resume, choices=_resume_choices))

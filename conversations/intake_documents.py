@@ -29,6 +29,24 @@ def pending(ctx: Ctx) -> list[tuple[str, bool]]:
     return [(doc, bring) for doc, bring in required(ctx) if doc not in done]
 
 
+def files(answers: dict[str, Any]) -> list[str]:
+    """The document-store keys of the uploads in a form's answers, and in the answers kept
+    from before an edit began (a cancelled edit brings those documents back)."""
+    done = answers.get("documents") or {}
+    keys = [info["key"] for info in done.values() if isinstance(info, dict) and info.get("key")]
+    before = answers.get("before_edit")
+    return keys + (files(before) if isinstance(before, dict) else [])
+
+
+def drop_documents(ctx: Ctx) -> None:
+    """Forget the uploaded documents (a new support type, "edit documents"): files go too."""
+    kept = set(files(ctx.answers.get("before_edit") or {}))  # back if the edit is cancelled
+    keys = [key for key in files({"documents": ctx.answers.get("documents")}) if key not in kept]
+    ctx.answers["documents"] = {}
+    if keys:
+        ctx.emit("files_dropped", keys=keys)
+
+
 def after_description(ctx: Ctx) -> str:
     """The documents step when any are needed, otherwise the review screen."""
     return "documents" if pending(ctx) else "review"
@@ -76,7 +94,3 @@ def step() -> Step:
     """The documents step."""
     return Step("documents", _prompt, _handle, choices=_choices)
 
-
-def uploads_of(answers: dict[str, Any]) -> list[str]:
-    """The storage keys of the documents a set of intake answers holds."""
-    return [d["key"] for d in (answers.get("documents") or {}).values() if d.get("key")]

@@ -17,6 +17,7 @@ from bot.db import transaction
 from bot.messages import Outbound
 from bot.outbox.senders import Failed, SendResult, Sent
 from bot.repo import escalations, outbox
+from bot.uploads import UploadRefusal, accept_upload, shown_name
 from desk import rights
 from desk.cases import open_case, post_to_case, recreate_topic, remind_unanswered, staff_text
 from desk.channel import StaffChannel, StaffMessage
@@ -152,9 +153,12 @@ class StaffDesk:
             await claim(StaffCtx(self.deps, session, member, case, "", msg.message_id))
             audit(session, member.user_id, member.role, "claim", case, "by replying")
         file = None
-        if msg.attachment is not None and msg.attachment.content:
-            key, _ = self.deps.services.documents.put(msg.attachment.content)
-            file = (key, msg.attachment.file_name or "file")
+        if msg.attachment is not None:  # staff files pass the same content checks
+            upload = accept_upload(msg.attachment, self.deps.config.limits,
+                                   self.deps.services.documents)
+            if isinstance(upload, UploadRefusal):
+                return staff_text(self.deps, upload.key, **(upload.args or {}))
+            file = (upload.key, shown_name(msg.attachment.file_name))
         await staff_to_beneficiary(self.deps, session, case, member, msg.message_id, msg.text,
                                    file)
         return None

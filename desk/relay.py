@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Inbound, Outbound
 from bot.repo import escalations, identities
+from bot.uploads import UploadRefusal, accept_upload, shown_name
 from desk.cases import post_to_case, staff_text
 from desk.channel import StaffChannel
 from desk.deps import DeskDeps
@@ -78,16 +79,22 @@ async def beneficiary_to_staff(
         name = (person.full_name if person and person.full_name else
                 identity.display_name if identity and identity.display_name else "-")
         file_key = file_name = None
-        if inbound.attachment is not None and inbound.attachment.content:
-            file_key, _ = deps.services.documents.put(inbound.attachment.content)
-            file_name = inbound.attachment.file_name or "file"
-        text = staff_text(deps, "staff-from-beneficiary", name=name,
-                          text=inbound.text or (f"[{file_name}]" if file_name else ""))
-        await post_to_case(deps, session, staff, case,
-                           Outbound(text, kind="staff_relay", file_key=file_key,
-                                    file_name=file_name),
-                           f"relay-in:{inbound.channel}:{inbound.message_id}")
-        audit(session, f"beneficiary:{case.beneficiary_id}", None, "relay_in", case,
-              inbound.text or file_name)
+        if inbound.attachment is not None:  # the same checks as any upload, content first
+            upload = accept_upload(inbound.attachment, deps.config.limits, deps.services.documents)
+            if isinstance(upload, UploadRefusal):
+                await tell_beneficiary(deps, session, case, upload.key,
+                                       f"relay-refused:{inbound.channel}:{inbound.message_id}",
+                                       kind="reply", **(upload.args or {}))
+            else:
+                file_key, file_name = upload.key, shown_name(inbound.attachment.file_name)
+        if inbound.text or file_key:
+            text = staff_text(deps, "staff-from-beneficiary", name=name,
+                              text=inbound.text or f"[{file_name}]")
+            await post_to_case(deps, session, staff, case,
+                               Outbound(text, kind="staff_relay", file_key=file_key,
+                                        file_name=file_name),
+                               f"relay-in:{inbound.channel}:{inbound.message_id}")
+            audit(session, f"beneficiary:{case.beneficiary_id}", None, "relay_in", case,
+                  inbound.text or file_name)
     deps.wake()
     return True

@@ -47,15 +47,8 @@ def _has_work(ctx: Ctx) -> bool:
     return bool(ctx.answers) or bool((ctx.data.get("drafts") or {}).get(flow))
 
 
-def _uploads_in(flow: Flow | None, answers: dict[str, Any]) -> list[str]:
-    return flow.uploads_of(answers) if flow is not None and flow.uploads_of else []
-
-
-def _uploads(runner: Runner, ctx: Ctx) -> list[str]:
-    """Storage keys of files uploaded into the form (and into its kept draft)."""
-    flow = runner.flows.get(ctx.conversation.flow or "")
-    draft = (ctx.data.get("drafts") or {}).get(ctx.conversation.flow or "") or {}
-    return _uploads_in(flow, ctx.answers) + _uploads_in(flow, draft.get("answers") or {})
+def _files_in(flow: Flow | None, answers: dict[str, Any]) -> list[str]:
+    return flow.files(answers) if flow is not None and flow.files else []
 
 
 async def cancel(runner: Runner, ctx: Ctx, command: str, *, in_task: bool) -> None:
@@ -65,8 +58,9 @@ async def cancel(runner: Runner, ctx: Ctx, command: str, *, in_task: bool) -> No
         before = ctx.answers.pop("before_edit", None)  # the answers when the edit began
         if before is not None:
             flow = runner.flows.get(conv.flow or "")
-            for key in set(_uploads(runner, ctx)) - set(_uploads_in(flow, before)):
-                ctx.services.documents.delete(key)
+            added = set(_files_in(flow, ctx.answers)) - set(_files_in(flow, before))
+            if added:  # uploaded during the edit: deleted after the commit if unreferenced
+                ctx.emit("files_dropped", keys=sorted(added))
             ctx.data["answers"] = before
         conv.step, conv.failures = ctx.data.pop("return_to"), 0
         ctx.say("edit-cancelled")
@@ -80,8 +74,6 @@ async def cancel(runner: Runner, ctx: Ctx, command: str, *, in_task: bool) -> No
         await runner.prompt(ctx)
         return
     if in_task:
-        for key in _uploads(runner, ctx):
-            ctx.services.documents.delete(key)
-        runner._leave(ctx, keep_draft=False)
+        runner._leave(ctx, keep_draft=False)  # the form's and its draft's files go with it
         ctx.say("cancelled")
     await runner.start_flow(ctx, "menu")

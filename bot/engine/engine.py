@@ -24,6 +24,7 @@ from bot.engine.context import Ctx, Services
 from bot.engine.flow import Flow
 from bot.engine.runner import MENU_FLOW, Escalate, Runner
 from bot.engine.store import TurnStore
+from bot.engine.throttle import Throttle
 from bot.messages import Inbound, Outbound
 from bot.repo import identities, outbox, receipts, transcripts
 from bot.security.redact import redact
@@ -62,6 +63,7 @@ class ConversationEngine:
         self._turns = asyncio.Semaphore(max_turns)
         self.services = services
         self.runner = Runner(flows, escalate)
+        self.throttle = Throttle.from_limits(services.config.limits, services.clock)
         self.listeners: list[EventListener] = []
         self.wake_dispatcher: Callable[..., None] = lambda chat=None: None
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
@@ -110,7 +112,9 @@ class ConversationEngine:
                       self._load_data(conv.data_enc), inbound)
             heard = redact(self._transcript_text(ctx))  # before the turn moves the step on
             ctx.heard = heard
-            if conv.human_hold:
+            if not self.throttle.admit(ctx):  # over the rate: one notice, then silence
+                log.debug("%s message over the inbound rate: turn skipped", inbound.channel)
+            elif conv.human_hold:
                 ctx.emit("relay_to_staff", identity_id=identity.id, inbound=inbound)
             else:
                 await self.runner.turn(ctx)

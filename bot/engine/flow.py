@@ -75,9 +75,9 @@ class Flow:
     commands: tuple[str, ...] = ()  # global commands this flow answers (see codec.py)
     before_consent: bool = False  # may run before the person consents (asking for a person)
     screen: bool = False  # only shows things: resuming after a pause opens the menu instead
-    # The storage keys of the files a set of this flow's answers holds (deleted when the
-    # answers are thrown away: a cancelled form leaves no orphan on disk).
-    uploads_of: Callable[[dict[str, Any]], list[str]] | None = None
+    # The storage keys of the files a set of this flow's answers holds (deleted once the
+    # answers are thrown away and nothing refers to them: no orphan on disk).
+    files: Callable[[dict[str, Any]], list[str]] | None = None
 
     def add(self, step: Step) -> Step:
         """Register a step; ids are unique within the flow."""

@@ -19,7 +19,7 @@ from bot.text import ascii_digits, clean
 log = logging.getLogger(__name__)
 
 MENU_FLOW, MENU_STEP = "menu", "main"
-Escalate = Callable[[Ctx, str], Awaitable[object]]
+Escalate = Callable[[Ctx, str], Awaitable[bool]]  # True when it opened a new case
 WELCOME_FLOW = "welcome"
 LONG_PAUSE = dt.timedelta(hours=2)  # a bare number after it may answer an old screen
 # FAQ entries answered in the middle of a form that come with a button (the policy's step 3).
@@ -93,8 +93,8 @@ class Runner:
                 conv.failures = 0
                 ctx.emit("repeated_failures", step=conv.step)
                 if self.escalate is not None:
-                    await self.escalate(ctx, "repeated_failures")
-                    ctx.say("offer-person-opened")
+                    if await self.escalate(ctx, "repeated_failures"):  # told once per case
+                        ctx.say("offer-person-opened")
                 else:
                     ctx.say("offer-person", choices=[Choice("nav:person", ctx.t("menu-person"))])
             await self.prompt(ctx)
@@ -137,13 +137,25 @@ class Runner:
         conv = ctx.conversation
         answers = ctx.data.get("answers") or {}
         flow = self.flows.get(conv.flow or "")
+        dropped = [answers]
         if flow and flow.keeps_draft and answers and keep_draft:
             ctx.data.setdefault("drafts", {})[conv.flow] = {"answers": answers, "step": conv.step}
+            dropped = []
         elif flow and not keep_draft:
-            ctx.data.get("drafts", {}).pop(conv.flow, None)
+            dropped.append((ctx.data.get("drafts", {}).pop(conv.flow, None) or {}).get("answers"))
+        self._drop_files(ctx, flow, dropped)
         ctx.data["answers"], ctx.data["history"] = {}, []
         ctx.data.pop("return_to", None)
         conv.flow, conv.step = None, None
+
+    @staticmethod
+    def _drop_files(ctx: Ctx, flow: Flow | None, dropped: list[dict | None]) -> None:
+        """Answers dropped without a submission: their files go after the commit."""
+        if flow is None or flow.files is None:
+            return
+        keys = [key for answers in dropped if answers for key in flow.files(answers)]
+        if keys:
+            ctx.emit("files_dropped", keys=keys)  # bot/services/files.py deletes them
 
     async def _global(self, ctx: Ctx, command: str) -> bool:
         conv = ctx.conversation

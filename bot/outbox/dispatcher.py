@@ -167,7 +167,7 @@ class Dispatcher:
     async def _deliver_rows(self, channel: str, address: str, rows: repo.Pending) -> int:
         attempted = 0
         unreachable: dict[int | None, bool] = {}
-        for row, identity_unreachable in rows:
+        for row, identity_unreachable in repo.business_first(rows, self.clock.now()):
             if row.next_attempt_at > self.clock.now():
                 break  # keep the chat's order: later rows wait for this one
             unreachable.setdefault(row.identity_id, identity_unreachable)

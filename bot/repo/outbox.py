@@ -70,6 +70,16 @@ async def add_replies(
 Pending = list[tuple[OutboxMessage, bool]]  # rows, each with "its identity is unreachable"
 
 
+def business_first(rows: Pending, now: dt.datetime) -> Pending:
+    """A chat's rows with its due business messages (staff replies, decision notices,
+    reminders: any kind but "reply") ahead of the conversation's replies, each in id order.
+
+    A flooded chat's backlog of replies then never holds up what staff or the committee sent.
+    """
+    ahead = [r for r in rows if r[0].kind != "reply" and r[0].next_attempt_at <= now]
+    return ahead + [r for r in rows if r[0].kind == "reply" or r[0].next_attempt_at > now]
+
+
 def _pending_rows() -> Select[tuple[OutboxMessage, bool | None]]:
     return (
         select(OutboxMessage, ChannelIdentity.unreachable)

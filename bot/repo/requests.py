@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.references import format_reference
 from models import (
     Declaration,
+    Feedback,
     RequestDocument,
     RequestStatus,
     RequestStatusChange,
@@ -145,3 +146,12 @@ async def waiting_for_committee(
         .order_by(SupportRequest.submitted_at)
     )
     return list((await session.execute(stmt)).scalars())
+
+
+async def referenced_file_keys(session: AsyncSession, keys: list[str]) -> set[str]:
+    """Those of the storage keys that a request document or a feedback attachment refers to."""
+    docs = select(RequestDocument.storage_key).where(RequestDocument.storage_key.in_(keys))
+    notes = select(Feedback.attachment_key).where(Feedback.attachment_key.in_(keys))
+    found = set((await session.execute(docs)).scalars()) | set(
+        (await session.execute(notes)).scalars())
+    return {k for k in found if k}

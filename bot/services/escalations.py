@@ -38,3 +38,14 @@ async def open_escalation(ctx: Ctx, reason: str, details: str | None = None) -> 
     await session.flush()
     ctx.emit("escalation_opened", escalation_id=escalation.id, reason=reason)
     return escalation
+
+
+async def escalate_once(ctx: Ctx, reason: str) -> bool:
+    """The runner's escalation (repeated failures): True only when a new case was opened.
+
+    While the identity's case is open, more failures add nothing and send no second notice.
+    """
+    if await escalations.open_of_identity(ctx.store.session, identity_id=ctx.identity.id or 0):
+        return False
+    await open_escalation(ctx, reason)
+    return True

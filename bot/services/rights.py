@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -190,18 +189,18 @@ async def erase(ctx: Ctx) -> RightsRequest:
             session.add(conv)
     ctx.data.clear()  # this conversation's drafts and answers
     person.full_name = person.mobile = person.national_id_hash = person.national_id_enc = None
-    folder = ctx.services.documents.folder
+    dropped: list[str] = []  # deleted after the commit (bot/services/files.py), not before
     for request in await requests.of_beneficiary(session, beneficiary_id=person.id or 0):
         if "documents" not in keep:
             for doc in await requests.documents_of(session, request_id=request.id or 0):
-                _unlink(folder, doc.storage_key)
+                dropped += [doc.storage_key] if doc.storage_key else []
                 doc.storage_key, doc.sha256 = None, None
                 session.add(doc)
         if "support_requests" not in keep:
             await anonymise_request(ctx, request)
     if "feedback" not in keep:
         for item in await repo.feedback_of(session, beneficiary_id=person.id or 0):
-            _unlink(folder, item.attachment_key)
+            dropped += [item.attachment_key] if item.attachment_key else []
             item.text, item.attachment_key = ANON, None
             session.add(item)
     if "volunteer_applications" not in keep:
@@ -209,6 +208,8 @@ async def erase(ctx: Ctx) -> RightsRequest:
             app.full_name, app.mobile, app.city, app.skills = ANON, ANON, ANON, ANON
             session.add(app)
     session.add(person)
+    if dropped:
+        ctx.emit("files_dropped", keys=dropped)
     kept = ", ".join(f"{kind}:{rule.years}y" for kind, rule in keep.items()) or "nothing"
     log.info("personal data of beneficiary %s erased (kept: %s)", person.id, kept)
     return await record(ctx, RightsKind.DELETION, done=True, note=f"kept: {kept}"[:200])
@@ -223,11 +224,6 @@ async def anonymise_request(ctx: Ctx, request: SupportRequest) -> None:
     _session(ctx).add(request)
     await repo.anonymise_declaration(_session(ctx), request_id=request.id or 0)
 
-
-def _unlink(folder: Path, key: str | None) -> None:
-    """Remove a stored document; a missing one is no error."""
-    if key and key.isalnum():
-        (folder / key).unlink(missing_ok=True)
 
 
 async def open_requests(session: AsyncSession) -> list[RightsRequest]:

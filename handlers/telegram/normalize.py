@@ -15,10 +15,20 @@ CHANNEL = "telegram"
 PHOTO_MIME = "image/jpeg"  # Telegram re-encodes every photo as JPEG
 
 
+def as_int(value: Any) -> int | None:
+    """An integer field (Telegram ids, sizes), or None for anything else (a bool, a string)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def as_str(value: Any) -> str | None:
+    """A string field, or None for anything else."""
+    return value if isinstance(value, str) else None
+
+
 def update_id(update: dict[str, Any]) -> int | None:
     """The update's id, if it has a proper one."""
-    value = update.get("update_id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    value = as_int(update.get("update_id"))
+    return value if value is not None and 0 <= value < 2**63 else None
 
 
 def message_of(update: dict[str, Any]) -> dict[str, Any] | None:
@@ -45,6 +55,8 @@ def chat_of(update: dict[str, Any]) -> dict[str, Any] | None:
                 message = value
                 break
     chat = message.get("chat") if isinstance(message, dict) else None
+    if isinstance(chat, dict) and "id" in chat and as_int(chat["id"]) is None:
+        return None  # a chat id that is not an id: nothing we serve
     return chat if isinstance(chat, dict) else None
 
 
@@ -56,16 +68,16 @@ def is_private(update: dict[str, Any]) -> bool:
 
 def display_name(user: dict[str, Any]) -> str | None:
     """First and last name, as Telegram shows them."""
-    name = " ".join(str(user.get(k) or "").strip() for k in ("first_name", "last_name"))
+    name = " ".join((as_str(user.get(k)) or "").strip() for k in ("first_name", "last_name"))
     return name.strip() or None
 
 
 def is_command(message: dict[str, Any]) -> bool:
     """A /command: text with a bot_command entity at offset 0."""
-    text = message.get("text") or ""
-    entities = message.get("entities") or []
-    return text.startswith("/") and any(
-        isinstance(e, dict) and e.get("type") == "bot_command" and e.get("offset") == 0
+    text = as_str(message.get("text")) or ""
+    entities = message.get("entities")
+    return text.startswith("/") and isinstance(entities, list) and any(
+        isinstance(e, dict) and e.get("type") == "bot_command" and as_int(e.get("offset")) == 0
         for e in entities
     )
 
@@ -73,30 +85,39 @@ def is_command(message: dict[str, Any]) -> bool:
 def attachment_of(message: dict[str, Any]) -> Attachment | None:
     """A document or the largest size of a photo, without its bytes yet."""
     document = message.get("document")
-    if isinstance(document, dict) and document.get("file_id"):
-        name = document.get("file_name")
-        mime = document.get("mime_type") or (mimetypes.guess_type(name)[0] if name else None)
-        return Attachment(file_id=str(document["file_id"]), mime_type=mime, file_name=name,
-                          size=document.get("file_size"))
-    photos = [p for p in message.get("photo") or [] if isinstance(p, dict) and p.get("file_id")]
+    if isinstance(document, dict) and as_str(document.get("file_id")):
+        name = as_str(document.get("file_name"))
+        mime = as_str(document.get("mime_type")) or (
+            mimetypes.guess_type(name)[0] if name else None)
+        return Attachment(file_id=document["file_id"], mime_type=mime, file_name=name,
+                          size=_size(document))
+    photo = message.get("photo")
+    photos = [p for p in photo if isinstance(p, dict) and as_str(p.get("file_id"))
+              ] if isinstance(photo, list) else []
     if photos:
-        best = max(photos, key=lambda p: (p.get("file_size") or 0,
-                                          (p.get("width") or 0) * (p.get("height") or 0)))
-        unique = best.get("file_unique_id") or "photo"
-        return Attachment(file_id=str(best["file_id"]), mime_type=PHOTO_MIME,
-                          file_name=f"{unique}.jpg", size=best.get("file_size"))
+        best = max(photos, key=lambda p: (_size(p) or 0,
+                                          (as_int(p.get("width")) or 0)
+                                          * (as_int(p.get("height")) or 0)))
+        unique = as_str(best.get("file_unique_id")) or "photo"
+        return Attachment(file_id=best["file_id"], mime_type=PHOTO_MIME,
+                          file_name=f"{unique}.jpg", size=_size(best))
     return None
 
 
+def _size(item: dict[str, Any]) -> int | None:
+    size = as_int(item.get("file_size"))
+    return size if size is not None and size >= 0 else None
+
+
 def _from_message(uid: int, message: dict[str, Any], user: dict[str, Any]) -> Inbound:
-    text = message.get("text")
+    text = as_str(message.get("text"))
     if text is None:
-        text = message.get("caption")
+        text = as_str(message.get("caption"))
     contact = message.get("contact")
     phone, own = None, False
     if isinstance(contact, dict):
-        phone = str(contact.get("phone_number") or "") or None
-        own = contact.get("user_id") == user.get("id")
+        phone = as_str(contact.get("phone_number")) or None
+        own = as_int(contact.get("user_id")) == user["id"]
     return Inbound(
         channel=CHANNEL,
         user_id=str(user["id"]),
@@ -105,7 +126,7 @@ def _from_message(uid: int, message: dict[str, Any], user: dict[str, Any]) -> In
         contact_phone=phone,
         contact_is_own=own,
         attachment=attachment_of(message),
-        locale=user.get("language_code"),
+        locale=as_str(user.get("language_code")),
         display_name=display_name(user),
         is_command=is_command(message),
     )
@@ -119,8 +140,8 @@ def to_inbound(update: dict[str, Any]) -> Inbound | None:
     message, query = message_of(update), callback_of(update)
     source = message if message is not None else query
     user = source.get("from") if source else None
-    if not isinstance(user, dict) or user.get("is_bot") or "id" not in user:
-        return None
+    if not isinstance(user, dict) or user.get("is_bot") or as_int(user.get("id")) is None:
+        return None  # no sender, a bot, or a user id that is not an id
     if message is not None:
         return _from_message(uid, message, user)
     assert query is not None
@@ -132,6 +153,6 @@ def to_inbound(update: dict[str, Any]) -> Inbound | None:
         user_id=str(user["id"]),
         message_id=f"tg:{uid}",
         payload=data,
-        locale=user.get("language_code"),
+        locale=as_str(user.get("language_code")),
         display_name=display_name(user),
     )

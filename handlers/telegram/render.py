@@ -134,7 +134,7 @@ def render(message: Outbound, contact_label: str, private: bool = True) -> list[
 def pressed_label(keyboard: object, data: str) -> str | None:
     """The label of the inline button with this callback data, from a message's reply_markup."""
     rows = keyboard.get("inline_keyboard") if isinstance(keyboard, dict) else None
-    for row in rows or []:
+    for row in rows if isinstance(rows, list) else []:
         for button in row if isinstance(row, list) else []:
             if isinstance(button, dict) and button.get("callback_data") == data:
                 return str(button.get("text") or "") or None

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 
 from aiohttp import web
 
 from bot.config import ConfigError
+from bot.jsonbody import BadBody, parse_json_body
 from handlers.base import ChannelCore
 from handlers.telegram import normalize
 from handlers.telegram.driver import ApiError, Command, Driver, ErrorKind
@@ -150,8 +150,9 @@ class TelegramRuntime:
             log.warning("telegram webhook call with a wrong or missing secret token refused")
             return web.Response(status=401, text="unauthorized")
         try:
-            update = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
+            update = parse_json_body(await request.read())
+        except BadBody as exc:
+            log.warning("telegram webhook body refused: %s", exc)
             return web.Response(status=400, text="body is not JSON")
         if not isinstance(update, dict) or normalize.update_id(update) is None:
             return web.Response(status=400, text="not a Telegram update")

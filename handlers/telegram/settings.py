@@ -9,7 +9,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.config import ConfigError
-from bot.settings import load_env_settings
+from bot.settings import load_env_settings, long_secret
 
 PUBLIC_API = "https://api.telegram.org"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -49,6 +49,11 @@ class TelegramSettings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        return long_secret(value)
 
     @field_validator("api_base_url")
     @classmethod

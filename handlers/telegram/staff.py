@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from bot.messages import Attachment
 from desk.channel import StaffMessage
+from handlers.telegram import normalize
 from handlers.telegram.driver import ApiError, Driver
+from handlers.telegram.normalize import as_int, as_str
 from handlers.telegram.updates import StaffHook
 
 log = logging.getLogger(__name__)
@@ -33,26 +34,18 @@ class TelegramStaffGroup:
 
 def staff_message(update: dict[str, Any]) -> StaffMessage | None:
     """A staff-group update as a StaffMessage (None for what the desk does not need)."""
-    message = update.get("message") or {}
-    sender = message.get("from") or {}
-    if not message or not sender or sender.get("is_bot"):
-        return None
-    attachment = None
-    if message.get("document"):
-        doc = message["document"]
-        attachment = Attachment(doc["file_id"], doc.get("mime_type"), doc.get("file_name"),
-                                doc.get("file_size"))
-    elif message.get("photo"):
-        photo = message["photo"][-1]
-        attachment = Attachment(photo["file_id"], "image/jpeg", "photo.jpg",
-                                photo.get("file_size"))
-    reply = message.get("reply_to_message") or {}
+    message = normalize.message_of(update) or {}
+    sender = message.get("from")
+    if not isinstance(sender, dict) or sender.get("is_bot") or as_int(sender.get("id")) is None:
+        return None  # no sender, a bot, or a user id that is not an id
+    reply = message.get("reply_to_message")
     return StaffMessage(
-        user_id=int(sender["id"]), message_id=f"tg:{update.get('update_id')}",
-        text=message.get("text") or message.get("caption"),
-        thread_id=message.get("message_thread_id") if message.get("is_topic_message") else None,
-        reply_to_message_id=reply.get("message_id"), attachment=attachment,
-        display_name=sender.get("first_name"))
+        user_id=sender["id"], message_id=f"tg:{normalize.update_id(update)}",
+        text=as_str(message.get("text")) or as_str(message.get("caption")),
+        thread_id=as_int(message.get("message_thread_id"))
+        if message.get("is_topic_message") is True else None,
+        reply_to_message_id=as_int(reply.get("message_id")) if isinstance(reply, dict) else None,
+        attachment=normalize.attachment_of(message), display_name=as_str(sender.get("first_name")))
 
 
 def staff_hook(

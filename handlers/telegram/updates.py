@@ -72,6 +72,8 @@ class UpdateHandler:
     async def _turn(self, update: dict[str, Any], query: dict[str, Any] | None) -> Outcome:
         inbound = normalize.to_inbound(update)
         if inbound is None:
+            log.info("telegram update %s ignored: no beneficiary message in it",
+                     normalize.update_id(update))
             return Outcome.IGNORED
         if inbound.attachment is not None:
             inbound = await self._with_content(inbound)
@@ -114,7 +116,9 @@ class UpdateHandler:
         message = query.get("message")
         if not isinstance(message, dict) or not message.get("date"):
             return  # inaccessible (too old): nothing to edit
-        chat_id, message_id = message.get("chat", {}).get("id"), message.get("message_id")
+        chat = message.get("chat")
+        chat_id = chat.get("id") if isinstance(chat, dict) else None
+        message_id = message.get("message_id")
         if not isinstance(chat_id, int) or not isinstance(message_id, int):
             return
         label = pressed_label(message.get("reply_markup"), str(query.get("data") or ""))

@@ -8,7 +8,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.config import WhatsAppConfig
-from bot.settings import load_env_settings
+from bot.settings import load_env_settings, long_secret
 
 DEFAULT_BASE_URL = "https://graph.facebook.com"
 
@@ -35,6 +35,11 @@ class WhatsAppSettings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             raise ValueError("is empty")
         return value
+
+    @field_validator("app_secret", "verify_token")
+    @classmethod
+    def _long_secret(cls, value: SecretStr) -> SecretStr:
+        return long_secret(value) or value
 
     @field_validator("phone_number_id", mode="before")
     @classmethod

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
-import json
 import logging
 
 from aiohttp import web
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Limits
 from bot.engine.engine import ConversationEngine
+from bot.jsonbody import parse_json_body
 from bot.messages import Inbound
 from bot.repo import receipts
 from handlers.base import MAX_BODY
@@ -90,8 +90,8 @@ class WhatsAppWebhook:
             log.warning("WhatsApp webhook with a wrong signature refused")
             return web.Response(status=403, text="Forbidden")
         try:
-            parsed = parse_body(json.loads(raw), self.client.phone_number_id)
-        except (ValueError, RecursionError) as exc:  # bad JSON/UTF-8, deep nesting, no envelope
+            parsed = parse_body(parse_json_body(raw), self.client.phone_number_id)
+        except ValueError as exc:  # bad JSON/UTF-8, deep nesting (BadBody), no envelope
             log.warning("malformed WhatsApp webhook refused: %s", str(exc)[:120])
             return web.Response(status=400, text="Bad Request")
         try:

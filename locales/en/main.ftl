@@ -61,6 +61,7 @@ cancel-yes = Yes, cancel it
 cancel-no = No, continue
 edit-cancelled = The change was cancelled; the previous answer stays as it was.
 nothing-to-go-back = There is no previous step.
+throttled = We received many messages in a short time. We will pause our replies for a moment; write again in { $seconds } seconds and we will carry on where we stopped.
 help-text =
     At any time you can type:
     • “back” to go to the previous question

@@ -10,7 +10,7 @@ from app.runtime import Runtime
 from app.wiring import App
 from tests.support.convo import Convo
 
-TOKEN = "api-token-for-tests-0123456789"
+TOKEN = "api-token-for-tests-0123456789-abcdef"
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from tests.staff.conftest import (
 )
 from tests.support.convo import Convo, plain
 
+JPEG = b"\xff\xd8\xff\xe0ok"
+
 
 async def _case(app: App) -> Escalation:
     async with app.sessions() as s:
@@ -48,12 +50,12 @@ async def test_case_card_relay_both_ways_note_release_close(
 
     out = await convo.send("أبغى أعرف متى يطلع القرار")
     assert out == []  # the bot stays silent while a person holds the case
-    photo = Attachment("p1", "image/jpeg", "receipt.jpg", 4, b"\xff\xd8ok")
+    photo = Attachment("p1", "image/jpeg", "receipt.jpg", 6, JPEG)
     await convo.send(attachment=photo)
     await app.dispatcher.drain_once()
     relayed = [m for m in group.posts() if m.meta.get("thread_id") == topic]
     assert any("متى يطلع القرار" in m.text for m in relayed)
-    assert any(m.file_key and app.services.documents.get(m.file_key) == b"\xff\xd8ok"
+    assert any(m.file_key and app.services.documents.get(m.file_key) == JPEG
                for m in relayed)
 
     doc = Attachment("d1", "application/pdf", "form.pdf", 8, b"%PDF-1.4")
@@ -241,3 +243,30 @@ async def test_the_desk_is_subscribed_to_the_engine_and_the_outbox(
     desk = staff_desk(app, group, {})
     assert desk.on_events in app.engine.listeners
     assert desk.on_sent in app.dispatcher.listeners
+
+
+async def test_files_relayed_either_way_are_judged_by_content(
+    app: App, desk, group: FakeGroup, convo: Convo  # type: ignore[no-untyped-def]
+) -> None:
+    await ask_for_person(convo)
+    await app.dispatcher.drain_once()
+    topic = (await _case(app)).topic_id
+    await staff_says(app, desk, OFFICER, "أهلاً", thread=topic)
+    convo.new_messages()
+    before = len(group.posts())
+    exe = Attachment("x1", "application/pdf", "invoice\u202efdp.exe", 64,
+                     b"MZ\x90\x00" + b"\x00" * 60)
+    out = await convo.send(attachment=exe)
+    assert "نوع الملف غير مقبول" in convo.text(out)  # told politely, in their language
+    assert not any(m.file_key for m in group.posts()[before:])  # nothing reaches staff
+    photo = Attachment("p2", "image/jpeg", "../../صورة\u202e.jpg", 6, JPEG)
+    await convo.send(attachment=photo)
+    await app.dispatcher.drain_once()
+    relayed = [m for m in group.posts()[before:] if m.file_key]
+    assert [m.file_name for m in relayed] == ["صورة.jpg"]  # no path, no bidi override
+    assert "[صورة.jpg]" in plain(relayed[0].text)
+
+    html = Attachment("h1", "application/pdf", "form.pdf", 30, b"<html><body>hi</body></html>")
+    await staff_says(app, desk, OFFICER, None, thread=topic, attachment=html)
+    assert not any(m.file_key for m in convo.new_messages())
+    assert "نوع الملف غير مقبول" in group.texts()

@@ -49,3 +49,11 @@ def test_placeholder_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GHIMAR_SECRET_KEY", "changeme")
     with pytest.raises(ConfigError, match="GHIMAR_SECRET_KEY"):
         load_settings()
+
+
+def test_short_api_token_stops_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GHIMAR_API_TOKEN", "api-token-0123456789")
+    with pytest.raises(ConfigError, match=r"GHIMAR_API_TOKEN: .*shorter than 32 characters"):
+        load_settings()
+    monkeypatch.setenv("GHIMAR_API_TOKEN", "api-token-0123456789-0123456789-abc")
+    assert load_settings().api_token is not None

@@ -23,7 +23,7 @@ from models import InboundReceipt, OutboxMessage, OutboxStatus
 from tests.conftest import START
 from tests.emulators import RecordedCall, TelegramEmulator
 
-SECRET = "ghimar-Webhook_secret-42"
+SECRET = "ghimar-Webhook_secret-42-long-enough-now"
 FAST = TelegramConfig(per_second=30, per_chat_interval=0.02, group_per_minute=600)
 SENDS = ("sendMessage", "sendDocument", "sendPhoto")
 

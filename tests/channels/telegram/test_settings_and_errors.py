@@ -67,6 +67,10 @@ def test_missing_token_or_secret_names_the_variable(clean_env: pytest.MonkeyPatc
     clean_env.setenv("TELEGRAM_WEBHOOK_SECRET", "has spaces")
     with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET"):
         make(fake_app())
+    clean_env.setenv("TELEGRAM_WEBHOOK_SECRET", "short-but-valid_chars-123")
+    with pytest.raises(ConfigError, match=r"TELEGRAM_WEBHOOK_SECRET: .*shorter than 32"):
+        make(fake_app())
+    clean_env.setenv("TELEGRAM_WEBHOOK_SECRET", "a-long-enough-webhook-secret-0123456789")
     clean_env.setenv("TELEGRAM_DRIVER", "telethon")
     with pytest.raises(ConfigError, match="TELEGRAM_DRIVER"):
         make(fake_app())
@@ -99,7 +103,7 @@ async def test_a_refused_token_or_webhook_url_stops_start_up(
         await runtime.close()
         clean_env.setenv("TELEGRAM_BOT_TOKEN", tg.token)
         clean_env.setenv("TELEGRAM_WEBHOOK_URL", "ftp://bot.example.org/webhooks/telegram")
-        clean_env.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret")
+        clean_env.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret-" + "x" * 32)
         runtime = make(app)
         with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_URL: Telegram refused"):
             await runtime.setup(web.Application())

@@ -18,7 +18,9 @@ from models import OutboxMessage, OutboxStatus
 from tests.conftest import TEST_KEY
 from tests.emulators import RecordedCall, WhatsAppEmulator
 
-TOKEN, PHONE_ID, SECRET, VERIFY = "EAAG-ghimar-test", "106540352242922", "wa-secret", "vt-123"
+TOKEN, PHONE_ID, SECRET, VERIFY = (
+    "EAAG-ghimar-test", "106540352242922", "wa-app-secret-0123456789abcdef012345",
+    "vt-verify-token-0123456789abcdef0123")
 USER = "966501234567"  # a Saudi mobile: the flows offer it as the beneficiary's own number
 ENV = {
     "WHATSAPP_ACCESS_TOKEN": TOKEN,

@@ -28,13 +28,20 @@ def test_blank_or_bad_values_are_refused() -> None:
         load_whatsapp_settings({**ENV, "WHATSAPP_API_BASE_URL": "ftp://x"})
 
 
+@pytest.mark.parametrize("name", ["WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"])
+def test_short_secrets_stop_start_up(name: str) -> None:
+    with pytest.raises(ConfigError, match=rf"{name}: .*shorter than 32") as caught:
+        load_whatsapp_settings({**ENV, name: "wa-secret"})
+    assert "wa-secret" not in str(caught.value)  # the message names the variable, not its value
+
+
 def test_defaults_and_version_override() -> None:
     settings = load_whatsapp_settings(ENV)
     assert settings.api_base_url == "https://graph.facebook.com"
     assert settings.version(WhatsAppConfig(api_version="v21.0")) == "v21.0"
     newer = load_whatsapp_settings({**ENV, "WHATSAPP_API_VERSION": "23.0"})
     assert newer.version(WhatsAppConfig()) == "v23.0"
-    assert "wa-secret" not in repr(settings)
+    assert ENV["WHATSAPP_APP_SECRET"] not in repr(settings)
 
 
 async def test_runtime_refuses_to_start_without_the_environment(
