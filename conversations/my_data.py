@@ -8,7 +8,8 @@ questions are still answered and nothing they ask is kept.
 ```mermaid
 flowchart TD
     start((menu / «بياناتي» / "my data")) --> show[the data held, masked] --> what{what next?}
-    what -- a copy --> copy{send a copy to this chat?} -- yes --> file[text file on this channel]
+    what -- a copy --> copy{send a copy to this chat?} -- yes --> code[one-time code to the
+    trusted channel] --> typed{code right?} -- yes --> file[text file on this channel]
     what -- correct --> fix[what is wrong?] --> case((staff case + rights request))
     what -- withdraw consent --> withdraw{confirm: what it means} -- yes --> faq[[questions only]]
     what -- delete my data --> erase{confirm: what is kept, how long, why} -- yes --> faq
@@ -19,12 +20,14 @@ flowchart TD
 
 from __future__ import annotations
 
+import re
+
 from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Goto, Retry, StartFlow, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
 from bot.services import rights
-from bot.text import fold
+from bot.text import clean, fold
 from bot.validation import Invalid, parse_free_text
 from models import RightsKind
 
@@ -67,9 +70,30 @@ async def _copy(ctx: Ctx, inbound: Inbound) -> Transition:
     answer = _confirmed(ctx, inbound)
     if answer is None:
         return Retry(Invalid("err-choose"))
-    if answer:
-        key, name = await rights.make_copy(ctx)
-        ctx.reply(Outbound(ctx.t("mydata-copy-sent"), file_key=key, file_name=name))
+    if not answer:
+        return Finish()
+    to = await rights.send_copy_code(ctx)
+    minutes = ctx.config.linking.code_minutes
+    if to.id == ctx.identity.id:
+        ctx.say("mydata-copy-code-sent-here", minutes=minutes)
+    else:
+        ctx.say("mydata-copy-code-sent-other", channel=ctx.t(f"channel-{to.channel}"),
+                minutes=minutes)
+    return Goto("copy_code")
+
+
+async def _copy_code(ctx: Ctx, inbound: Inbound) -> Transition:
+    typed = clean(inbound.text or "")
+    if not re.fullmatch(r"\d{6}", typed):
+        return Retry(Invalid("err-copy-code"))
+    outcome, left = rights.check_copy_code(ctx, typed)
+    if outcome == "wrong":
+        return Retry(Invalid("mydata-copy-code-wrong", {"left": left}))
+    if outcome != "ok":
+        ctx.say("mydata-copy-code-expired")
+        return Finish()
+    key, name = await rights.make_copy(ctx)
+    ctx.reply(Outbound(ctx.t("mydata-copy-sent"), file_key=key, file_name=name))
     return Finish()
 
 
@@ -125,6 +149,8 @@ def build() -> Flow:
     flow.add(Step("copy", lambda ctx: Outbound(ctx.t("mydata-copy-confirm"),
                                                choices=confirm_choices(ctx)), _copy,
                   choices=confirm_choices))
+    flow.add(Step("copy_code", lambda ctx: Outbound(ctx.t("err-copy-code")), _copy_code,
+                  sensitive=True))
     flow.add(Step("correct", lambda ctx: Outbound(ctx.t("mydata-correct-ask")), _correct))
     flow.add(Step("withdraw", lambda ctx: Outbound(ctx.t("mydata-withdraw-confirm"),
                                                    choices=confirm_choices(ctx)), _withdraw,

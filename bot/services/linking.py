@@ -60,7 +60,7 @@ def _hash(services: Services, code_id: int, code: str) -> str:
     return services.vault.lookup_hash(f"link-code:{code_id}:{code}")
 
 
-async def _send(
+async def send_private(
     session: AsyncSession, services: Services, identity: ChannelIdentity, key: str,
     dedupe_key: str, choices: list[Choice] | None = None, **args: object,
 ) -> None:
@@ -103,7 +103,7 @@ async def ask_code(
         code = f"{secrets.randbelow(10**6):06d}"
         row.code_hash = _hash(services, row.id or 0, code)
         session.add(row)
-        await _send(session, services, owner, "link-code-message", f"link-code:{row.id}",
+        await send_private(session, services, owner, "link-code-message", f"link-code:{row.id}",
                     reference=request.reference or "", channel=identity.channel, code=code,
                     minutes=cfg.code_minutes)
     return Asked("sent", row.id)
@@ -156,9 +156,10 @@ async def link(
         lang = await links.language_of(session, identity_id=owner.id or 0)
         undo = Choice(f"{UNLINK}{row.id}", services.catalog.t(
             lang or services.config.default_language, "link-undo"))
-        await _send(session, services, owner, "link-notice", f"link-notice:{row.id}:{owner.id}",
-                    choices=[undo], reference=request.reference or "",
-                    channel=identity.channel, time=when)
+        await send_private(session, services, owner, "link-notice",
+                           f"link-notice:{row.id}:{owner.id}", choices=[undo],
+                           reference=request.reference or "", channel=identity.channel,
+                           time=when)
     return row
 
 
@@ -205,7 +206,7 @@ async def link_by_staff(
         return "already", request
     row = await link(session, services, identity=identity, request=request, method="staff",
                      actor=f"staff:{staff_id}")
-    await _send(session, services, identity, "link-staff-done", f"link-staff:{row.id}",
+    await send_private(session, services, identity, "link-staff-done", f"link-staff:{row.id}",
                 reference=request.reference or "")
     return "linked", request
 

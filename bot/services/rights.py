@@ -7,14 +7,17 @@ the deadline. A deletion erases or anonymises everything except what `privacy.
 retain_after_deletion` says the association must keep, for how long and why.
 
 Who may ask: the identity writing, already authenticated by its platform, asks about the
-beneficiary it belongs to, and a copy is only ever sent back to that same identity.
-`copy_reveals_national_id` is the one switch for a stronger check (a one-time code).
+beneficiary it belongs to. A copy is only ever sent back to that same identity, and only after
+a one-time code sent to the channel the person's latest request trusts (`send_copy_code`), so a
+channel attached without proof cannot take a copy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import logging
+import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,13 +26,17 @@ from bot.engine.context import Ctx
 from bot.repo import identities, requests
 from bot.repo import rights as repo
 from bot.security.redact import mask_mobile, mask_national_id
+from bot.services import linking
 from bot.services.escalations import open_escalation
-from models import RightsKind, RightsRequest, SupportRequest
+from models import ChannelIdentity, RightsKind, RightsRequest, SupportRequest
 
 log = logging.getLogger(__name__)
 STAFF_NOTICE = {RightsKind.COPY, RightsKind.CORRECTION, RightsKind.DELETION,
                 RightsKind.WITHDRAWAL}  # viewing one's own data is answered at once, silently
 ANON = "-"
+
+
+COPY_CODE, COPY_VERIFIED = "copy_code", "copy_verified"  # in the my-data flow's answers
 
 
 def _session(ctx: Ctx) -> AsyncSession:
@@ -38,8 +45,49 @@ def _session(ctx: Ctx) -> AsyncSession:
 
 
 def copy_reveals_national_id(ctx: Ctx) -> bool:
-    """Whether the copy may show the whole national ID: only after a one-time code (not yet)."""
-    return False
+    """Whether the copy may show the whole national ID: only after the one-time code."""
+    return bool(ctx.answers.get(COPY_VERIFIED))
+
+
+def _copy_hash(ctx: Ctx, code: str) -> str:
+    return ctx.services.vault.lookup_hash(f"copy-code:{ctx.identity.id}:{code}")
+
+
+async def send_copy_code(ctx: Ctx) -> ChannelIdentity:
+    """Send a one-time code before a copy: to the channel the person's latest request trusts
+    (a channel linked without proof never receives it), else to this chat; where it went.
+
+    The code is kept hashed in the conversation's encrypted state and never written to the
+    transcript."""
+    session, cfg = _session(ctx), ctx.config.linking
+    latest = await requests.of_beneficiary(session, beneficiary_id=ctx.beneficiary.id or 0)
+    to = (await linking.recipient(session, request=latest[0]) if latest else None) or ctx.identity
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    ctx.answers[COPY_CODE] = {
+        "hash": _copy_hash(ctx, code), "left": cfg.max_tries_per_code,
+        "until": (ctx.now + dt.timedelta(minutes=cfg.code_minutes)).isoformat()}
+    await linking.send_private(session, ctx.services, to, "mydata-copy-code-message",
+                               dedupe_key=f"copy-code:{ctx.inbound.channel}:"
+                                          f"{ctx.inbound.message_id}",
+                               code=code, minutes=cfg.code_minutes)
+    return to
+
+
+def check_copy_code(ctx: Ctx, typed: str) -> tuple[str, int]:
+    """("ok" | "wrong" | "expired" | "locked", tries left) for a typed copy code."""
+    state = ctx.answers.get(COPY_CODE) or {}
+    if not state or ctx.now >= dt.datetime.fromisoformat(state["until"]):
+        ctx.answers.pop(COPY_CODE, None)
+        return "expired", 0
+    if hmac.compare_digest(state["hash"], _copy_hash(ctx, typed)):
+        ctx.answers.pop(COPY_CODE, None)
+        ctx.answers[COPY_VERIFIED] = True
+        return "ok", state["left"]
+    state["left"] -= 1
+    if state["left"] <= 0:
+        ctx.answers.pop(COPY_CODE, None)
+        return "locked", 0
+    return "wrong", state["left"]
 
 
 async def record(ctx: Ctx, kind: RightsKind, *, done: bool, escalation_id: int | None = None,

@@ -75,3 +75,10 @@ staff-rights-case = — case #{ $case }
 staff-rights-none = No open rights requests.
 staff-rights-closed = ✅ Rights request #{ $number } closed.
 staff-rights-usage = Usage: /rights to list open ones, or /rights done NUMBER to close one after replying.
+mydata-copy-code-sent-here = 🔐 We sent you a 6-digit verification code in this chat. Type it here and we will send your copy (valid for { $minutes } minutes).
+mydata-copy-code-sent-other = 🔐 We sent a 6-digit verification code to your trusted channel ({ $channel }). Type it here and we will send your copy (valid for { $minutes } minutes).
+mydata-copy-code-message = 🔐 The verification code for a copy of your personal data: { $code }
+    Valid for { $minutes } minutes. Do not share it with anyone. If you did not ask for it, ignore this message.
+err-copy-code = Type the 6-digit verification code.
+mydata-copy-code-wrong = That code is not right. Tries left: { $left }.
+mydata-copy-code-expired = The code has expired or has no tries left. You can ask for a new copy from "My data".

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
 
 from app.wiring import App, load_faq
 from bot.config import PrivacyConfig
+from bot.repo import identities
 from models import (
     Beneficiary,
+    ChannelIdentity,
     Escalation,
     OutboxMessage,
     RequestDocument,
@@ -57,13 +60,50 @@ async def test_a_copy_is_a_text_file_sent_only_to_the_asking_chat(app: App, conv
     await convo.press("بياناتي")
     await convo.press("نسخة من بياناتي")
     out = await convo.press("نعم")
+    assert not [m for m in out if m.file_key]  # nothing before the one-time code
+    assert "أرسلنا إليك في هذه المحادثة رمز تحقق" in convo.text(out)
+    code = _code(out)
+    wrong = "000000" if code != "000000" else "111111"
+    assert "المحاولات المتبقية: 2" in convo.text(await convo.send(wrong))
+    out = await convo.send(code)
     files = [m for m in out if m.file_key]
     assert len(files) == 1 and files[0].file_name and files[0].file_name.endswith(".txt")
     text = app.services.documents.get(files[0].file_key or "").decode("utf-8")
-    assert NAME in text and MOBILE in text and "3000" in text and "••••••0008" in text
-    assert VALID_ID not in text  # the whole ID only after a one-time code (not yet)
+    assert NAME in text and MOBILE in text and "3000" in text and VALID_ID in text
     assert not [m for m in other.new_messages() if m.file_key]
     assert [r.kind for r in await rights_rows(app)] == ["access", "copy"]
+    async with app.sessions() as s:  # the code never reaches the transcript
+        lines = (await s.execute(select(TranscriptLine.text))).scalars().all()
+    assert not [line for line in lines if code in line]
+
+
+async def test_a_copy_code_goes_to_the_trusted_channel_not_an_unproven_one(
+    app: App, convo: Convo
+) -> None:
+    await submit(convo)
+    convo.new_messages()
+    intruder = Convo(app, "intruder")
+    await intruder.send("مرحبا")
+    await intruder.press("أوافق")
+    async with app.sessions() as s, s.begin():  # attached without proof (the old path)
+        found = (await s.execute(select(ChannelIdentity))).scalars()
+        rows = {i.platform_user_id: i for i in found}
+        await identities.link_identity(s, identity=rows["intruder"],
+                                       beneficiary_id=rows["u1"].beneficiary_id)
+    await intruder.press("بياناتي")
+    await intruder.press("نسخة من بياناتي")
+    out = intruder.text(await intruder.press("نعم"))
+    assert "قناتك المعتمدة" in out and not re.findall(r"\b\d{6}\b", out)
+    code = _code(convo.new_messages())  # the owner got it
+    guess = "123456" if code != "123456" else "654321"
+    assert "المحاولات المتبقية: 2" in intruder.text(await intruder.send(guess))
+    assert not [m for m in intruder.new_messages() if m.file_key]
+
+
+def _code(messages: list) -> str:  # type: ignore[type-arg]
+    found = re.findall(r"\b\d{6}\b", Convo.text(messages))
+    assert found, "no code was sent"
+    return found[-1]
 
 
 async def test_a_correction_becomes_a_staff_case_and_an_open_request(
