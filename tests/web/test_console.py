@@ -209,6 +209,7 @@ async def test_roles_decide_and_deliver(base: str, deps: ConsoleDeps, app: App) 
         assert row is not None and row.status == RequestStatus.SERVICE_DELIVERED
         history = await staff_repo.history_of(session, request_id=row.id or 0)
         assert history[-1].actor == f"console:tg:{ADMIN}"
+        assert history[0].at == row.submitted_at  # the first status on the turn's clock
         from sqlalchemy import select
 
         kinds = {m.kind for m in (await session.execute(select(ScheduledMessage))).scalars()}
