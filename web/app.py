@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -57,13 +58,19 @@ async def login_form(request: web.Request, *, status: int = 200,
     return response
 
 
-async def login_post(request: web.Request) -> web.StreamResponse:
-    """A password sign-in (double-submit CSRF token before any session exists)."""
-    deps = deps_of(request)
+async def _check_login_csrf(request: web.Request) -> Any:
+    """Before a session exists: the form's token must match the sign-in page's cookie."""
     form = await request.post()
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(str(form.get("csrf", "")).encode(), cookie.encode()):
         raise web.HTTPForbidden(text="CSRF token missing or wrong", headers=SECURITY_HEADERS)
+    return form
+
+
+async def login_post(request: web.Request) -> web.StreamResponse:
+    """A password sign-in (double-submit CSRF token before any session exists)."""
+    deps = deps_of(request)
+    form = await _check_login_csrf(request)
     result = await auth.password_sign_in(deps, username=str(form.get("username", "")).strip(),
                                          password=str(form.get("password", "")))
     if result.token is None:
@@ -72,9 +79,20 @@ async def login_post(request: web.Request) -> web.StreamResponse:
     raise _signed_in(deps, result.token)
 
 
-async def login_link(request: web.Request) -> web.StreamResponse:
-    """A one-time link from the bot: open a session, or say the link is no longer valid."""
+async def login_link(request: web.Request) -> web.Response:
+    """A one-time link from the bot: a page whose button signs in (link previews fetch the GET)."""
+    token = secrets.token_urlsafe(24)
     deps = deps_of(request)
+    response = page(request, deps, "link.html", login_csrf=token, action=request.path)
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, secure=deps.secure_cookies,
+                        samesite="Strict", path="/staff")
+    return response
+
+
+async def login_link_post(request: web.Request) -> web.StreamResponse:
+    """Use a one-time link: open a session, or say the link is no longer valid."""
+    deps = deps_of(request)
+    await _check_login_csrf(request)
     result = await auth.link_sign_in(deps, token=request.match_info["token"])
     if result.token is None:
         return await login_form(request, status=401, error="console-link-expired")
@@ -102,7 +120,9 @@ def register(web_app: web.Application, deps: ConsoleDeps) -> None:
     console.router.add_get("/login", login_form)
     console.router.add_post("/login", login_post)
     console.router.add_get("/login/{token}", login_link)
+    console.router.add_post("/login/{token}", login_link_post)
     console.router.add_post("/logout", logout)
     console.router.add_static("/static/", HERE / "static")
     views.add_routes(console.router)
     web_app.add_subapp("/staff/", console)
+    web_app[DEPS] = deps  # what the console was given, for the runtime's tests and tools

@@ -152,6 +152,11 @@ async def current_session(deps: ConsoleDeps, token: str | None) -> StaffSession 
         row = await repo.session_by_hash(session, token_hash=token_hash(deps, token))
         if row is None:
             return None
+        member = (deps.roster.get(int(row.staff_key[3:]))
+                  if row.staff_key.startswith("tg:") else None)
+        if row.staff_key.startswith("tg:") and (member is None or member.role != row.role):
+            await repo.end_session(session, session_id=row.id or 0)  # left the roster
+            return None
         if row.last_seen + dt.timedelta(minutes=deps.idle_minutes) <= now:
             await repo.end_session(session, session_id=row.id or 0)
             return None

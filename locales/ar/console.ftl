@@ -70,3 +70,5 @@ console-decision-refused = تعذّر تسجيل القرار: الطلب قُر
 console-decision-recorded = ✅ سُجّل القرار، وسيُبلَّغ المستفيد عبر قناته.
 console-status-refused = تعذّر تغيير الحالة في هذه المرحلة من الطلب.
 console-status-recorded = ✅ حُدّثت حالة الطلب.
+console-link-continue = متابعة الدخول
+console-link-continue-hint = اضغط «متابعة الدخول» لفتح لوحة الموظفين على هذا الجهاز. الرابط صالح لمرة واحدة.

@@ -67,3 +67,5 @@ console-decision-refused = The decision was not recorded: the request was alread
 console-decision-recorded = ✅ Decision recorded; the beneficiary will be told on their channel.
 console-status-refused = The status cannot change at this stage of the request.
 console-status-recorded = ✅ The request's status was updated.
+console-link-continue = Continue signing in
+console-link-continue-hint = Press "Continue signing in" to open the staff console on this device. The link works once.

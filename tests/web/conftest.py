@@ -9,13 +9,12 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from app.console import console_deps
 from app.runtime import Runtime
 from app.wiring import App
 from tests.flows.helpers import submit
 from tests.support.convo import Convo
 from web.auth import issue_login_link
-from web.deps import ConsoleDeps
+from web.deps import DEPS, ConsoleDeps
 
 STAFF_IDS = "9001:officer,9002:researcher,9003:admin"
 OFFICER, RESEARCHER, ADMIN = 9001, 9002, 9003
@@ -49,9 +48,19 @@ def base(runtime: Runtime) -> str:
 
 
 @pytest.fixture
-def deps(app: App, runtime: Runtime) -> ConsoleDeps:
+def deps(runtime: Runtime) -> ConsoleDeps:
     """The console's collaborators, as the runtime built them."""
-    return console_deps(app)
+    return runtime.web_app[DEPS]
+
+
+async def follow_link(http: aiohttp.ClientSession, link: str) -> aiohttp.ClientResponse:
+    """Open a sign-in link and press its button, as a person does (a GET alone signs nobody in)."""
+    async with http.get(link) as page:
+        assert page.status == 200
+        token = csrf_of(await page.text())
+    async with http.post(link, data={"csrf": token}) as resp:
+        await resp.read()
+        return resp
 
 
 async def signed_in(deps: ConsoleDeps, base: str, telegram_id: int) -> aiohttp.ClientSession:
@@ -59,8 +68,8 @@ async def signed_in(deps: ConsoleDeps, base: str, telegram_id: int) -> aiohttp.C
     link = await issue_login_link(deps, telegram_id=telegram_id, base_url=base)
     assert link is not None
     http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
-    async with http.get(link) as resp:
-        assert resp.status == 200 and resp.url.path == "/staff/requests"
+    resp = await follow_link(http, link)
+    assert resp.status == 200 and resp.url.path == "/staff/requests"
     return http
 
 

@@ -9,7 +9,15 @@ from bot.clock import FrozenClock
 from bot.repo import staff as staff_repo
 from models import RequestStatus, ScheduledMessage
 from tests.support.convo import plain
-from tests.web.conftest import ADMIN, OFFICER, REFERENCE, RESEARCHER, csrf_of, signed_in
+from tests.web.conftest import (
+    ADMIN,
+    OFFICER,
+    REFERENCE,
+    RESEARCHER,
+    csrf_of,
+    follow_link,
+    signed_in,
+)
 from web.auth import issue_login_link, set_password
 from web.deps import ConsoleDeps
 
@@ -39,17 +47,23 @@ async def test_a_link_signs_in_once_and_expires(base: str, deps: ConsoleDeps, ap
     assert await issue_login_link(deps, telegram_id=12345, base_url=base) is None  # not staff
     link = await issue_login_link(deps, telegram_id=OFFICER, base_url=base)
     assert link is not None and link.startswith(f"{base}/staff/login/")
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(cookie_jar=jar) as http, http.get(link) as resp:
-        assert resp.status == 200 and REFERENCE in await resp.text()
+    async with aiohttp.ClientSession() as http:
+        for _ in range(2):  # a link preview's GET does not use the link up
+            async with http.get(link) as resp:
+                assert resp.status == 200 and 'id="continue"' in await resp.text()
+        async with http.post(link, data={"csrf": "forged"}) as resp:
+            assert resp.status == 403  # CSRF refused before any session exists
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        resp = await follow_link(http, link)
+        assert resp.status == 200 and resp.url.path == "/staff/requests"
         cookie = resp.history[0].headers["Set-Cookie"]
         assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
-    async with aiohttp.ClientSession() as http, http.get(link) as resp:
-        assert resp.status == 401  # single use
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        assert (await follow_link(http, link)).status == 401  # single use
     late = await issue_login_link(deps, telegram_id=OFFICER, base_url=base)
     clock.advance(minutes=11)
-    async with aiohttp.ClientSession() as http, http.get(str(late)) as resp:
-        assert resp.status == 401  # expired
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        assert (await follow_link(http, str(late))).status == 401  # expired
     assert [a.staff_user_id for a in await _audit(app, "sign_in")] == [f"tg:{OFFICER}"]
     assert len(await _audit(app, "sign_in_failed")) == 2
 
@@ -58,6 +72,16 @@ async def test_idle_session_ends(base: str, deps: ConsoleDeps, clock: FrozenCloc
     http = await signed_in(deps, base, OFFICER)
     async with http:
         clock.advance(minutes=31)
+        async with http.get(base + "/staff/requests", allow_redirects=False) as resp:
+            assert resp.status == 303
+
+
+async def test_leaving_the_roster_ends_the_session(base: str, deps: ConsoleDeps) -> None:
+    http = await signed_in(deps, base, OFFICER)
+    async with http:
+        async with http.get(base + "/staff/requests", allow_redirects=False) as resp:
+            assert resp.status == 200
+        del deps.roster[OFFICER]
         async with http.get(base + "/staff/requests", allow_redirects=False) as resp:
             assert resp.status == 303
 
@@ -99,6 +123,15 @@ async def test_password_sign_in_opens_a_session(base: str, deps: ConsoleDeps) ->
 
 async def test_list_filters_and_search(base: str, deps: ConsoleDeps,
                                        clock: FrozenClock) -> None:
+    link = str(await issue_login_link(deps, telegram_id=OFFICER, base_url=base))
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as fresh:
+        async with fresh.get(link) as resp:
+            token = csrf_of(await resp.text())
+        async with fresh.post(link, data={"csrf": token}, allow_redirects=False) as resp:
+            assert resp.status == 303
+        for first_visit in (True, False):  # new since the last visit stands out, once
+            async with fresh.get(f"{base}/staff/requests") as resp:
+                assert ('class="badge"' in await resp.text()) is first_visit
     http = await signed_in(deps, base, OFFICER)
     async with http:
         for query, found in (("", True), ("?status=submitted", True), ("?status=accepted", False),

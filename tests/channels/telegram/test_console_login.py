@@ -10,6 +10,7 @@ import pytest
 from app.wiring import App
 from tests.channels.telegram.conftest import Bench, free_port, shown
 from tests.emulators import TelegramEmulator
+from tests.web.conftest import follow_link
 
 OFFICER, STRANGER = 9001, 4242
 
@@ -43,10 +44,10 @@ async def test_login_in_a_private_chat(bench: Bench) -> None:
     text = shown(call)
     assert "/staff/login/" in text
     link = next(word for word in text.split() if "/staff/login/" in word)
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(cookie_jar=jar) as http, http.get(link) as resp:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        resp = await follow_link(http, link)
         assert resp.status == 200 and resp.url.path == "/staff/requests"
-    async with aiohttp.ClientSession() as http, http.get(link) as resp:
-        assert resp.status == 401  # used once
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        assert (await follow_link(http, link)).status == 401  # used once
     reply = await bench.say(stranger, "/login")  # not staff: the engine answers as usual
     assert "/staff/login/" not in reply
