@@ -62,6 +62,8 @@ async def set_password(deps: ConsoleDeps, *, username: str, password: str, role:
 
 async def _open(deps: ConsoleDeps, session: object, *, staff_key: str, role: str,
                 name: str | None, now: dt.datetime) -> tuple[StaffSession, str]:
+    await repo.prune_stale(session, now=now,  # type: ignore[arg-type]
+                           idle_before=now - dt.timedelta(minutes=deps.idle_minutes))
     token = secrets.token_urlsafe(32)
     row = StaffSession(token_hash=token_hash(deps, token), staff_key=staff_key, role=role,
                        name=name, csrf=secrets.token_urlsafe(24), created_at=now, last_seen=now)

@@ -131,3 +131,11 @@ async def declaration_of(session: AsyncSession, *, request_id: int) -> Declarati
     """The signed declaration of a request."""
     stmt = select(Declaration).where(Declaration.request_id == request_id)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def prune_stale(
+    session: AsyncSession, *, now: dt.datetime, idle_before: dt.datetime
+) -> None:
+    """Forget sign-in links past their time and sessions idle since before `idle_before`."""
+    await session.execute(delete(StaffLoginLink).where(StaffLoginLink.expires_at < now))  # type: ignore[arg-type]
+    await session.execute(delete(StaffSession).where(StaffSession.last_seen < idle_before))  # type: ignore[arg-type]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import aiohttp
+from sqlalchemy import select
 
 from app.wiring import App
 from bot.clock import FrozenClock
 from bot.repo import staff as staff_repo
-from models import RequestStatus, ScheduledMessage
+from models import RequestStatus, ScheduledMessage, StaffLoginLink, StaffSession
 from tests.support.convo import plain
 from tests.web.conftest import (
     ADMIN,
@@ -68,12 +69,21 @@ async def test_a_link_signs_in_once_and_expires(base: str, deps: ConsoleDeps, ap
     assert len(await _audit(app, "sign_in_failed")) == 2
 
 
-async def test_idle_session_ends(base: str, deps: ConsoleDeps, clock: FrozenClock) -> None:
+async def test_idle_session_ends(base: str, deps: ConsoleDeps, clock: FrozenClock,
+                                 app: App) -> None:
     http = await signed_in(deps, base, OFFICER)
     async with http:
         clock.advance(minutes=31)
         async with http.get(base + "/staff/requests", allow_redirects=False) as resp:
             assert resp.status == 303
+    await issue_login_link(deps, telegram_id=OFFICER, base_url=base)  # never used
+    clock.advance(minutes=31)
+    await (await signed_in(deps, base, ADMIN)).close()  # a sign-in prunes what is stale
+    async with app.sessions() as session:
+        live = (await session.execute(select(StaffSession))).scalars().all()
+        links = (await session.execute(select(StaffLoginLink))).scalars().all()
+    assert [s.staff_key for s in live] == [f"tg:{ADMIN}"]
+    assert [link.used_at is not None for link in links] == [True]
 
 
 async def test_leaving_the_roster_ends_the_session(base: str, deps: ConsoleDeps) -> None:
