@@ -135,6 +135,24 @@ def _click(driver, element_id: str) -> None:  # type: ignore[no-untyped-def]
     WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
 
 
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"  # MPL-2.0, vendored
+
+
+def _axe(driver, page: str, problems: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Run axe-core on the page; note its serious and critical violations."""
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document).then(r => done({passes: r.passes.length,"
+        " violations: r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))}))"
+        ".catch(e => done({passes: 0, violations: [{id: String(e), impact: 'critical'}]}));")
+    if result["passes"] < 10:  # axe did run its rules
+        problems.append(f"{page}: axe passed only {result['passes']} rules")
+    problems.extend(f"{page}: {v['id']} ({v['impact']}) at {v.get('nodes')}"
+                    for v in result["violations"] if v["impact"] in ("serious", "critical"))
+
+
 def _walk(base: str, link: str) -> dict[str, object]:
     """The staff side, in a real browser (blocking: runs in a thread)."""
     from selenium.webdriver.common.by import By
@@ -142,9 +160,15 @@ def _walk(base: str, link: str) -> dict[str, object]:
     from selenium.webdriver.support.ui import WebDriverWait
 
     seen: dict[str, object] = {}
+    problems: list[str] = []
+    seen["axe"] = problems
     driver = _browser(1280, 900)
+    driver.set_script_timeout(30)
     try:
+        driver.get(f"{base}/staff/login")
+        _axe(driver, "login", problems)
         driver.get(link)
+        _axe(driver, "link", problems)
         _click(driver, "continue")
         assert driver.current_url.endswith("/staff/requests")
         html = driver.find_element(By.TAG_NAME, "html")
@@ -152,14 +176,17 @@ def _walk(base: str, link: str) -> dict[str, object]:
         table = driver.find_element(By.CSS_SELECTOR, "table.list")
         seen["table_direction"] = table.value_of_css_property("direction")
         _shot(driver, "console-requests-ar.png")
+        _axe(driver, "requests ar", problems)
         old = driver.find_element(By.TAG_NAME, "html")
         driver.find_element(By.LINK_TEXT, REFERENCE).click()
         WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
         seen["request_title"] = driver.title
         seen["doc_frames"] = len(driver.find_elements(By.CSS_SELECTOR, ".doc iframe, .doc img"))
         _shot(driver, "console-request-ar.png")
+        _axe(driver, "request ar", problems)
         driver.get(f"{base}/staff/requests/{REFERENCE}?lang=en")
         _shot(driver, "console-request-en.png")
+        _axe(driver, "request en", problems)
         driver.get(f"{base}/staff/requests")  # the language is remembered
         seen["en_dir"] = driver.find_element(By.TAG_NAME, "html").get_attribute("dir")
         _shot(driver, "console-requests-en.png")
@@ -174,6 +201,7 @@ def _walk(base: str, link: str) -> dict[str, object]:
         seen["phone_overflow"] = driver.execute_script(
             "return document.documentElement.scrollWidth > window.innerWidth + 1")
         _shot(driver, "console-requests-phone-ar.png")
+        _axe(driver, "requests phone", problems)
     finally:
         driver.quit()
     return seen
@@ -185,6 +213,7 @@ async def test_a_request_is_found_opened_and_decided_in_chromium(
     link = await issue_login_link(deps, telegram_id=ADMIN, base_url=base)
     assert link is not None
     seen = await asyncio.to_thread(_walk, base, link)
+    assert seen["axe"] == []  # axe-core: no serious or critical violation on any page
     assert seen["dir"] == ("rtl", "ar") and seen["table_direction"] == "rtl"
     assert seen["en_dir"] == "ltr"
     assert REFERENCE in str(seen["request_title"]) and seen["doc_frames"] == 2
