@@ -196,6 +196,8 @@ def _walk(base: str, link: str) -> dict[str, object]:
         driver.find_element(By.NAME, "reason").send_keys("مستوفٍ للشروط")
         _click(driver, "accept")
         seen["after_decision"] = driver.find_element(By.CSS_SELECTOR, "p.note.ok").text
+        driver.get(f"{base}/staff/committee")
+        _axe(driver, "committee", problems)
         driver.set_window_size(390, 844)  # a phone
         driver.get(f"{base}/staff/requests")
         seen["phone_overflow"] = driver.execute_script(
