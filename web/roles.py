@@ -8,6 +8,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "reveal_id": {"researcher", "admin"},  # the social researcher verifies the data
     "decide": {"researcher", "admin"},  # as the desk's /decide
     "deliver": {"officer", "admin"},  # steps 6-7: registration completed, service delivered
+    "assign": {"officer", "admin"},  # step 3: refer to the social-research officer
 }
 
 

@@ -67,6 +67,7 @@ async def request_list(request: web.Request) -> web.Response:
         branch=q.get("branch") or None, submitted_from=_date(q.get("from", ""), tz),
         submitted_until=until + dt.timedelta(days=1) if until else None,
         submitted_before=now - dt.timedelta(days=int(waiting)) if waiting.isdigit() else None,
+        assigned_to=staff.staff_key if q.get("mine") == "1" else None,
         **_search(deps, q.get("q", "")))
     async with transaction(deps.sessions) as session:
         rows = await repo.list_requests(session, where=where)
@@ -100,13 +101,19 @@ async def _request_page(request: web.Request, *, reveal: bool = False, status: i
         documents = await requests_repo.documents_of(session, request_id=row.id or 0)
         history = await repo.history_of(session, request_id=row.id or 0)
         declaration = await repo.declaration_of(session, request_id=row.id or 0)
+        researchers = [(f"tg:{m.user_id}", m.name or f"tg:{m.user_id}")
+                       for m in deps.roster.values() if m.role == "researcher"]
+        researchers += [(f"pw:{u.username}"[:40], u.name or u.username)
+                        for u in await repo.users_with_role(session, role="researcher")]
     national_id = vault.decrypt(row.national_id_enc)
     return page(request, deps, "request.html", status=status, r=row, documents=documents,
                 history=history, declaration=declaration, message=message, error=error,
                 national_id=national_id if reveal else mask_national_id(national_id),
                 revealed=reveal, income=vault.decrypt(row.monthly_income_enc),
                 may_reveal=may(staff.role, "reveal_id"), may_decide=may(staff.role, "decide"),
-                may_deliver=may(staff.role, "deliver"),
+                may_deliver=may(staff.role, "deliver"), may_assign=may(staff.role, "assign"),
+                researchers=researchers,
+                assigned_name=dict(researchers).get(row.assigned_to or "", row.assigned_to),
                 deciding=row.status in ("submitted", "under_study"),
                 next_step={"accepted": "registration_completed",
                            "registration_completed": "service_delivered"}.get(row.status))
@@ -218,6 +225,21 @@ async def document(request: web.Request) -> web.StreamResponse:
     return web.Response(body=content, content_type=mime, headers=headers)
 
 
+async def assign(request: web.Request) -> web.Response:
+    """Step 3: refer the request to a social-research officer (or take the referral back)."""
+    deps, staff = deps_of(request), request[STAFF]
+    if not may(staff.role, "assign"):
+        return await _refused(request, "assign")
+    to = str((await request.post()).get("to", "")) or None
+    now = deps.services.clock.now()
+    async with transaction(deps.sessions) as session:
+        row = await _load(deps, session, request.match_info["reference"])
+        await repo.assign(session, request=row, staff_key=to, now=now)
+        await repo.audit(session, staff_key=staff.staff_key, role=staff.role, action="assign",
+                         request_id=row.id, now=now, detail=f"{row.reference}: {to or '-'}")
+    return await _request_page(request, message="console-assigned")
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
     """The requests pages and actions."""
     router.add_get("/requests", request_list)
@@ -225,4 +247,5 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/requests/{reference}/reveal", reveal)
     router.add_post("/requests/{reference}/decide", decide)
     router.add_post("/requests/{reference}/status", set_status)
+    router.add_post("/requests/{reference}/assign", assign)
     router.add_get("/requests/{reference}/documents/{doc_id:\\d+}", document)

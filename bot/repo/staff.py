@@ -89,6 +89,7 @@ class RequestFilter:
     reference: str | None = None
     national_id_hash: str | None = None
     mobile_hash: str | None = None
+    assigned_to: str | None = None
 
 
 async def list_requests(
@@ -116,6 +117,8 @@ async def list_requests(
         stmt = stmt.where(r.national_id_hash == where.national_id_hash)
     if where.mobile_hash:
         stmt = stmt.where(r.mobile_hash == where.mobile_hash)
+    if where.assigned_to:
+        stmt = stmt.where(r.assigned_to == where.assigned_to)
     stmt = stmt.order_by(r.submitted_at.desc(), r.id.desc()).limit(limit)  # type: ignore[union-attr]
     return list((await session.execute(stmt)).scalars())
 
@@ -139,3 +142,17 @@ async def prune_stale(
     """Forget sign-in links past their time and sessions idle since before `idle_before`."""
     await session.execute(delete(StaffLoginLink).where(StaffLoginLink.expires_at < now))  # type: ignore[arg-type]
     await session.execute(delete(StaffSession).where(StaffSession.last_seen < idle_before))  # type: ignore[arg-type]
+
+
+async def users_with_role(session: AsyncSession, *, role: str) -> list[StaffUser]:
+    """The password accounts of one role, by user name."""
+    stmt = select(StaffUser).where(StaffUser.role == role).order_by(StaffUser.username)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def assign(session: AsyncSession, *, request: SupportRequest, staff_key: str | None,
+                 now: dt.datetime) -> None:
+    """Refer a request to a member of staff (policy step 3), or take the referral back."""
+    request.assigned_to = staff_key
+    request.updated_at = now
+    session.add(request)

@@ -1,4 +1,4 @@
-"""staff console: password accounts, one-time sign-in links, sessions
+"""staff console: password accounts, one-time sign-in links, sessions, step 3 assignment
 
 Revision ID: c99fadc8ee91
 Revises: 596dd588917a
@@ -57,10 +57,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
     )
+    with op.batch_alter_table('supportrequest', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('assigned_to', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True))
+        batch_op.create_index(batch_op.f('ix_supportrequest_assigned_to'), ['assigned_to'], unique=False)
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('supportrequest', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supportrequest_assigned_to'))
+        batch_op.drop_column('assigned_to')
     op.drop_table('staffuser')
     op.drop_table('staffsession')
     op.drop_table('staffloginlink')

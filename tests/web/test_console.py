@@ -259,3 +259,29 @@ async def test_roles_decide_and_deliver(base: str, deps: ConsoleDeps, app: App) 
         assert {"decision", "survey"} <= kinds
     refused = [a for a in await _audit(app, "decide") if not a.allowed]
     assert [a.staff_user_id for a in refused] == [f"tg:{OFFICER}"]
+
+
+async def test_step3_refer_to_the_researcher(base: str, deps: ConsoleDeps, app: App) -> None:
+    page = f"{base}/staff/requests/{REFERENCE}"
+    researcher = await signed_in(deps, base, RESEARCHER)
+    async with researcher:
+        async with researcher.get(page) as resp:
+            html = await resp.text()
+            assert 'id="assign"' not in html
+        async with researcher.post(page + "/assign", data={"csrf": csrf_of(html),
+                                                           "to": f"tg:{RESEARCHER}"}) as resp:
+            assert resp.status == 403  # the officer refers, not the researcher
+        async with researcher.get(f"{base}/staff/requests?mine=1") as resp:
+            assert REFERENCE not in await resp.text()
+    officer = await signed_in(deps, base, OFFICER)
+    async with officer:
+        async with officer.get(page) as resp:
+            html = await resp.text()
+            assert f'value="tg:{RESEARCHER}"' in html
+        async with officer.post(page + "/assign", data={"csrf": csrf_of(html),
+                                                        "to": f"tg:{RESEARCHER}"}) as resp:
+            assert resp.status == 200 and 'id="assignee"' in await resp.text()
+    researcher = await signed_in(deps, base, RESEARCHER)
+    async with researcher, researcher.get(f"{base}/staff/requests?mine=1") as resp:
+        assert REFERENCE in await resp.text()  # "assigned to me"
+    assert [a.allowed for a in await _audit(app, "assign")] == [False, True]
