@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from app.console import telegram_login
 from app.wiring import App
 from bot.config import ConfigError
 from desk.channel import StaffChannel
@@ -67,7 +68,7 @@ def telegram(app: App, links: RuntimeLinks | None = None) -> TelegramRuntime:
                           on_decision=links.on_decision)
         links.desks.append(desk)
         staff = staff_hook(desk.handle, app.config.limits.max_upload_bytes)
-    return TelegramRuntime(core(app), settings, driver, staff)
+    return TelegramRuntime(core(app), settings, driver, staff, telegram_login(app))
 
 
 def whatsapp(app: App, links: RuntimeLinks | None = None,

@@ -16,8 +16,10 @@ import signal
 
 from aiohttp import web
 
+import web as web_console
 from app import http_api
 from app.channels import RuntimeLinks, channel_factory
+from app.console import console_deps
 from app.scheduler import SchedulerService
 from app.wiring import App, build_app
 from bot.config import ConfigError
@@ -56,6 +58,7 @@ class Runtime:
         for channel in self.channels:
             await channel.setup(self.web_app)
         http_api.register(self.app, self.web_app, on_recorded=self.kick)
+        web_console.register(self.web_app, console_deps(self.app, on_decision=self.kick))
         self._runner = web.AppRunner(self.web_app, access_log=None)
         await self._runner.setup()
         settings = self.app.settings

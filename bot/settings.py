@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     quiet_hours: str | None = Field(None, validation_alias=_env("GHIMAR_QUIET_HOURS"))
     http_host: str = Field("127.0.0.1", validation_alias=_env("GHIMAR_HTTP_HOST"))
     http_port: int = Field(8080, ge=0, le=65535, validation_alias=_env("GHIMAR_HTTP_PORT"))
+    # The staff console's public origin (https://desk.example.org): sign-in links, Secure cookies.
+    console_url: str | None = Field(None, validation_alias=_env("GHIMAR_CONSOLE_URL"))
 
     @field_validator("channels", mode="before")
     @classmethod

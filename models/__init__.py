@@ -17,6 +17,7 @@ from models.request import (
 )
 from models.rights import RightsKind, RightsRequest
 from models.schedule import SatisfactionSurvey, ScheduledMessage, ScheduledStatus
+from models.staff import StaffLoginLink, StaffSession, StaffUser
 
 __all__ = [
     "Beneficiary",
@@ -43,6 +44,9 @@ __all__ = [
     "ScheduledMessage",
     "ScheduledStatus",
     "StaffAction",
+    "StaffLoginLink",
+    "StaffSession",
+    "StaffUser",
     "SupportRequest",
     "TranscriptLine",
     "VolunteerApplication",

@@ -52,6 +52,7 @@ class SupportRequest(SQLModel, table=True):
     decided_amount: int | None = None
     submitted_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     decided_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    assigned_to: str | None = Field(default=None, max_length=80, index=True)  # policy step 3
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
 

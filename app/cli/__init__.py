@@ -10,6 +10,7 @@ import typer
 from app.cli import keys, knowledge
 from app.cli.common import load_cli_settings, run_async
 from app.cli.staff import decisions_app, report_app, requests_app
+from app.cli.staff_users import staff_app
 from bot.config import ConfigError, load_config
 
 app = typer.Typer(help="Ghimar Desk: the beneficiary-service bot of Ghimar Youth Association.",
@@ -139,6 +140,7 @@ def config_check() -> None:
 app.add_typer(decisions_app, name="decisions")
 app.add_typer(requests_app, name="requests")
 app.add_typer(report_app, name="report")
+app.add_typer(staff_app, name="staff")
 app.command("ask")(knowledge.ask_cli)
 app.add_typer(knowledge.knowledge_app, name="knowledge", help="The FAQ knowledge base.")
 app.add_typer(keys.keys_app, name="keys")

@@ -41,7 +41,8 @@ async def create(
     session.add(declaration)
     session.add(
         RequestStatusChange(
-            request_id=request.id, from_status=None, to_status=request.status, actor=actor
+            request_id=request.id, from_status=None, to_status=request.status, actor=actor,
+            **({"at": request.submitted_at} if request.submitted_at else {}),  # the turn's clock
         )
     )
     await session.flush()

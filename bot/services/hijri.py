@@ -28,3 +28,12 @@ def year_of(day: dt.date) -> int | None:
         return Gregorian(day.year, day.month, day.day).to_hijri().year
     except (ValueError, OverflowError):
         return None
+
+
+def from_gregorian(day: dt.date) -> tuple[int, int, int] | None:
+    """The Hijri (Umm al-Qura) year, month and day of a Gregorian date (None outside the table)."""
+    try:
+        h = Gregorian(day.year, day.month, day.day).to_hijri()
+    except (ValueError, OverflowError):
+        return None
+    return h.year, h.month, h.day

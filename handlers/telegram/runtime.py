@@ -24,7 +24,14 @@ from handlers.telegram import normalize
 from handlers.telegram.driver import ApiError, Command, Driver, ErrorKind
 from handlers.telegram.sender import CHANNEL, TelegramSender, limits_from
 from handlers.telegram.settings import TelegramSettings
-from handlers.telegram.updates import Outcome, Poller, StaffHook, UpdateHandler, until_stopped
+from handlers.telegram.updates import (
+    LoginHook,
+    Outcome,
+    Poller,
+    StaffHook,
+    UpdateHandler,
+    until_stopped,
+)
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/webhooks/telegram"
@@ -53,12 +60,12 @@ class TelegramRuntime:
     name = CHANNEL
 
     def __init__(self, core: ChannelCore, settings: TelegramSettings, driver: Driver,
-                 staff: StaffHook | None = None) -> None:
+                 staff: StaffHook | None = None, login: LoginHook | None = None) -> None:
         self.core = core
         self.settings = settings
         self.driver = driver
         self.handler = UpdateHandler(core.engine, driver, core.config.limits.max_upload_bytes,
-                                     settings.staff_chat_id, staff)
+                                     settings.staff_chat_id, staff, login)
         self.sender = TelegramSender(driver, core.services.documents, core.services.catalog,
                                      limits_from(core.config.telegram), pace=self._pace,
                                      wake=self._wake,

@@ -25,6 +25,12 @@ from handlers.telegram.render import answered_text, pressed_label
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 StaffHook = Callable[[dict[str, Any], Driver], Awaitable[None]]  # the staff group's updates
+LoginHook = Callable[[int], Awaitable[str | None]]  # private /login: the reply, None if not staff
+
+
+def _is_login(text: str | None) -> bool:
+    """True for the staff console's /login command (also /login@botname)."""
+    return bool(text) and (text or "").strip().split("@")[0].lower() == "/login"
 
 
 class Outcome(Enum):
@@ -40,12 +46,14 @@ class UpdateHandler:
     """Turns one raw update into an engine turn (or hands it to the staff desk)."""
 
     def __init__(self, engine: ConversationEngine, driver: Driver, max_upload_bytes: int,
-                 staff_chat_id: int | None = None, staff: StaffHook | None = None) -> None:
+                 staff_chat_id: int | None = None, staff: StaffHook | None = None,
+                 login: LoginHook | None = None) -> None:
         self.engine = engine
         self.driver = driver
         self.max_upload_bytes = max_upload_bytes
         self.staff_chat_id = staff_chat_id
         self.staff = staff  # the staff desk's handler, when the staff group is served
+        self.login = login  # the staff console's sign-in links, when the console is served
 
     async def handle(self, update: dict[str, Any]) -> Outcome:
         """Process one update; raises only when the engine could not commit the turn."""
@@ -75,6 +83,12 @@ class UpdateHandler:
             log.info("telegram update %s ignored: no beneficiary message in it",
                      normalize.update_id(update))
             return Outcome.IGNORED
+        if self.login is not None and query is None and _is_login(inbound.text):
+            chat_id = (normalize.chat_of(update) or {}).get("id")
+            reply = await self.login(int(chat_id)) if isinstance(chat_id, int) else None
+            if reply is not None and isinstance(chat_id, int):  # staff: never seen by the engine
+                await self.driver.send_text(chat_id, reply, None, None)
+                return Outcome.HANDLED
         if inbound.attachment is not None:
             inbound = await self._with_content(inbound)
         result = await self.engine.handle(inbound)

@@ -1,0 +1,80 @@
+"""The staff console on the real runtime: a submitted request, staff in every role, a browser."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+
+from app.runtime import Runtime
+from app.wiring import App
+from tests.flows.helpers import submit
+from tests.support.convo import Convo
+from web.auth import issue_login_link
+from web.deps import DEPS, ConsoleDeps
+
+STAFF_IDS = "9001:officer,9002:researcher,9003:admin"
+OFFICER, RESEARCHER, ADMIN = 9001, 9002, 9003
+REFERENCE = "GH-2026-000001"
+
+
+@pytest.fixture
+async def submitted(convo: Convo) -> Convo:
+    """A beneficiary whose request GH-2026-000001 (a PDF and an image) is with the committee."""
+    assert REFERENCE in await submit(convo)
+    return convo
+
+
+@pytest.fixture
+async def runtime(app: App, submitted: Convo, monkeypatch: pytest.MonkeyPatch
+                  ) -> AsyncIterator[Runtime]:
+    """The bot's HTTP server with the console, on a free port."""
+    monkeypatch.setenv("TELEGRAM_STAFF_IDS", STAFF_IDS)
+    app.settings = app.settings.model_copy(update={"http_port": 0,
+                                                   "api_token": SecretStr("t" * 30)})
+    rt = Runtime(app, [])
+    await rt.start()
+    yield rt
+    await rt.stop()
+
+
+@pytest.fixture
+def base(runtime: Runtime) -> str:
+    """The console's origin."""
+    return f"http://127.0.0.1:{runtime.port}"
+
+
+@pytest.fixture
+def deps(runtime: Runtime) -> ConsoleDeps:
+    """The console's collaborators, as the runtime built them."""
+    return runtime.web_app[DEPS]
+
+
+async def follow_link(http: aiohttp.ClientSession, link: str) -> aiohttp.ClientResponse:
+    """Open a sign-in link and press its button, as a person does (a GET alone signs nobody in)."""
+    async with http.get(link) as page:
+        assert page.status == 200
+        token = csrf_of(await page.text())
+    async with http.post(link, data={"csrf": token}) as resp:
+        await resp.read()
+        return resp
+
+
+async def signed_in(deps: ConsoleDeps, base: str, telegram_id: int) -> aiohttp.ClientSession:
+    """A browser-like client signed in through a one-time link."""
+    link = await issue_login_link(deps, telegram_id=telegram_id, base_url=base)
+    assert link is not None
+    http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    resp = await follow_link(http, link)
+    assert resp.status == 200 and resp.url.path == "/staff/requests"
+    return http
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form in a page."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)

@@ -1,0 +1,69 @@
+"""Rendering: the Jinja2 environment, texts from the Fluent catalog, Riyadh and Hijri dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.services.hijri import from_gregorian
+from web.deps import STAFF, ConsoleDeps
+
+HERE = Path(__file__).resolve().parent
+LANGS = ("ar", "en")
+ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
+                  autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+                               "frame-ancestors 'self'; form-action 'self'",
+}
+
+
+def language(request: web.Request) -> str:
+    """The page language: ?lang=, else the cookie, else Arabic."""
+    lang = request.query.get("lang") or request.cookies.get("staff_lang") or "ar"
+    return lang if lang in LANGS else "ar"
+
+
+def local_date(deps: ConsoleDeps, moment: dt.datetime | None, lang: str, *,
+               with_time: bool = True) -> str:
+    """A moment in Riyadh time, Gregorian then Hijri: 2026-11-22 10:00 · 1448-06-02 هـ."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(deps.config.tz)
+    text = local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+    hijri = from_gregorian(local.date())
+    if hijri is None:
+        return text
+    mark = "هـ" if lang == "ar" else "AH"
+    return f"{text} · {hijri[0]:04d}-{hijri[1]:02d}-{hijri[2]:02d} {mark}"
+
+
+def page(request: web.Request, deps: ConsoleDeps, template: str, *, status: int = 200,
+         **context: Any) -> web.Response:
+    """Render a template in the request's language with the console's common context."""
+    lang = language(request)
+    catalog = deps.services.catalog
+
+    def t(key: str, **args: object) -> str:
+        return catalog.t(lang, key, **args)
+
+    staff = request.get(STAFF)
+    html = ENV.get_template(template).render(
+        t=t, lang=lang, dir="rtl" if lang == "ar" else "ltr", staff=staff,
+        csrf=staff.csrf if staff is not None else context.pop("login_csrf", ""),
+        date=lambda moment, with_time=True: local_date(deps, moment, lang, with_time=with_time),
+        path=request.path_qs, **context)
+    response = web.Response(text=html, content_type="text/html", status=status,
+                            headers=SECURITY_HEADERS)
+    if "lang" in request.query and request.query["lang"] in LANGS:
+        response.set_cookie("staff_lang", lang, max_age=365 * 86400, httponly=True,
+                            samesite="Lax", path="/staff")
+    return response

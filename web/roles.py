@@ -1,0 +1,17 @@
+"""What each staff role may do in the console (checked on the server for every action)."""
+
+from __future__ import annotations
+
+ROLES = ("officer", "researcher", "admin")
+PERMISSIONS: dict[str, set[str]] = {
+    "view": {"officer", "researcher", "admin"},
+    "reveal_id": {"researcher", "admin"},  # the social researcher verifies the data
+    "decide": {"researcher", "admin"},  # as the desk's /decide
+    "deliver": {"officer", "admin"},  # steps 6-7: registration completed, service delivered
+    "assign": {"officer", "admin"},  # step 3: refer to the social-research officer
+}
+
+
+def may(role: str | None, action: str) -> bool:
+    """True if a role may perform an action."""
+    return role in PERMISSIONS.get(action, set())

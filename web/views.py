@@ -1,0 +1,251 @@
+"""The requests list, a request's page, its documents, and the actions of steps 5 to 7."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from aiohttp import web
+
+from bot.db import transaction
+from bot.repo import requests as requests_repo
+from bot.repo import staff as repo
+from bot.security.redact import mask_national_id
+from bot.services.decisions import DecisionError, parse_decision, record_decision, schedule_survey
+from bot.services.lifecycle import IllegalTransition, transition
+from bot.text import clean
+from bot.validation import Invalid, parse_mobile, parse_national_id
+from models import RequestStatus, StaffSession, SupportRequest
+from web.deps import STAFF, ConsoleDeps, deps_of
+from web.render import SECURITY_HEADERS, page
+from web.roles import may
+
+REFERENCE = re.compile(r"^[A-Z]{1,5}-\d{4}-\d{1,8}$")
+STEPS = {"registration_completed": RequestStatus.REGISTRATION_COMPLETED,
+         "service_delivered": RequestStatus.SERVICE_DELIVERED}
+
+
+def _actor(staff: StaffSession) -> str:
+    return f"console:{staff.staff_key}"[:60]
+
+
+def _date(text: str, tz: Any) -> dt.datetime | None:
+    try:
+        day = dt.date.fromisoformat(clean(text))
+    except ValueError:
+        return None
+    return dt.datetime.combine(day, dt.time(), tzinfo=tz)
+
+
+def _search(deps: ConsoleDeps, text: str) -> dict[str, str]:
+    """A search box's text as a reference, or the keyed hash of a national ID or a mobile."""
+    q = clean(text).upper()
+    if not q:
+        return {}
+    if REFERENCE.match(q):
+        return {"reference": q}
+    vault = deps.services.vault
+    national_id = parse_national_id(q)
+    if not isinstance(national_id, Invalid):
+        return {"national_id_hash": vault.lookup_hash(national_id)}
+    mobile = parse_mobile(q)
+    if not isinstance(mobile, Invalid):
+        return {"mobile_hash": vault.lookup_hash(mobile)}
+    return {"reference": q}
+
+
+async def request_list(request: web.Request) -> web.Response:
+    """Requests with filters and search; the ones new since the last visit stand out."""
+    deps = deps_of(request)
+    staff: StaffSession = request[STAFF]
+    q, tz, now = request.query, deps.config.tz, deps.services.clock.now()
+    waiting = clean(q.get("waiting", ""))
+    until = _date(q.get("until", ""), tz)
+    where = repo.RequestFilter(
+        status=q.get("status") or None, support_type=q.get("support_type") or None,
+        branch=q.get("branch") or None, submitted_from=_date(q.get("from", ""), tz),
+        submitted_until=until + dt.timedelta(days=1) if until else None,
+        submitted_before=now - dt.timedelta(days=int(waiting)) if waiting.isdigit() else None,
+        assigned_to=staff.staff_key if q.get("mine") == "1" else None,
+        **_search(deps, q.get("q", "")))
+    async with transaction(deps.sessions) as session:
+        rows = await repo.list_requests(session, where=where)
+        last_visit = staff.last_list_visit
+        live = await repo.session_by_hash(session, token_hash=staff.token_hash)
+        if live is not None:
+            live.last_list_visit = now
+            session.add(live)
+    new = {r.id for r in rows if last_visit is None or (r.submitted_at or now) > last_visit}
+    return page(request, deps, "requests.html", rows=rows, new=new, query=q,
+                statuses=[s.value for s in RequestStatus if s != RequestStatus.DRAFT],
+                support_types=[s.id for s in deps.config.support_types],
+                branches=deps.config.branches, min_days=deps.config.requests.committee_min_days,
+                now=now)
+
+
+async def _load(deps: ConsoleDeps, session: Any, reference: str) -> SupportRequest:
+    found = await requests_repo.by_reference(session, reference=reference)
+    if found is None:
+        raise web.HTTPNotFound(text="no such request", headers=SECURITY_HEADERS)
+    return found
+
+
+async def _request_page(request: web.Request, *, reveal: bool = False, status: int = 200,
+                        message: str | None = None, error: str | None = None) -> web.Response:
+    deps = deps_of(request)
+    staff: StaffSession = request[STAFF]
+    vault = deps.services.vault
+    async with deps.sessions() as session:
+        row = await _load(deps, session, request.match_info["reference"])
+        documents = await requests_repo.documents_of(session, request_id=row.id or 0)
+        history = await repo.history_of(session, request_id=row.id or 0)
+        declaration = await repo.declaration_of(session, request_id=row.id or 0)
+        researchers = [(f"tg:{m.user_id}", m.name or f"tg:{m.user_id}")
+                       for m in deps.roster.values() if m.role == "researcher"]
+        researchers += [(f"pw:{u.username}"[:40], u.name or u.username)
+                        for u in await repo.users_with_role(session, role="researcher")]
+    national_id = vault.decrypt(row.national_id_enc)
+    return page(request, deps, "request.html", status=status, r=row, documents=documents,
+                history=history, declaration=declaration, message=message, error=error,
+                national_id=national_id if reveal else mask_national_id(national_id),
+                revealed=reveal, income=vault.decrypt(row.monthly_income_enc),
+                may_reveal=may(staff.role, "reveal_id"), may_decide=may(staff.role, "decide"),
+                may_deliver=may(staff.role, "deliver"), may_assign=may(staff.role, "assign"),
+                researchers=researchers,
+                assigned_name=dict(researchers).get(row.assigned_to or "", row.assigned_to),
+                deciding=row.status in ("submitted", "under_study"),
+                next_step={"accepted": "registration_completed",
+                           "registration_completed": "service_delivered"}.get(row.status))
+
+
+async def request_view(request: web.Request) -> web.Response:
+    """Every answer, the declaration, the documents, the status history."""
+    return await _request_page(request)
+
+
+async def _refused(request: web.Request, action: str) -> web.Response:
+    deps, staff = deps_of(request), request[STAFF]
+    async with transaction(deps.sessions) as session:
+        await repo.audit(session, staff_key=staff.staff_key, role=staff.role, action=action,
+                         now=deps.services.clock.now(), allowed=False,
+                         detail=request.match_info.get("reference"))
+    return await _request_page(request, status=403, error="console-not-allowed")
+
+
+async def reveal(request: web.Request) -> web.Response:
+    """Show the national ID in full to a permitted role, and audit it."""
+    deps, staff = deps_of(request), request[STAFF]
+    if not may(staff.role, "reveal_id"):
+        return await _refused(request, "reveal_national_id")
+    async with transaction(deps.sessions) as session:
+        row = await _load(deps, session, request.match_info["reference"])
+        await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
+                         action="reveal_national_id", request_id=row.id,
+                         now=deps.services.clock.now(), detail=row.reference)
+    return await _request_page(request, reveal=True)
+
+
+async def decide(request: web.Request) -> web.Response:
+    """Step 5: the committee's accept or reject with a reason; the notice goes via the outbox."""
+    deps, staff = deps_of(request), request[STAFF]
+    if not may(staff.role, "decide"):
+        return await _refused(request, "decide")
+    form = await request.post()
+    word, reason = str(form.get("decision", "")), clean(str(form.get("reason", "")))
+    if word == "rejected" and not reason:
+        return await _request_page(request, status=400, error="console-reason-needed")
+    now = deps.services.clock.now()
+    try:
+        decision = parse_decision(reference=request.match_info["reference"], decision=word,
+                                  reason=reason or None)
+        async with transaction(deps.sessions) as session:
+            outcome, row = await record_decision(session, config=deps.config, decision=decision,
+                                                 actor=_actor(staff), now=now)
+            await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
+                             action="decide", request_id=row.id, now=now,
+                             detail=f"{row.reference}: {decision.decision} ({outcome})")
+    except DecisionError:
+        return await _request_page(request, status=409, error="console-decision-refused")
+    if outcome == "recorded" and deps.on_decision is not None:
+        deps.on_decision()
+    return await _request_page(request, message="console-decision-recorded")
+
+
+async def set_status(request: web.Request) -> web.Response:
+    """Steps 6 and 7: registration completed, service delivered (the latter starts a survey)."""
+    deps, staff = deps_of(request), request[STAFF]
+    if not may(staff.role, "deliver"):
+        return await _refused(request, "set_status")
+    target = STEPS.get(str((await request.post()).get("to", "")))
+    if target is None:
+        return await _request_page(request, status=400, error="console-status-refused")
+    now = deps.services.clock.now()
+    try:
+        async with transaction(deps.sessions) as session:
+            row = await _load(deps, session, request.match_info["reference"])
+            await transition(session, request=row, to=target, actor=_actor(staff), now=now)
+            if target == RequestStatus.SERVICE_DELIVERED:
+                await schedule_survey(session, config=deps.config, request=row,
+                                      trigger="delivery", now=now)
+            await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
+                             action="set_status", request_id=row.id, now=now,
+                             detail=f"{row.reference}: {target}")
+    except IllegalTransition:
+        return await _request_page(request, status=409, error="console-status-refused")
+    if deps.on_decision is not None:
+        deps.on_decision()
+    return await _request_page(request, message="console-status-recorded")
+
+
+async def document(request: web.Request) -> web.StreamResponse:
+    """A document decrypted, inline or as a download; every view is audited."""
+    deps, staff = deps_of(request), request[STAFF]
+    doc_id = int(request.match_info["doc_id"])
+    async with transaction(deps.sessions) as session:
+        row = await _load(deps, session, request.match_info["reference"])
+        doc = next((d for d in await requests_repo.documents_of(session, request_id=row.id or 0)
+                    if d.id == doc_id and d.storage_key), None)
+        if doc is None or doc.storage_key is None:
+            raise web.HTTPNotFound(text="no such document", headers=SECURITY_HEADERS)
+        download = request.query.get("download") == "1"
+        await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
+                         action="document_download" if download else "document_view",
+                         request_id=row.id, now=deps.services.clock.now(),
+                         detail=f"{row.reference}: {doc.doc_type}")
+    content = deps.services.documents.get(doc.storage_key)
+    mime = doc.mime_type if doc.mime_type in ("application/pdf", "image/jpeg", "image/png",
+                                              "image/webp") else "application/octet-stream"
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png",
+                 "image/webp": "webp"}.get(mime, "bin")
+    disposition = "attachment" if download else "inline"
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": "frame-ancestors 'self'",
+               "Content-Disposition":
+                   f'{disposition}; filename="{row.reference}-{doc.doc_type}.{extension}"'}
+    return web.Response(body=content, content_type=mime, headers=headers)
+
+
+async def assign(request: web.Request) -> web.Response:
+    """Step 3: refer the request to a social-research officer (or take the referral back)."""
+    deps, staff = deps_of(request), request[STAFF]
+    if not may(staff.role, "assign"):
+        return await _refused(request, "assign")
+    to = str((await request.post()).get("to", "")) or None
+    now = deps.services.clock.now()
+    async with transaction(deps.sessions) as session:
+        row = await _load(deps, session, request.match_info["reference"])
+        await repo.assign(session, request=row, staff_key=to, now=now)
+        await repo.audit(session, staff_key=staff.staff_key, role=staff.role, action="assign",
+                         request_id=row.id, now=now, detail=f"{row.reference}: {to or '-'}")
+    return await _request_page(request, message="console-assigned")
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    """The requests pages and actions."""
+    router.add_get("/requests", request_list)
+    router.add_get("/requests/{reference}", request_view)
+    router.add_post("/requests/{reference}/reveal", reveal)
+    router.add_post("/requests/{reference}/decide", decide)
+    router.add_post("/requests/{reference}/status", set_status)
+    router.add_post("/requests/{reference}/assign", assign)
+    router.add_get("/requests/{reference}/documents/{doc_id:\\d+}", document)
