@@ -143,6 +143,7 @@ class TelegramConfig(_Strict):
     driver: Literal["aiogram", "ptb"] = "aiogram"
     per_second: float = Field(30.0, gt=0)  # all chats together
     per_chat_interval: float = Field(1.0, gt=0)  # seconds between messages to one private chat
+    per_chat_burst: int = Field(3, ge=1)  # messages a private chat may get at once (a reply)
     group_per_minute: int = Field(20, ge=1)  # messages per minute to one group
     use_forum_topics: bool = True  # staff group: one topic per case when the group is a forum
 
