@@ -135,6 +135,10 @@ class OutboxConfig(_Strict):
     max_attempts: int = Field(8, ge=1)
     base_backoff_seconds: float = Field(2.0, gt=0)
     max_backoff_seconds: float = Field(600.0, gt=0)
+    # network errors and 5xx use no attempt: retried every <= transient_max_backoff_seconds
+    # until the message is give_up_after_hours old, then `failed` with the reason
+    transient_max_backoff_seconds: float = Field(60.0, gt=0)
+    give_up_after_hours: float = Field(24.0, gt=0)
 
 
 class TelegramConfig(_Strict):

@@ -46,7 +46,8 @@ def to_result(exc: ApiError) -> SendResult:
         return Unreachable(exc.description)
     if exc.kind is ErrorKind.BAD_REQUEST:
         return Failed(exc.description, permanent=True)
-    return Failed(f"{exc.kind.value}: {exc.description}")
+    return Failed(f"{exc.kind.value}: {exc.description}",
+                  transient=exc.kind is ErrorKind.TRANSIENT)
 
 
 class TelegramSender:

@@ -135,6 +135,24 @@ async def test_bad_request_fails_for_good_and_the_chat_goes_on(bench: Bench) -> 
 
 
 @pytest.mark.parametrize("mode", ["polling"])
+async def test_a_bot_api_outage_uses_no_attempt_and_loses_no_notice(bench: Bench) -> None:
+    tg, app = bench.tg, bench.app
+    app.dispatcher.config = app.config.outbox.model_copy(update={
+        "max_attempts": 2, "base_backoff_seconds": 0.05, "transient_max_backoff_seconds": 0.3})
+    tg.fail_next("sendMessage", 502, count=40)  # Telegram answers 502 for a while
+    await enqueue_many(app, {7600 + i: [Outbound(f"قرار {i}")] for i in range(8)}, tag="d")
+    await bench.settled([], timeout=20)
+    sends = tg.calls_of("sendMessage")
+    assert sum(c.status == 502 for c in sends) == 40
+    assert sorted(c.params["chat_id"] for c in sends if c.ok) == [7600 + i for i in range(8)]
+    async with app.sessions() as s:
+        rows = (await s.execute(select(OutboxMessage))).scalars().all()
+    assert {r.status for r in rows} == {OutboxStatus.SENT} and {r.attempts for r in rows} == {1}
+    # 40 502s over 8 notices with max_attempts 2: none used up an attempt
+    assert all((r.last_error or "").startswith("transient") for r in rows)
+
+
+@pytest.mark.parametrize("mode", ["polling"])
 async def test_real_limits_are_never_exceeded(
     app: App, tg: TelegramEmulator, driver: str, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
