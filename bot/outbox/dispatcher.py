@@ -225,7 +225,7 @@ class Dispatcher:
             log.error("outbox %s failed for good after %s attempts: %s", row.id, attempts,
                       result.reason)
             await self._update(row, status=OutboxStatus.FAILED, attempts=attempts,
-                               last_error=result.reason)
+                               last_error=result.reason, next_attempt_at=now)
             return True
         delay = min(self.config.max_backoff_seconds,
                     self.config.base_backoff_seconds * 2 ** (attempts - 1))
@@ -242,7 +242,8 @@ class Dispatcher:
             self._transient_tries.pop(key, None)
             log.error("outbox %s failed for good: still undeliverable after %.0f h: %s", row.id,
                       self.config.give_up_after_hours, reason)
-            await self._update(row, status=OutboxStatus.FAILED, last_error=reason)
+            await self._update(row, status=OutboxStatus.FAILED, last_error=reason,
+                               next_attempt_at=now)
             return True
         tries = self._transient_tries.get(key, 0)
         if len(self._transient_tries) > 100_000:  # rows that were retried by another worker
