@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     quiet_hours: str | None = Field(None, validation_alias=_env("GHIMAR_QUIET_HOURS"))
     http_host: str = Field("127.0.0.1", validation_alias=_env("GHIMAR_HTTP_HOST"))
     http_port: int = Field(8080, ge=0, le=65535, validation_alias=_env("GHIMAR_HTTP_PORT"))
+    # rate limits shared by every worker of the bot (redis://host:6379/0); unset: per process
+    redis_url: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_REDIS_URL"))
 
     @field_validator("channels", mode="before")
     @classmethod

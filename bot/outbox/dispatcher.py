@@ -27,8 +27,16 @@ from bot.config import OutboxConfig
 from bot.db import transaction
 from bot.messages import Outbound
 from bot.outbox.outcomes import OutcomeWriter
-from bot.outbox.ratelimit import ChannelRateLimiter
-from bot.outbox.senders import ChannelSender, Failed, RetryLater, SendResult, Sent, Unreachable
+from bot.outbox.ratelimit import ChannelRateLimiter, Limiter
+from bot.outbox.senders import (
+    ChannelSender,
+    Failed,
+    RateLimits,
+    RetryLater,
+    SendResult,
+    Sent,
+    Unreachable,
+)
 from bot.repo import identities
 from bot.repo import outbox as repo
 from models import OutboxMessage, OutboxStatus
@@ -48,12 +56,14 @@ class Dispatcher:
         config: OutboxConfig,
         clock: Clock,
         concurrency: int = 64,
+        make_limiter: Callable[[str, RateLimits], Limiter] | None = None,
     ) -> None:
         self.sessions = sessions
         self.senders = senders
         self.config = config
         self.clock = clock
-        self.limiters: dict[str, ChannelRateLimiter] = {}
+        self.limiters: dict[str, Limiter] = {}
+        self.make_limiter = make_limiter  # shared by workers (Redis); None: in this process
         self.listeners: list[SentListener] = []
         self._wake = asyncio.Event()
         self.concurrency = concurrency
@@ -64,10 +74,12 @@ class Dispatcher:
         self._outcomes = OutcomeWriter(sessions)
         self._transient_tries: dict[int, int] = {}  # row id -> platform-away retries so far
 
-    def limiter(self, channel: str) -> ChannelRateLimiter:
+    def limiter(self, channel: str) -> Limiter:
         """The rate limiter of a channel, made on first use from its sender's limits."""
         if channel not in self.limiters:
-            self.limiters[channel] = ChannelRateLimiter(self.senders[channel].limits)
+            limits = self.senders[channel].limits
+            self.limiters[channel] = (self.make_limiter(channel, limits) if self.make_limiter
+                                      else ChannelRateLimiter(limits))
         return self.limiters[channel]
 
     def wake(self, chat: tuple[str, str] | None = None) -> None:

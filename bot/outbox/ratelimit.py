@@ -9,8 +9,23 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from bot.outbox.senders import RateLimits
+
+
+class Limiter(Protocol):
+    """What the dispatcher and the senders need of a channel's rate limiter."""
+
+    limits: RateLimits
+
+    def pause(self, seconds: float) -> None:
+        """Stop all sends on the channel for a while."""
+        ...
+
+    async def acquire(self, address: str, *, group: bool = False) -> None:
+        """Wait for a free slot for this address, then take it."""
+        ...
 
 
 class ChannelRateLimiter:
