@@ -121,7 +121,13 @@ async def build_app(
     concurrency, turns = (64, 8) if settings.is_sqlite else (12, 6)
     engine = ConversationEngine(sessions, services, build_flows(), escalate=escalate_once,
                                 max_turns=turns)
-    dispatcher = Dispatcher(sessions, {}, config.outbox, clock, concurrency=concurrency)
+    limiters = None
+    if settings.redis_url is not None:
+        from bot.outbox.ratelimit_redis import redis_limiters
+
+        limiters = redis_limiters(settings.redis_url.get_secret_value())
+    dispatcher = Dispatcher(sessions, {}, config.outbox, clock, concurrency=concurrency,
+                            make_limiter=limiters)
     engine.wake_dispatcher = dispatcher.wake
     engine.listeners.append(files.on_events(sessions, services.documents))  # no orphan uploads
     return App(settings, config, db, sessions, services, engine, dispatcher)

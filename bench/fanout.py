@@ -154,7 +154,8 @@ async def measure(kind: str, n: int, via: str, allowed: float, cap: float) -> di
         setup_s = time.monotonic() - t
         for i in range(1, n + 1):
             tg.make_user(CHAT0 + i, f"مستفيد {i}", "ar")
-        tg.rate_limits(global_per_second=allowed, per_chat_per_second=1, per_group_per_minute=20)
+        tg.rate_limits(global_per_second=allowed, per_chat_per_second=1, per_group_per_minute=20,
+                       per_chat_burst=3)  # as telegram.per_chat_burst
         sends = Sends(tg)
         cfg = config_copy(db.dir, per_second=allowed, per_chat_interval=1.0, group_per_minute=20)
         extra = {"GHIMAR_CONFIG": str(cfg), "GHIMAR_QUIET_HOURS": "off"}

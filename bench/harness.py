@@ -191,6 +191,7 @@ class Process:
     def __init__(self, name: str, cmd: list[str], env: dict[str, str], port: int,
                  webhook_path: str) -> None:
         self.name, self.cmd, self.env, self.port = name, cmd, env, port
+        self.cwd = ROOT  # the checkout it runs from
         self.health_url = f"http://127.0.0.1:{port}/healthz"
         self.webhook_url = f"http://127.0.0.1:{port}{webhook_path}"
         self.log_path = LOGS / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}-{port}.log"
@@ -207,7 +208,7 @@ class Process:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
             base = {k: v for k, v in os.environ.items() if not k.startswith(OWN_PREFIXES)}
-            self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env={**base, **self.env},
+            self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env={**base, **self.env},
                                          stdout=log, stderr=subprocess.STDOUT,
                                          start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -263,11 +264,11 @@ def echo_bot(tg: Any) -> Process:
     return Process("aiogram-echo", cmd, {}, port, "/webhook")
 
 
-def config_copy(folder: Path, **telegram: float) -> Path:
-    """config.yaml with other `telegram:` values, for GHIMAR_CONFIG."""
+def config_copy(folder: Path, root: Path = ROOT, **telegram: float) -> Path:
+    """config.yaml (of the checkout `root`) with other `telegram:` values, for GHIMAR_CONFIG."""
     import yaml
 
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
     data["telegram"] = {**data.get("telegram", {}), **telegram}
     path = folder / "config.yaml"
     folder.mkdir(parents=True, exist_ok=True)

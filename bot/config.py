@@ -138,6 +138,10 @@ class OutboxConfig(_Strict):
     max_attempts: int = Field(8, ge=1)
     base_backoff_seconds: float = Field(2.0, gt=0)
     max_backoff_seconds: float = Field(600.0, gt=0)
+    # network errors and 5xx use no attempt: retried every <= transient_max_backoff_seconds
+    # until the message is give_up_after_hours old, then `failed` with the reason
+    transient_max_backoff_seconds: float = Field(60.0, gt=0)
+    give_up_after_hours: float = Field(24.0, gt=0)
 
 
 class TelegramConfig(_Strict):
@@ -146,6 +150,7 @@ class TelegramConfig(_Strict):
     driver: Literal["aiogram", "ptb"] = "aiogram"
     per_second: float = Field(30.0, gt=0)  # all chats together
     per_chat_interval: float = Field(1.0, gt=0)  # seconds between messages to one private chat
+    per_chat_burst: int = Field(3, ge=1)  # messages a private chat may get at once (a reply)
     group_per_minute: int = Field(20, ge=1)  # messages per minute to one group
     use_forum_topics: bool = True  # staff group: one topic per case when the group is a forum
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -92,3 +92,13 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Apply migrations up to `revision` on the given engine."""
     async with engine.begin() as conn:
         await conn.run_sync(_upgrade, revision)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when `error` says the database is away or busy (connection refused or lost, a
+    pool timeout, SQLite locked), not that the statement is wrong: worth waiting for."""
+    if isinstance(error, exc.OperationalError | exc.InterfaceError | exc.TimeoutError):
+        return True
+    if isinstance(error, exc.DBAPIError):
+        return bool(error.connection_invalidated)
+    return isinstance(error, OSError | TimeoutError)

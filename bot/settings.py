@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     http_port: int = Field(8080, ge=0, le=65535, validation_alias=_env("GHIMAR_HTTP_PORT"))
     # The staff console's public origin (https://desk.example.org): sign-in links, Secure cookies.
     console_url: str | None = Field(None, validation_alias=_env("GHIMAR_CONSOLE_URL"))
+    # rate limits shared by every worker of the bot (redis://host:6379/0); unset: per process
+    redis_url: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_REDIS_URL"))
 
     @field_validator("channels", mode="before")
     @classmethod

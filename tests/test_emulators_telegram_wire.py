@@ -255,6 +255,28 @@ async def test_rate_limit_enforcement_with_fake_clock() -> None:
         ]
 
 
+async def test_a_private_chat_may_burst_then_averages_one_a_second() -> None:
+    clock = FakeClock(1000.0)
+    async with TelegramEmulator(clock=clock) as tg:
+        tg.rate_limits(global_per_second=30, per_chat_per_second=1, per_chat_burst=3)
+        async with httpx.AsyncClient(base_url=f"{tg.base_url}/bot{tg.token}/") as http:
+
+            async def send(chat: int) -> int:
+                reply = await http.post("sendMessage", json={"chat_id": chat, "text": "x"})
+                return reply.status_code
+
+            assert [await send(1) for _ in range(4)] == [200, 200, 200, 429]
+            clock.advance(1.0)
+            assert [await send(1), await send(1)] == [200, 429]
+            clock.advance(2.5)
+            assert [await send(1), await send(1), await send(1)] == [200, 200, 429]
+            assert [await send(-100), await send(-100)] == [200, 429]  # groups never burst
+    report = tg.max_rate_observed()
+    assert report.exceeded(RateLimits(30, 1, 20, per_chat_burst=3)) == []
+    assert report.exceeded(RateLimits(30, 1, 20, per_chat_burst=2)) == [
+        "chat 1: more than a burst of 2 then 1/s"]
+
+
 async def test_wait_for_times_out(tg: TelegramEmulator) -> None:
     with pytest.raises(TimeoutError, match="no matching call"):
         await tg.wait_for(lambda c: c.method == "sendMessage", timeout=0.1)

@@ -9,6 +9,7 @@ import typer
 
 from app.cli import keys, knowledge
 from app.cli.common import load_cli_settings, run_async
+from app.cli.outbox import outbox_app
 from app.cli.staff import decisions_app, report_app, requests_app
 from app.cli.staff_users import staff_app
 from bot.config import ConfigError, load_config
@@ -144,6 +145,7 @@ app.add_typer(staff_app, name="staff")
 app.command("ask")(knowledge.ask_cli)
 app.add_typer(knowledge.knowledge_app, name="knowledge", help="The FAQ knowledge base.")
 app.add_typer(keys.keys_app, name="keys")
+app.add_typer(outbox_app, name="outbox")
 
 
 def main() -> None:

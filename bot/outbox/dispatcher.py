@@ -27,8 +27,16 @@ from bot.config import OutboxConfig
 from bot.db import transaction
 from bot.messages import Outbound
 from bot.outbox.outcomes import OutcomeWriter
-from bot.outbox.ratelimit import ChannelRateLimiter
-from bot.outbox.senders import ChannelSender, Failed, RetryLater, SendResult, Sent, Unreachable
+from bot.outbox.ratelimit import ChannelRateLimiter, Limiter
+from bot.outbox.senders import (
+    ChannelSender,
+    Failed,
+    RateLimits,
+    RetryLater,
+    SendResult,
+    Sent,
+    Unreachable,
+)
 from bot.repo import identities
 from bot.repo import outbox as repo
 from models import OutboxMessage, OutboxStatus
@@ -48,12 +56,14 @@ class Dispatcher:
         config: OutboxConfig,
         clock: Clock,
         concurrency: int = 64,
+        make_limiter: Callable[[str, RateLimits], Limiter] | None = None,
     ) -> None:
         self.sessions = sessions
         self.senders = senders
         self.config = config
         self.clock = clock
-        self.limiters: dict[str, ChannelRateLimiter] = {}
+        self.limiters: dict[str, Limiter] = {}
+        self.make_limiter = make_limiter  # shared by workers (Redis); None: in this process
         self.listeners: list[SentListener] = []
         self._wake = asyncio.Event()
         self.concurrency = concurrency
@@ -62,11 +72,14 @@ class Dispatcher:
         self._busy: set[tuple[str, str]] = set()
         self._recheck: set[tuple[str, str]] = set()  # busy chats that got new rows
         self._outcomes = OutcomeWriter(sessions)
+        self._transient_tries: dict[int, int] = {}  # row id -> platform-away retries so far
 
-    def limiter(self, channel: str) -> ChannelRateLimiter:
+    def limiter(self, channel: str) -> Limiter:
         """The rate limiter of a channel, made on first use from its sender's limits."""
         if channel not in self.limiters:
-            self.limiters[channel] = ChannelRateLimiter(self.senders[channel].limits)
+            limits = self.senders[channel].limits
+            self.limiters[channel] = (self.make_limiter(channel, limits) if self.make_limiter
+                                      else ChannelRateLimiter(limits))
         return self.limiters[channel]
 
     def wake(self, chat: tuple[str, str] | None = None) -> None:
@@ -201,6 +214,8 @@ class Dispatcher:
             except Exception:  # a listener's bug must never block or repeat a delivery
                 log.exception("outbox listener failed for row %s", row.id)
         now = self.clock.now()
+        if not (isinstance(result, Failed) and result.transient):
+            self._transient_tries.pop(row.id or 0, None)
         if isinstance(result, Sent):
             await self._update(row, status=OutboxStatus.SENT, sent_at=now,
                                platform_message_id=result.platform_message_id,
@@ -215,18 +230,41 @@ class Dispatcher:
         if isinstance(result, Unreachable):
             await self._mark_unreachable(row, result.reason)
             return True
+        if result.transient and not result.permanent:
+            return await self._transient(row, result.reason)
         attempts = row.attempts + 1
         if result.permanent or attempts >= self.config.max_attempts:
             log.error("outbox %s failed for good after %s attempts: %s", row.id, attempts,
                       result.reason)
             await self._update(row, status=OutboxStatus.FAILED, attempts=attempts,
-                               last_error=result.reason)
+                               last_error=result.reason, next_attempt_at=now)
             return True
         delay = min(self.config.max_backoff_seconds,
                     self.config.base_backoff_seconds * 2 ** (attempts - 1))
         delay *= random.uniform(0.75, 1.0)
         await self._update(row, attempts=attempts, last_error=result.reason,
                            next_attempt_at=now + _seconds(delay))
+        return False
+
+    async def _transient(self, row: OutboxMessage, reason: str) -> bool:
+        """The platform is away (network, 5xx): try again later without using an attempt,
+        with capped back-off, until the message is `give_up_after_hours` old."""
+        now, key = self.clock.now(), row.id or 0
+        if now - row.created_at >= dt.timedelta(hours=self.config.give_up_after_hours):
+            self._transient_tries.pop(key, None)
+            log.error("outbox %s failed for good: still undeliverable after %.0f h: %s", row.id,
+                      self.config.give_up_after_hours, reason)
+            await self._update(row, status=OutboxStatus.FAILED, last_error=reason,
+                               next_attempt_at=now)
+            return True
+        tries = self._transient_tries.get(key, 0)
+        if len(self._transient_tries) > 100_000:  # rows that were retried by another worker
+            self._transient_tries.clear()
+        self._transient_tries[key] = tries + 1
+        delay = min(self.config.transient_max_backoff_seconds,
+                    self.config.base_backoff_seconds * 2 ** min(tries, 30))
+        delay *= random.uniform(0.75, 1.0)
+        await self._update(row, last_error=reason, next_attempt_at=now + _seconds(delay))
         return False
 
     async def _update(self, row: OutboxMessage, **values: object) -> None:

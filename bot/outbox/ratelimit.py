@@ -9,8 +9,23 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from bot.outbox.senders import RateLimits
+
+
+class Limiter(Protocol):
+    """What the dispatcher and the senders need of a channel's rate limiter."""
+
+    limits: RateLimits
+
+    def pause(self, seconds: float) -> None:
+        """Stop all sends on the channel for a while."""
+        ...
+
+    async def acquire(self, address: str, *, group: bool = False) -> None:
+        """Wait for a free slot for this address, then take it."""
+        ...
 
 
 class ChannelRateLimiter:
@@ -22,28 +37,37 @@ class ChannelRateLimiter:
         self._global_tat = 0.0
         self._chat_tat: dict[str, float] = {}
         self._paused_until = 0.0
-        self._lock = asyncio.Lock()
 
     def pause(self, seconds: float) -> None:
         """Stop all sends on the channel for a while (the platform said 429)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
     async def acquire(self, address: str, *, group: bool = False) -> None:
-        """Wait for a free slot for this address, then take it."""
+        """Wait for a free slot for this address, then take it.
+
+        The chat's own pace is waited for first (one task delivers a chat, so nobody else
+        takes its slots); then the next global slot is reserved at once and slept until, so
+        chats get the channel's slots in the order they asked (first come, first served: under
+        the global cap no chat waits seconds while others keep winning the race).
+        """
         limits = self.limits
         gap = limits.group_interval if group else limits.per_chat_interval
         burst = 1 if group else limits.per_chat_burst
         global_gap = 1.0 / limits.per_second
         while True:
-            async with self._lock:
-                now = self._clock()
-                chat_tat = max(self._chat_tat.get(address, 0.0), now)
-                global_tat = max(self._global_tat, now)
-                ready = max(chat_tat - (burst - 1) * gap, global_tat, self._paused_until)
-                if ready <= now:
-                    self._chat_tat[address] = chat_tat + gap
-                    self._global_tat = global_tat + global_gap
-                    if len(self._chat_tat) > 10000:
-                        self._chat_tat = {a: t for a, t in self._chat_tat.items() if t > now}
-                    return
-            await asyncio.sleep(ready - now)
+            now = self._clock()
+            chat_tat = max(self._chat_tat.get(address, 0.0), now)
+            chat_ready = chat_tat - (burst - 1) * gap
+            if chat_ready > now:
+                await asyncio.sleep(chat_ready - now)
+                continue
+            slot = max(self._global_tat, self._paused_until, now)
+            self._global_tat = slot + global_gap
+            self._chat_tat[address] = max(chat_tat, slot) + gap
+            if len(self._chat_tat) > 10000:
+                self._chat_tat = {a: t for a, t in self._chat_tat.items() if t > now}
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if self._paused_until <= self._clock():
+                return
+            # a 429 came while this slot was waiting: its slot is lost, queue again

@@ -33,10 +33,12 @@ class Unreachable:
 
 @dataclass(frozen=True)
 class Failed:
-    """The send failed; `permanent` failures are not retried."""
+    """The send failed; `permanent` failures are not retried, `transient` ones (network, 5xx:
+    the platform is away) are retried until the message is too old, without using attempts."""
 
     reason: str
     permanent: bool = False
+    transient: bool = False
 
 
 SendResult = Sent | RetryLater | Unreachable | Failed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -200,3 +201,55 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
     """How many rows are in each status (for health and tests)."""
     stmt = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     return {s: n for s, n in (await session.execute(stmt)).all()}
+
+
+@dataclass(frozen=True)
+class Depth:
+    """What waits in the outbox (for `python -m bot outbox status`)."""
+
+    pending: int  # every pending row, due or not
+    due: int  # pending rows whose time has come
+    oldest_due: dt.datetime | None  # the earliest next_attempt_at among them
+    oldest_created: dt.datetime | None  # the oldest pending row
+    retrying: int  # pending rows that failed at least once (last_error set)
+
+
+async def depth(session: AsyncSession, *, now: dt.datetime) -> Depth:
+    """How many messages wait, how many are due and since when."""
+    pending = OutboxMessage.status == OutboxStatus.PENDING
+    due = OutboxMessage.next_attempt_at <= now
+    stmt = select(
+        func.count(),
+        func.count().filter(due),
+        func.min(OutboxMessage.next_attempt_at).filter(due),
+        func.min(OutboxMessage.created_at),
+        func.count(OutboxMessage.last_error),
+    ).where(pending)
+    n, n_due, oldest_due, oldest, retrying = (await session.execute(stmt)).one()
+    return Depth(n, n_due, oldest_due, oldest, retrying)
+
+
+async def failures_by_reason(session: AsyncSession, *, limit: int = 20
+                             ) -> list[tuple[str, int]]:
+    """Failed rows counted by their last error, most frequent first."""
+    count = func.count().label("n")
+    stmt = (select(OutboxMessage.last_error, count)
+            .where(OutboxMessage.status == OutboxStatus.FAILED)
+            .group_by(OutboxMessage.last_error)
+            .order_by(count.desc(), OutboxMessage.last_error).limit(limit))
+    return [(reason or "", n) for reason, n in (await session.execute(stmt)).all()]
+
+
+async def requeue_failed(session: AsyncSession, *, now: dt.datetime,
+                         since: dt.datetime | None = None, reason: str | None = None) -> int:
+    """Queue failed rows again (failed at or after `since`, their last error containing
+    `reason`): pending, due now, with all their attempts. A failed row's next_attempt_at is
+    when it failed. Returns how many."""
+    stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+    if since is not None:
+        stmt = stmt.where(OutboxMessage.next_attempt_at >= since)
+    if reason:
+        stmt = stmt.where(OutboxMessage.last_error.contains(reason, autoescape=True))
+    stmt = stmt.values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
+    result = await session.execute(stmt, execution_options={"synchronize_session": False})
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -28,11 +28,12 @@ Pace = Callable[[str], Awaitable[None]]
 
 
 def limits_from(config: TelegramConfig, safety: float = SAFETY) -> RateLimits:
-    """Dispatcher limits: ~30/s overall, 1/s per private chat (no burst), 20/min per group."""
+    """Dispatcher limits: ~30/s overall, 1/s per private chat on average after a burst of
+    `per_chat_burst` (a reply goes at once), 20/min per group (no burst)."""
     return RateLimits(
         per_second=config.per_second * safety,
         per_chat_interval=config.per_chat_interval / safety,
-        per_chat_burst=1,
+        per_chat_burst=config.per_chat_burst,
         group_interval=60.0 / config.group_per_minute / safety,
     )
 
@@ -45,7 +46,8 @@ def to_result(exc: ApiError) -> SendResult:
         return Unreachable(exc.description)
     if exc.kind is ErrorKind.BAD_REQUEST:
         return Failed(exc.description, permanent=True)
-    return Failed(f"{exc.kind.value}: {exc.description}")
+    return Failed(f"{exc.kind.value}: {exc.description}",
+                  transient=exc.kind is ErrorKind.TRANSIENT)
 
 
 class TelegramSender:

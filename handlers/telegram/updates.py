@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any, TypeVar
 
+from bot.db import is_unavailable
 from bot.engine.engine import ConversationEngine
 from bot.messages import Inbound
 from handlers.telegram import normalize
@@ -182,24 +183,38 @@ class Poller:
             if batch is None:
                 break
             failures = 0
-            await self.process(batch)
+            await self.process(batch, stop)
         await self.confirm()
 
-    async def process(self, batch: list[Any]) -> None:
-        """Handle a batch: chats in parallel, each chat's updates in order."""
+    async def process(self, batch: list[Any], stop: asyncio.Event | None = None) -> None:
+        """Handle a batch: chats in parallel, each chat's updates in order.
+
+        The offset (which the next getUpdates confirms to Telegram) moves past an update only
+        once its turn is committed or it was deliberately dropped; while the database is away
+        the batch waits (no new updates are fetched), and a stop leaves the unfinished ones
+        unconfirmed, so Telegram gives them again after a restart.
+        """
         per_chat: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        newest = self.offset or 0
         for update in batch:
             uid = normalize.update_id(update) if isinstance(update, dict) else None
             if uid is None:
                 log.warning("telegram update without a valid update_id ignored")
                 continue
-            self.offset = max(self.offset or 0, uid + 1)
+            newest = max(newest, uid + 1)
             per_chat[(normalize.chat_of(update) or {}).get("id")].append(update)
-        await asyncio.gather(*(self._in_order(updates) for updates in per_chat.values()))
+        unfinished = {normalize.update_id(u) for updates in per_chat.values() for u in updates}
+        await asyncio.gather(*(self._in_order(updates, unfinished, stop or asyncio.Event())
+                               for updates in per_chat.values()))
+        left = {uid for uid in unfinished if uid is not None}
+        self.offset = min(left) if left else newest
 
-    async def _in_order(self, updates: list[dict[str, Any]]) -> None:
+    async def _in_order(self, updates: list[dict[str, Any]], unfinished: set[int | None],
+                        stop: asyncio.Event) -> None:
         for update in updates:
-            await handle_with_retries(self.handler, update)
+            if await handle_until_stored(self.handler, update, stop) is KEPT:
+                return  # stopping: this one and the chat's later ones stay unconfirmed
+            unfinished.discard(normalize.update_id(update))
 
     async def confirm(self) -> None:
         """Tell Telegram the last batch is done, so a restart does not fetch it again."""
@@ -211,20 +226,43 @@ class Poller:
             log.info("telegram offset not confirmed on stop: %s", exc)
 
 
-async def handle_with_retries(handler: UpdateHandler, update: dict[str, Any],
-                              attempts: int = 3) -> Outcome | None:
-    """Handle an update; a failed turn commits nothing, so it is tried again a few times."""
-    for attempt in range(1, attempts + 1):
+KEPT = object()  # handle_until_stored: stopped while the database was away; not handled
+
+
+async def handle_until_stored(handler: UpdateHandler, update: dict[str, Any],
+                              stop: asyncio.Event, attempts: int = 3) -> Outcome | object | None:
+    """Handle an update; a failed turn commits nothing, so it is tried again.
+
+    While the database is unavailable the same update is tried again and again, with back-off
+    up to 30 s (the poller fetches nothing meanwhile): an outage pauses intake, it does not
+    drop updates. Any other error is tried `attempts` times, then the update is given up
+    (None) so that one bad update cannot stop the bot. KEPT when `stop` came first.
+    """
+    errors = outage = 0
+    uid = normalize.update_id(update)
+    while True:
         try:
             return await handler.handle(update)
-        except Exception:  # the engine or the database failed: log, wait, try again
-            log.exception("telegram update %s failed (attempt %s of %s)",
-                          normalize.update_id(update), attempt, attempts)
-            if attempt < attempts:
-                await asyncio.sleep(0.5 * 2 ** attempt)
-    log.error("telegram update %s given up after %s attempts", normalize.update_id(update),
-              attempts)
-    return None
+        except Exception as exc:
+            if is_unavailable(exc):
+                outage += 1
+                delay = min(30.0, 0.1 * 2 ** min(outage, 9))
+                logger = log.error if outage == 1 else log.warning
+                logger("telegram update %s waits: the database is unavailable (%s: %s); "
+                       "intake paused, again in %.1fs", uid, type(exc).__name__, exc, delay)
+            else:
+                errors += 1
+                log.exception("telegram update %s failed (attempt %s of %s)", uid, errors,
+                              attempts)
+                if errors >= attempts:
+                    log.error("telegram update %s given up after %s attempts", uid, attempts)
+                    return None
+                delay = 0.5 * 2 ** errors
+        await until_stopped(asyncio.sleep(delay), stop)
+        if stop.is_set():
+            log.warning("telegram update %s not handled before stopping; Telegram will give it "
+                        "again", uid)
+            return KEPT
 
 
 async def until_stopped(call: Awaitable[T], stop: asyncio.Event) -> T | None:

@@ -190,7 +190,8 @@ class WhatsAppSender:
             return Sent(platform_message_id=result.wamid)
         outcome = self._classify(address, result)
         if isinstance(outcome, Failed):
-            return Failed(f"template {ref.name}: {outcome.reason}", outcome.permanent)
+            return Failed(f"template {ref.name}: {outcome.reason}", outcome.permanent,
+                          outcome.transient)
         return outcome
 
     def _classify(self, address: str, result: GraphResult) -> SendResult:
@@ -203,7 +204,8 @@ class WhatsAppSender:
                               per_chat=result.code == 131056)
         if result.code == EXPIRED_TOKEN or (result.status == 401 and result.code is None):
             return self._token_rejected(result)
-        return Failed(result.describe(), permanent=not result.transient)
+        return Failed(result.describe(), permanent=not result.transient,
+                      transient=result.transient)
 
     def _token_rejected(self, result: GraphResult) -> RetryLater:
         """190: no message can go until the operator renews the token; keep them all queued.

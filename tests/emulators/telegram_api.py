@@ -311,9 +311,15 @@ class TelegramEmulator(TelegramUpdates, ServerMixin):
         per_chat_per_second: float | None = 1,
         per_group_per_minute: float | None = 20,
         enabled: bool = True,
+        per_chat_burst: int = 1,
     ) -> None:
-        """Enforce flood limits on send* calls (429 + retry_after, counted in `violations`)."""
-        limits = RateLimits(global_per_second, per_chat_per_second, per_group_per_minute)
+        """Enforce flood limits on send* calls (429 + retry_after, counted in `violations`).
+
+        `per_chat_burst` > 1: a private chat takes that many messages at once, then
+        `per_chat_per_second` on average (a token bucket); groups never burst.
+        """
+        limits = RateLimits(global_per_second, per_chat_per_second, per_group_per_minute,
+                            per_chat_burst)
         self.limiter = RateLimiter(limits) if enabled else None
 
     def max_rate_observed(self) -> RateReport:

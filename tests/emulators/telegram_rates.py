@@ -42,6 +42,9 @@ class RateLimits:
     global_per_second: float | None = 30
     per_chat_per_second: float | None = 1
     per_group_per_minute: float | None = 20
+    # A private chat may take this many messages at once, then per_chat_per_second on average
+    # (a token bucket: "short bursts are allowed"); 1 = no two messages within a second.
+    per_chat_burst: int = 1
 
 
 @dataclass
@@ -63,6 +66,7 @@ class RateLimiter:
         self.limits = limits
         self._global: deque[float] = deque()
         self._per_chat: dict[Any, deque[float]] = defaultdict(deque)
+        self._buckets: dict[Any, tuple[float, float]] = {}  # private chat -> (tokens, at)
 
     def check(self, now: float, chat_id: Any) -> tuple[str, int] | None:
         """Return (rule, retry_after) when a send to chat_id at `now` exceeds a limit."""
@@ -74,7 +78,11 @@ class RateLimiter:
             window.popleft()
         if lim.global_per_second is not None and len(self._global) >= lim.global_per_second:
             return "global_per_second", _retry(self._global[0] + 1.0 - now)
-        if lim.per_chat_per_second is not None:
+        if lim.per_chat_per_second is not None and self._bursts(chat_id):
+            tokens = self._tokens(now, chat_id)
+            if tokens < 1.0 - 1e-9:
+                return "per_chat_per_second", _retry((1.0 - tokens) / lim.per_chat_per_second)
+        elif lim.per_chat_per_second is not None:
             last_second = [t for t in window if now - t < 1.0]
             if len(last_second) >= lim.per_chat_per_second:
                 return "per_chat_per_second", _retry(last_second[0] + 1.0 - now)
@@ -90,6 +98,16 @@ class RateLimiter:
         """Count an accepted send."""
         self._global.append(now)
         self._per_chat[chat_id].append(now)
+        if self.limits.per_chat_per_second is not None and self._bursts(chat_id):
+            self._buckets[chat_id] = (self._tokens(now, chat_id) - 1.0, now)
+
+    def _bursts(self, chat_id: Any) -> bool:
+        return self.limits.per_chat_burst > 1 and not is_group_chat(chat_id)
+
+    def _tokens(self, now: float, chat_id: Any) -> float:
+        burst, rate = self.limits.per_chat_burst, self.limits.per_chat_per_second or 0.0
+        tokens, at = self._buckets.get(chat_id, (float(burst), now))
+        return min(float(burst), tokens + (now - at) * rate)
 
 
 def _retry(seconds: float) -> int:
@@ -106,6 +124,7 @@ class RateReport:
     per_chat_min_interval: dict[Any, float] = field(default_factory=dict)
     per_chat_max_per_second: dict[Any, int] = field(default_factory=dict)
     per_group_max_per_minute: dict[Any, int] = field(default_factory=dict)
+    chat_times: dict[Any, list[float]] = field(default_factory=dict, repr=False)
 
     @property
     def min_chat_interval(self) -> float | None:
@@ -122,12 +141,31 @@ class RateReport:
         ):
             out.append(f"global {self.global_max_per_second}/s > {lim.global_per_second}/s")
         for chat, count in self.per_chat_max_per_second.items():
-            if lim.per_chat_per_second is not None and count > lim.per_chat_per_second:
+            if lim.per_chat_per_second is None:
+                continue
+            if lim.per_chat_burst > 1 and not is_group_chat(chat):
+                if not _fits_bucket(self.chat_times.get(chat, []), lim.per_chat_per_second,
+                                    lim.per_chat_burst):
+                    out.append(f"chat {chat}: more than a burst of {lim.per_chat_burst} "
+                               f"then {lim.per_chat_per_second}/s")
+            elif count > lim.per_chat_per_second:
                 out.append(f"chat {chat}: {count}/s > {lim.per_chat_per_second}/s")
         for chat, count in self.per_group_max_per_minute.items():
             if lim.per_group_per_minute is not None and count > lim.per_group_per_minute:
                 out.append(f"group {chat}: {count}/min > {lim.per_group_per_minute}/min")
         return out
+
+
+def _fits_bucket(times: list[float], rate: float, burst: int) -> bool:
+    """True when these send times fit a token bucket of `burst` tokens refilled at `rate`/s."""
+    tokens, last = float(burst), None
+    for t in times:
+        if last is not None:
+            tokens = min(float(burst), tokens + (t - last) * rate)
+        if tokens < 1.0 - 1e-9:
+            return False
+        tokens, last = tokens - 1.0, t
+    return True
 
 
 def _max_in_window(times: list[float], width: float) -> int:
@@ -148,6 +186,7 @@ def measure(sends: list[tuple[float, Any]]) -> RateReport:
     per_chat: dict[Any, list[float]] = defaultdict(list)
     for t, chat in sends:
         per_chat[chat].append(t)
+    report.chat_times = dict(per_chat)
     for chat, times in per_chat.items():
         if len(times) > 1:
             report.per_chat_min_interval[chat] = min(b - a for a, b in itertools.pairwise(times))

@@ -120,6 +120,45 @@ async def test_gives_up_after_max_attempts(app: App, clock) -> None:  # type: ig
         assert row.status == "failed" and row.attempts == attempts
 
 
+async def test_the_platform_away_uses_no_attempt_until_the_message_is_too_old(  # type: ignore[no-untyped-def]
+    app: App, clock
+) -> None:
+    cfg = app.config.outbox
+    outage = [Failed("transient: 502 Bad Gateway", transient=True)] * (cfg.max_attempts * 3)
+    sender = ScriptedSender("web", outage)
+    app.add_sender(sender)
+    async with app.sessions() as s, s.begin():
+        for i in range(2):
+            await outbox_repo.enqueue(s, channel="web", address="a", message=Outbound(f"m{i}"),
+                                      dedupe_key=f"k{i}", now=clock.now())
+    delays = []
+    while sender.script:  # three times max_attempts 502s: none of them is an attempt
+        before = clock.now()
+        assert await app.dispatcher.drain_once() == 1
+        async with app.sessions() as s:
+            row = (await s.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalar()
+        assert row is not None and row.status == "pending" and row.attempts == 0
+        delays.append((row.next_attempt_at - before).total_seconds())
+        clock.advance(seconds=cfg.transient_max_backoff_seconds + 1)
+    assert delays[0] <= cfg.base_backoff_seconds  # capped exponential back-off
+    assert max(delays) <= cfg.transient_max_backoff_seconds and delays[-1] > delays[0] * 4
+    assert await app.dispatcher.drain_once() == 2  # the platform is back: in order, once
+    assert [t for _, t in sender.sent] == ["m0", "m1"]
+
+    sender.script = [Failed("network: timeout", transient=True)] * 3
+    async with app.sessions() as s, s.begin():
+        await outbox_repo.enqueue(s, channel="web", address="a", message=Outbound("late"),
+                                  dedupe_key="late", now=clock.now())
+    await app.dispatcher.drain_once()
+    clock.advance(hours=cfg.give_up_after_hours)
+    await app.dispatcher.drain_once()  # a day old and still away: failed with its reason
+    async with app.sessions() as s:
+        row = (await s.execute(select(OutboxMessage).where(
+            OutboxMessage.dedupe_key == "late"))).scalar_one()
+    assert row.status == "failed" and row.last_error == "network: timeout"
+    assert row.attempts == 0
+
+
 async def test_unreachable_marks_identity_and_stops(app: App) -> None:
     c = Convo(app, "blocked", channel="web")
     c.sender = ScriptedSender("web", [Unreachable("403 blocked")])  # type: ignore[assignment]

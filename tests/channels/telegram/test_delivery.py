@@ -135,17 +135,37 @@ async def test_bad_request_fails_for_good_and_the_chat_goes_on(bench: Bench) -> 
 
 
 @pytest.mark.parametrize("mode", ["polling"])
+async def test_a_bot_api_outage_uses_no_attempt_and_loses_no_notice(bench: Bench) -> None:
+    tg, app = bench.tg, bench.app
+    app.dispatcher.config = app.config.outbox.model_copy(update={
+        "max_attempts": 2, "base_backoff_seconds": 0.05, "transient_max_backoff_seconds": 0.3})
+    tg.fail_next("sendMessage", 502, count=40)  # Telegram answers 502 for a while
+    await enqueue_many(app, {7600 + i: [Outbound(f"قرار {i}")] for i in range(8)}, tag="d")
+    await bench.settled([], timeout=20)
+    sends = tg.calls_of("sendMessage")
+    assert sum(c.status == 502 for c in sends) == 40
+    assert sorted(c.params["chat_id"] for c in sends if c.ok) == [7600 + i for i in range(8)]
+    async with app.sessions() as s:
+        rows = (await s.execute(select(OutboxMessage))).scalars().all()
+    assert {r.status for r in rows} == {OutboxStatus.SENT} and {r.attempts for r in rows} == {1}
+    # 40 502s over 8 notices with max_attempts 2: none used up an attempt
+    assert all((r.last_error or "").startswith("transient") for r in rows)
+
+
+@pytest.mark.parametrize("mode", ["polling"])
 async def test_real_limits_are_never_exceeded(
     app: App, tg: TelegramEmulator, driver: str, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bench = Bench(app, tg, driver, mode, monkeypatch, fast=False)  # config.yaml's limits
     await bench.start()
     try:
-        tg.rate_limits(global_per_second=30, per_chat_per_second=1, per_group_per_minute=20)
+        tg.rate_limits(global_per_second=30, per_chat_per_second=1, per_group_per_minute=20,
+                       per_chat_burst=3)
         group = tg.make_supergroup(-1001234567890, "Ghimar staff", is_forum=False)
+        replies = {7500 + i: [Outbound(f"جزء {n}") for n in range(5)] for i in range(3)}
+        await enqueue_many(app, replies, tag="reply")  # three 5-part replies, nothing else
+        await bench.settled([], timeout=20)
         batches = {7400 + i: [Outbound(f"إشعار {i}")] for i in range(40)}
-        for i in range(3):
-            batches[7400 + i] += [Outbound("ثانية"), Outbound("ثالثة")]
         batches[group["id"]] = [Outbound("حالة جديدة"), Outbound("حالة أخرى")]
         await enqueue_many(app, batches)
         await bench.settled([], timeout=20)
@@ -153,7 +173,11 @@ async def test_real_limits_are_never_exceeded(
         await bench.close()
     report = tg.max_rate_observed()
     assert tg.violations == []
-    assert report.exceeded(RateLimits(30, 1, 20)) == []
-    assert report.total_sends == 48 and report.global_max_per_second >= 20
-    assert report.min_chat_interval is not None and report.min_chat_interval >= 1.0
+    assert report.exceeded(RateLimits(30, 1, 20, per_chat_burst=3)) == []
+    assert report.total_sends == 57 and report.global_max_per_second >= 20
+    for i in range(3):  # a reply of three goes at once; the rest of it ~1 s apart
+        times = report.chat_times[7500 + i]
+        assert times[2] - times[0] < 1.0 and times[3] - times[0] >= 1.0  # paced: 2.2 s
+        assert times[4] - times[3] >= 1.0
+    assert report.per_chat_min_interval[group["id"]] >= 3.0  # 20 a minute, no burst
     assert set(await statuses(app)) == {OutboxStatus.SENT}

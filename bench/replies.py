@@ -1,0 +1,158 @@
+"""Conversational replies: each user sends /start, then presses the first button at once.
+
+The held-out-style inbound measure of issue 13: USERS users, CONCURRENCY at a time, two round
+trips each through the Telegram webhook (no pause before the press, so the outbox's per-chat
+pacing is part of what is measured). Latency runs from the POST to the first message the
+emulator receives in that chat. Targets: `python -m bot run` on SQLite with config.yaml as it
+is (Telegram's ~30 messages/s overall included) and with the global cap lifted (per-chat
+pacing only), and the bare aiogram echo bot. `--root DIR` runs the bot from another checkout
+(to compare with an older commit in one sitting); the harness stays this one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench.harness import (
+    ROOT,
+    Database,
+    Process,
+    config_copy,
+    echo_bot,
+    ghimar_bot,
+    latency_ms,
+    tree,
+    write_json,
+)
+from bench.load import Load, Sends, User
+from tests.emulators import TelegramEmulator
+
+USERS, CONCURRENCY = 200, 20
+QUICK_USERS = 60
+UNCAPPED = 100_000  # telegram.per_second of the "uncapped" config copy
+
+
+def first_button(sends: Sends, chat: Any) -> tuple[str, int]:
+    """(callback_data, message_id) of the first button of the chat's last keyboard."""
+    keyboard = sends.keyboards.get(chat)
+    if keyboard is None:
+        return "bench:first", sends.last_id.get(chat, 1)  # the echo bot has no buttons
+    button = next(itertools.chain.from_iterable(keyboard[1]))
+    return str(button.get("callback_data", "bench:first")), keyboard[0]
+
+
+async def one_user(load: Load, u: User, latencies: list[float], failures: list[str],
+                   buttons: bool = True) -> None:
+    """/start, then the first button as soon as the reply (with its keyboard) came."""
+    for update in (lambda: load.tg.command_update(u.user, "/start"),
+                   lambda: load.tg.callback_update(u.user, *first_button(load.sends, u.chat))):
+        before = load.sends.count(u.chat)
+        posted = load.tg.clock()
+        status = await load.post(dict(update()))
+        if status != 200:
+            failures.append(f"http {status}")
+            return
+        try:
+            replied = await load.sends.nth(u.chat, before + 1)
+        except TimeoutError:
+            failures.append("no reply")
+            return
+        latencies.append(replied - posted)
+        for _ in range(500):  # a keyboard may come in a later part of the reply
+            if u.chat in load.sends.keyboards or not buttons:
+                break
+            await asyncio.sleep(0.01)
+
+
+async def measure(start: Any, users: int, concurrency: int, buttons: bool = True
+                  ) -> dict[str, Any]:
+    """Run the users against a fresh emulator and the started target."""
+    async with TelegramEmulator() as tg:
+        sends = Sends(tg)
+        proc = await start(tg).start()
+        try:
+            connector = aiohttp.TCPConnector(limit=0)
+            async with aiohttp.ClientSession(connector=connector) as http:
+                load = Load(tg, sends, proc.webhook_url, http, proc.pid)
+                for _ in range(3):  # warm-up users (imports, caches, connections)
+                    await one_user(load, load.new_user(), [], [], buttons)
+                await asyncio.sleep(1.2)
+                latencies: list[float] = []
+                failures: list[str] = []
+                queue = [load.new_user() for _ in range(users)]
+
+                async def worker() -> None:
+                    while queue:
+                        await one_user(load, queue.pop(0), latencies, failures, buttons)
+
+                started = time.monotonic()
+                await asyncio.gather(*(worker() for _ in range(concurrency)))
+                seconds = time.monotonic() - started
+        finally:
+            proc.stop()
+        return {"users": users, "concurrency": concurrency, "replies": len(latencies),
+                "failed": len(failures), "seconds": round(seconds, 2),
+                "replies_per_second": round(len(latencies) / seconds, 1),
+                "latency_ms": latency_ms(latencies), "log_errors": proc.errors()[:10]}
+
+
+async def run(users: int, concurrency: int, root: Path, db_kind: str) -> dict[str, Any]:
+    """The bot as configured, the bot without the global cap, the bare aiogram echo bot."""
+    results: dict[str, Any] = {}
+    for name, telegram in (("ghimar", {}), ("ghimar_uncapped", {"per_second": UNCAPPED})):
+        async with Database(db_kind) as db:
+            cfg = config_copy(db.dir, root=root, **telegram)
+            extra = {"GHIMAR_CONFIG": str(cfg)}
+
+            def start(tg: Any, db: Database = db, extra: dict[str, str] = extra) -> Process:
+                proc = ghimar_bot(db, tg, extra=extra)
+                proc.cwd = root
+                return proc
+
+            print(f"{name} ({db_kind}, {root}) ...", flush=True)
+            results[name] = await measure(start, users, concurrency)
+            print(f"  {_line(results[name])}", flush=True)
+    print("bare aiogram echo ...", flush=True)
+    results["aiogram_echo"] = await measure(echo_bot, users, concurrency, buttons=False)
+    print(f"  {_line(results['aiogram_echo'])}", flush=True)
+    return results
+
+
+def _line(r: dict[str, Any]) -> str:
+    lat = r["latency_ms"]
+    return (f"{r['replies_per_second']} replies/s ({r['failed']} failed), p50 {lat['p50']} "
+            f"p95 {lat['p95']} p99 {lat['p99']} ms")
+
+
+def main(argv: list[str]) -> int:
+    """Run, print one line per target with its ratio to bare aiogram, write the figures."""
+    parser = argparse.ArgumentParser(prog="python -m bench replies", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_USERS} users")
+    parser.add_argument("--users", type=int)
+    parser.add_argument("--concurrency", type=int, default=CONCURRENCY)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="checkout whose `python -m bot run` is measured")
+    parser.add_argument("--name", help="results file name (default replies[-quick])")
+    args = parser.parse_args(argv)
+    users = args.users or (QUICK_USERS if args.quick else USERS)
+    measured = tree()
+    results = asyncio.run(run(users, args.concurrency, args.root.resolve(), args.db))
+    base = results["aiogram_echo"]["replies_per_second"]
+    ratios = {name: round(r["replies_per_second"] / max(base, 1e-9), 3)
+              for name, r in results.items() if name != "aiogram_echo"}
+    name = args.name or ("replies-quick" if args.quick else "replies")
+    path = write_json(name, {"root": str(args.root), "db": args.db, "ratio_to_aiogram": ratios,
+                             "results": results}, measured)
+    for target, r in results.items():
+        ratio = f" = {ratios[target]:.3f}x aiogram" if target in ratios else ""
+        print(f"{target:16} {_line(r)}{ratio}")
+    print(f"replies: {path.name}")
+    return 0
