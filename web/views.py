@@ -12,8 +12,8 @@ from bot.db import transaction
 from bot.repo import requests as requests_repo
 from bot.repo import staff as repo
 from bot.security.redact import mask_national_id
-from bot.services.decisions import DecisionError, parse_decision, record_decision, schedule_survey
-from bot.services.lifecycle import IllegalTransition, transition
+from bot.services.decisions import DecisionError, advance, parse_decision, record_decision
+from bot.services.lifecycle import IllegalTransition
 from bot.text import clean
 from bot.validation import Invalid, parse_mobile, parse_national_id
 from models import RequestStatus, StaffSession, SupportRequest
@@ -184,10 +184,8 @@ async def set_status(request: web.Request) -> web.Response:
     try:
         async with transaction(deps.sessions) as session:
             row = await _load(deps, session, request.match_info["reference"])
-            await transition(session, request=row, to=target, actor=_actor(staff), now=now)
-            if target == RequestStatus.SERVICE_DELIVERED:
-                await schedule_survey(session, config=deps.config, request=row,
-                                      trigger="delivery", now=now)
+            await advance(session, config=deps.config, request=row, to=target,
+                          actor=_actor(staff), now=now)
             await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
                              action="set_status", request_id=row.id, now=now,
                              detail=f"{row.reference}: {target}")

@@ -32,3 +32,11 @@ def run_async(factory: Callable[[], Awaitable[Any]]) -> Any:
     except (ConfigError, SecretKeyError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+
+
+def echo_result(message: str) -> None:
+    """Print a command's one-line result; one starting "error" goes to stderr with exit code 1."""
+    failed = message.startswith("error")
+    typer.echo(message, err=failed)
+    if failed:
+        raise typer.Exit(1)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import load_cli_settings, run_async
+from app.cli.common import echo_result, load_cli_settings, run_async
 
 decisions_app = typer.Typer(help="Committee decisions.", no_args_is_help=True)
 requests_app = typer.Typer(help="Support requests.", no_args_is_help=True)
@@ -69,8 +69,8 @@ def requests_set_status(
     from app.wiring import build_app
     from bot.db import transaction
     from bot.repo import requests
-    from bot.services.decisions import schedule_survey
-    from bot.services.lifecycle import IllegalTransition, transition
+    from bot.services.decisions import advance
+    from bot.services.lifecycle import IllegalTransition
     from models import RequestStatus
 
     settings = load_cli_settings()
@@ -89,21 +89,15 @@ def requests_set_status(
                 if request is None:
                     return f"error: no request {reference}"
                 try:
-                    await transition(session, request=request, to=target, actor="cli",
-                                     now=now, reason=reason)
+                    await advance(session, config=app.config, request=request, to=target,
+                                  actor="cli", now=now, reason=reason)
                 except IllegalTransition as exc:
                     return f"error: {exc}"
-                if target == RequestStatus.SERVICE_DELIVERED:
-                    await schedule_survey(session, config=app.config, request=request,
-                                          trigger="delivery", now=now)
             return f"{request.reference}: {target}"
         finally:
             await app.close()
 
-    message = run_async(main)
-    typer.echo(message, err=message.startswith("error"))
-    if message.startswith("error"):
-        raise typer.Exit(1)
+    echo_result(run_async(main))
 
 
 @report_app.command("satisfaction")

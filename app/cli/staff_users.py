@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import load_cli_settings, run_async
+from app.cli.common import echo_result, load_cli_settings, run_async
 
 staff_app = typer.Typer(help="Staff web console accounts.", no_args_is_help=True)
 
@@ -40,10 +40,7 @@ def staff_add(
         finally:
             await app.close()
 
-    message = run_async(main)
-    typer.echo(message, err=message.startswith("error"))
-    if message.startswith("error"):
-        raise typer.Exit(1)
+    echo_result(run_async(main))
 
 
 @staff_app.command("link")

@@ -165,3 +165,15 @@ async def schedule_survey(
                                  due_at=now + dt.timedelta(hours=hours), now=now,
                                  request_id=request.id, beneficiary_id=request.beneficiary_id,
                                  survey_id=survey.id)
+
+
+async def advance(
+    session: AsyncSession, *, config: AppConfig, request: SupportRequest, to: RequestStatus,
+    actor: str, now: dt.datetime, reason: str | None = None,
+) -> None:
+    """Steps 6-7 and the like: move a request along its life cycle (IllegalTransition if the
+    move is not allowed); a delivered service starts its satisfaction survey."""
+    await transition(session, request=request, to=to, actor=actor, now=now, reason=reason)
+    if to == RequestStatus.SERVICE_DELIVERED:
+        await schedule_survey(session, config=config, request=request, trigger="delivery",
+                              now=now)
