@@ -55,9 +55,16 @@ def page(request: web.Request, deps: ConsoleDeps, template: str, *, status: int 
     def t(key: str, **args: object) -> str:
         return catalog.t(lang, key, **args)
 
+    def actor(who: str) -> str:
+        """Who changed a status, in words: the beneficiary, the CLI, the API, the minutes."""
+        kind, _, rest = who.partition(":")
+        if kind in ("beneficiary", "cli", "api", "csv"):
+            return t(f"console-actor-{kind}") + (f" ({rest})" if kind == "csv" else "")
+        return rest if kind in ("console", "staff") and rest else who
+
     staff = request.get(STAFF)
     html = ENV.get_template(template).render(
-        t=t, lang=lang, dir="rtl" if lang == "ar" else "ltr", staff=staff,
+        t=t, actor=actor, lang=lang, dir="rtl" if lang == "ar" else "ltr", staff=staff,
         csrf=staff.csrf if staff is not None else context.pop("login_csrf", ""),
         date=lambda moment, with_time=True: local_date(deps, moment, lang, with_time=with_time),
         path=request.path_qs, **context)

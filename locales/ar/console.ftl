@@ -90,3 +90,7 @@ console-assign-to = إحالة إلى
 console-assign = إحالة
 console-assigned = ✅ حُدّثت الإحالة.
 console-mine = المحال إليّ
+console-actor-beneficiary = المستفيد
+console-actor-cli = سطر الأوامر
+console-actor-api = واجهة القرارات
+console-actor-csv = محضر اللجنة

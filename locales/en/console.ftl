@@ -87,3 +87,7 @@ console-assign-to = Refer to
 console-assign = Refer
 console-assigned = ✅ The referral was updated.
 console-mine = Assigned to me
+console-actor-beneficiary = the beneficiary
+console-actor-cli = the command line
+console-actor-api = the decisions API
+console-actor-csv = the committee's minutes

@@ -172,6 +172,7 @@ async def test_request_page_masks_and_reveals_with_audit(base: str, deps: Consol
             assert "محمد أحمد العتيبي" in html and "5" in html and "3000" in html
             assert 'id="reveal"' not in html  # an officer may not reveal
             assert "<dd>الطرفية</dd>" in html  # the channel signed on, by its name
+            assert "<bdi>المستفيد</bdi>" in html and "beneficiary:" not in html  # who submitted
         async with http.post(f"{base}/staff/requests/{REFERENCE}/reveal",
                              data={"csrf": csrf_of(html)}) as resp:
             assert resp.status == 403 and "1000000008" not in await resp.text()
