@@ -14,8 +14,6 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import aiohttp
-
 from bench.harness import (
     Database,
     Process,
@@ -27,8 +25,7 @@ from bench.harness import (
     tree,
     write_json,
 )
-from bench.load import Load, Sends, closed_loop, open_loop
-from tests.emulators import TelegramEmulator
+from bench.load import closed_loop, open_loop, webhook_load
 
 QUICK = {"levels": [32], "seconds": 5.0, "open_seconds": 3.0, "warmup": 2.0}
 FULL = {"levels": [1, 8, 32, 128], "seconds": 20.0, "open_seconds": 30.0, "warmup": 5.0}
@@ -40,32 +37,24 @@ UNCAPPED = 100_000  # telegram.per_second of the config copy: no global outbox c
 async def measure(start: Callable[[Any], Process], plan: dict[str, Any], rate: float
                   ) -> dict[str, Any]:
     """Start a target against a fresh emulator, run the closed and open loops, stop it."""
-    async with TelegramEmulator() as tg:
-        sends = Sends(tg)
-        proc = await start(tg).start()
-        try:
-            connector = aiohttp.TCPConnector(limit=0)
-            async with aiohttp.ClientSession(connector=connector) as http:
-                load = Load(tg, sends, proc.webhook_url, http, proc.pid)
-                await closed_loop(load, 8, plan["warmup"])  # imports, caches, connections
-                load.failures.clear()
-                levels = []
-                for concurrency in plan["levels"]:
-                    levels.append(await closed_loop(load, concurrency, plan["seconds"]))
-                    print(f"  {proc.name}: {_line(levels[-1])}", flush=True)
-                peak = max(lv["updates_per_second"] for lv in levels)
-                rates = ([max(1.0, float(int(peak / 2)))] if peak < rate else []) + [rate]
-                opened = []
-                for each in rates:  # a rate it can sustain first: an overload leaves a backlog
-                    opened.append(await open_loop(load, each, plan["open_seconds"]))
-                    print(f"  {proc.name}: open loop {_line(opened[-1])}", flush=True)
-            rss = round(rss_mib(proc.pid), 1)
-        finally:
-            proc.stop()
-        calls = {f"{m} {s}": n for (m, s), n in sorted(sends.methods.items())}
-        return {"levels": levels, "open_loops": opened, "failures": dict(load.failures),
-                "bot_api_calls": calls, "rss_mib_at_end": rss, "log_errors": proc.errors()[:10],
-                "log": str(proc.log_path)}
+    async with webhook_load(start) as (load, sends, proc):
+        await closed_loop(load, 8, plan["warmup"])  # imports, caches, connections
+        load.failures.clear()
+        levels = []
+        for concurrency in plan["levels"]:
+            levels.append(await closed_loop(load, concurrency, plan["seconds"]))
+            print(f"  {proc.name}: {_line(levels[-1])}", flush=True)
+        peak = max(lv["updates_per_second"] for lv in levels)
+        rates = ([max(1.0, float(int(peak / 2)))] if peak < rate else []) + [rate]
+        opened = []
+        for each in rates:  # a rate it can sustain first: an overload leaves a backlog
+            opened.append(await open_loop(load, each, plan["open_seconds"]))
+            print(f"  {proc.name}: open loop {_line(opened[-1])}", flush=True)
+        rss = round(rss_mib(proc.pid), 1)
+    calls = {f"{m} {s}": n for (m, s), n in sorted(sends.methods.items())}
+    return {"levels": levels, "open_loops": opened, "failures": dict(load.failures),
+            "bot_api_calls": calls, "rss_mib_at_end": rss, "log_errors": proc.errors()[:10],
+            "log": str(proc.log_path)}
 
 
 def _line(p: dict[str, Any]) -> str:

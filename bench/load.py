@@ -9,15 +9,17 @@ replies that still came within a second of the previous one to the same chat is 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 
 from bench.harness import SECRET, cpu_seconds, latency_ms
+from tests.emulators import TelegramEmulator
 from tests.flows.helpers import VALID_ID
 
 NAME = "محمد أحمد العتيبي"
@@ -295,3 +297,18 @@ async def open_loop(load: Load, rate: float, seconds: float, warmup: float = 2.0
                                       / max(end - start, 1e-9), 1)
     out["generator_late_ms_p99"] = latency_ms(late)["p99"]
     return out
+
+
+@contextlib.asynccontextmanager
+async def webhook_load(start: Callable[[Any], Any]) -> AsyncIterator[tuple[Load, Sends, Any]]:
+    """A fresh Telegram emulator, the target started against it (stopped on the way out), and a
+    load generator posting to the target's webhook: (load, the emulator's sends, the process)."""
+    async with TelegramEmulator() as tg:
+        sends = Sends(tg)
+        proc = await start(tg).start()
+        try:
+            connector = aiohttp.TCPConnector(limit=0)
+            async with aiohttp.ClientSession(connector=connector) as http:
+                yield Load(tg, sends, proc.webhook_url, http, proc.pid), sends, proc
+        finally:
+            proc.stop()

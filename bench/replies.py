@@ -18,8 +18,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 from bench.harness import (
     ROOT,
     Database,
@@ -31,8 +29,7 @@ from bench.harness import (
     tree,
     write_json,
 )
-from bench.load import Load, Sends, User
-from tests.emulators import TelegramEmulator
+from bench.load import Load, Sends, User, webhook_load
 
 USERS, CONCURRENCY = 200, 20
 QUICK_USERS = 60
@@ -74,33 +71,25 @@ async def one_user(load: Load, u: User, latencies: list[float], failures: list[s
 async def measure(start: Any, users: int, concurrency: int, buttons: bool = True
                   ) -> dict[str, Any]:
     """Run the users against a fresh emulator and the started target."""
-    async with TelegramEmulator() as tg:
-        sends = Sends(tg)
-        proc = await start(tg).start()
-        try:
-            connector = aiohttp.TCPConnector(limit=0)
-            async with aiohttp.ClientSession(connector=connector) as http:
-                load = Load(tg, sends, proc.webhook_url, http, proc.pid)
-                for _ in range(3):  # warm-up users (imports, caches, connections)
-                    await one_user(load, load.new_user(), [], [], buttons)
-                await asyncio.sleep(1.2)
-                latencies: list[float] = []
-                failures: list[str] = []
-                queue = [load.new_user() for _ in range(users)]
+    async with webhook_load(start) as (load, _, proc):
+        for _ in range(3):  # warm-up users (imports, caches, connections)
+            await one_user(load, load.new_user(), [], [], buttons)
+        await asyncio.sleep(1.2)
+        latencies: list[float] = []
+        failures: list[str] = []
+        queue = [load.new_user() for _ in range(users)]
 
-                async def worker() -> None:
-                    while queue:
-                        await one_user(load, queue.pop(0), latencies, failures, buttons)
+        async def worker() -> None:
+            while queue:
+                await one_user(load, queue.pop(0), latencies, failures, buttons)
 
-                started = time.monotonic()
-                await asyncio.gather(*(worker() for _ in range(concurrency)))
-                seconds = time.monotonic() - started
-        finally:
-            proc.stop()
-        return {"users": users, "concurrency": concurrency, "replies": len(latencies),
-                "failed": len(failures), "seconds": round(seconds, 2),
-                "replies_per_second": round(len(latencies) / seconds, 1),
-                "latency_ms": latency_ms(latencies), "log_errors": proc.errors()[:10]}
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        seconds = time.monotonic() - started
+    return {"users": users, "concurrency": concurrency, "replies": len(latencies),
+            "failed": len(failures), "seconds": round(seconds, 2),
+            "replies_per_second": round(len(latencies) / seconds, 1),
+            "latency_ms": latency_ms(latencies), "log_errors": proc.errors()[:10]}
 
 
 async def run(users: int, concurrency: int, root: Path, db_kind: str) -> dict[str, Any]:
