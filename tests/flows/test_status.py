@@ -31,6 +31,17 @@ def _code(messages: list[Outbound]) -> str:
     return found[-1]
 
 
+async def _linked_visitor(app: App, owner: Convo) -> Convo:
+    """The owner files a request; a web visitor links it with the code the owner received."""
+    await submit(owner)
+    owner.new_messages()
+    web = await _visitor(app, "visitor")
+    await web.press("حالة طلباتي")
+    await web.send("GH-2026-000001")
+    await web.send(_code(owner.new_messages()))
+    return web
+
+
 async def _visitor(app: App, user: str, channel: str = "web") -> Convo:
     visitor = Convo(app, user, channel=channel)
     await visitor.send("hi")
@@ -67,12 +78,7 @@ async def test_other_channel_links_with_a_code_sent_to_the_owner(
 
 
 async def test_the_owner_undoes_a_link(app: App, convo: Convo) -> None:
-    await submit(convo)
-    convo.new_messages()
-    web = await _visitor(app, "visitor")
-    await web.press("حالة طلباتي")
-    await web.send("GH-2026-000001")
-    await web.send(_code(convo.new_messages()))
+    web = await _linked_visitor(app, convo)
     out = convo.text(await convo.press("إلغاء الربط"))
     assert "تم إلغاء الربط" in out
     out = web.text(await web.press("حالة طلباتي"))
@@ -134,12 +140,7 @@ async def test_codes_are_limited_per_request_and_per_identity(app: App, convo: C
 
 
 async def test_only_the_owner_can_undo(app: App, convo: Convo) -> None:
-    await submit(convo)
-    convo.new_messages()
-    web = await _visitor(app, "visitor")
-    await web.press("حالة طلباتي")
-    await web.send("GH-2026-000001")
-    await web.send(_code(convo.new_messages()))
+    web = await _linked_visitor(app, convo)
     other = await _visitor(app, "other", channel="terminal")
     for person in (web, other):  # the linked channel itself, and a third person
         assert "لا يوجد ربط" in person.text(await person.send(payload="unlink:1"))

@@ -14,8 +14,7 @@ from bot.db import transaction
 from bot.repo import requests
 from bot.scheduler.work import Worker
 from bot.services.decision_import import import_decisions
-from bot.services.decisions import schedule_survey
-from bot.services.lifecycle import transition
+from bot.services.decisions import advance
 from desk.reports import satisfaction
 from handlers.terminal import render
 from models import RequestStatus, SatisfactionSurvey
@@ -111,15 +110,7 @@ async def test_reminder_once_then_expiry(app: App, submitted: Convo, worker: Wor
 async def test_survey_after_delivery_and_report(
     app: App, submitted: Convo, worker: Worker, clock: FrozenClock, tmp_path: Path
 ) -> None:
-    await _decide_and_notify(app, submitted, worker)
-    now = clock.now()
-    async with transaction(app.sessions) as s:
-        request = await requests.by_reference(s, reference="GH-2026-000001")
-        assert request is not None
-        for to in (RequestStatus.REGISTRATION_COMPLETED, RequestStatus.SERVICE_DELIVERED):
-            await transition(s, request=request, to=to, actor="staff", now=now)
-        await schedule_survey(s, config=app.config, request=request, trigger="delivery", now=now)
-    clock.advance(hours=48)
+    await _deliver_after_decision(app, submitted, worker, clock)
     assert await worker.run_due() == 1  # the delivery survey; the decision survey waits for it
     await app.dispatcher.drain_once()
     invites = submitted.new_messages()
@@ -161,17 +152,23 @@ async def test_typed_number_is_the_listed_option_on_every_channel(
     assert (await _survey(app)).rating == 5
 
 
-async def _two_surveys_due(app: App, c: Convo, worker: Worker, clock: FrozenClock) -> list:
-    """A decision survey and a delivery survey both due now; what the first pass sent."""
+async def _deliver_after_decision(app: App, c: Convo, worker: Worker, clock: FrozenClock
+                                  ) -> None:
+    """Decided and notified, then registered and delivered (scheduling the delivery survey);
+    48 hours later both surveys are due."""
     await _decide_and_notify(app, c, worker)
     now = clock.now()
     async with transaction(app.sessions) as s:
         request = await requests.by_reference(s, reference="GH-2026-000001")
         assert request is not None
         for to in (RequestStatus.REGISTRATION_COMPLETED, RequestStatus.SERVICE_DELIVERED):
-            await transition(s, request=request, to=to, actor="staff", now=now)
-        await schedule_survey(s, config=app.config, request=request, trigger="delivery", now=now)
+            await advance(s, config=app.config, request=request, to=to, actor="staff", now=now)
     clock.advance(hours=48)
+
+
+async def _two_surveys_due(app: App, c: Convo, worker: Worker, clock: FrozenClock) -> list:
+    """A decision survey and a delivery survey both due now; what the first pass sent."""
+    await _deliver_after_decision(app, c, worker, clock)
     await worker.run_due()
     await app.dispatcher.drain_once()
     return c.new_messages()
