@@ -102,7 +102,8 @@ async def prune_more(
     if "documents" in keep:
         steps.append(("requestdocument.retained", extra.release_retained_documents,
                       keep["documents"].years * 365))
-    counts = {name: await _batches(sessions, batch, now - window * days, batch_size)
+    counts = {name: await _delete_in_batches(sessions, batch, now - window * days,
+                                              batch_size)
               for name, batch, window in steps}
     if documents is not None and vault is not None:
         async with transaction(sessions) as session:
@@ -113,26 +114,14 @@ async def prune_more(
     return counts
 
 
-async def _batches(sessions: async_sessionmaker[AsyncSession], batch: extra.Batch,
-                   before: dt.datetime, batch_size: int) -> int:
-    """Run one retention statement batch after batch, each in its own short transaction."""
-    total = 0
-    while True:
-        async with transaction(sessions) as session:
-            done = await batch(session, before=before, limit=batch_size)
-        total += done
-        if done < batch_size:
-            return total
-        await asyncio.sleep(0)
-
-
 async def _delete_in_batches(
     sessions: async_sessionmaker[AsyncSession],
     batch: Batch,
     before: dt.datetime,
     batch_size: int,
 ) -> int:
-    """Delete the expired rows, oldest ids first, one short transaction per batch."""
+    """Delete (or anonymise) the expired rows, oldest ids first, one short transaction per
+    batch; the number handled."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     total = 0
