@@ -46,6 +46,7 @@ async def desk_runtime(app: App, convo: Convo, monkeypatch: pytest.MonkeyPatch
 
 @pytest.fixture
 def live(desk_runtime: tuple[Runtime, FakeGroup]) -> tuple[str, ConsoleDeps, FakeGroup]:
+    """The console's origin, its collaborators, the staff group."""
     rt, group = desk_runtime
     return f"http://127.0.0.1:{rt.port}", rt.web_app[DEPS], group
 
@@ -121,13 +122,14 @@ async def test_reply_from_the_browser_reaches_the_beneficiary_and_the_topic(
 
 
 async def test_a_group_reply_and_a_file_show_in_the_live_feed(
-    app: App, convo: Convo, live: tuple[str, ConsoleDeps, FakeGroup]
+    app: App, convo: Convo, live: tuple[str, ConsoleDeps, FakeGroup],
+    desk_runtime: tuple[Runtime, FakeGroup],
 ) -> None:
-    base, deps, group = live
+    base, deps, _ = live
     await ask_for_person(convo)
     await app.dispatcher.drain_once()
     case = await _case(app)
-    desk = app.engine.listeners[-1].__self__  # the desk subscribed by staff_desk
+    desk = desk_runtime[0].links.desks[0]
     http = await signed_in(deps, base, ADMIN)
     async with http:
         async with http.get(f"{base}/staff/conversations/{case.id}") as resp:
@@ -181,7 +183,8 @@ async def test_notes_claim_release_close_and_roles(
         status, refused = await _post(http, f"{url}/reply", page,
                                       file=(b"<html><script>x</script></html>", "a.pdf",
                                             "application/pdf"))
-        assert status == 400 and (await _case(app)).status == "open"  # nothing sent or taken
+        assert status == 400 and 'role="alert"' in refused
+        assert (await _case(app)).status == "open"  # a refused file sends and takes nothing
         status, _ = await _post(http, f"{url}/close", page)
         assert status == 200 and (await _case(app)).status == "closed"
         status, after = await _post(http, f"{url}/reply", page, text="بعد الإغلاق")
