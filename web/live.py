@@ -67,14 +67,23 @@ def _line_item(line: TranscriptLine) -> Item:
     return Item("in" if line.direction == "in" else "out", line.at, redact(line.text or ""))
 
 
-def _action_item(row: StaffAction) -> Item | None:
+def _who(deps: ConsoleDeps, key: str) -> str:
+    """A staff member's name from the roster (a Telegram id), else their console account."""
+    member = deps.roster.get(int(key)) if key.lstrip("-").isdigit() else None
+    if member is not None:
+        return member.name or f"tg:{key}"
+    return key.removeprefix("pw:")
+
+
+def _action_item(deps: ConsoleDeps, row: StaffAction) -> Item | None:
+    who = _who(deps, row.staff_user_id)
     if row.action in ("relay_in", "relay_out"):
         if not row.file_key:
             return None  # its text is already a transcript line
-        return Item("file", row.at, row.detail or "", row.staff_user_id, row.action, row.id,
+        return Item("file", row.at, row.detail or "", who, row.action, row.id,
                     incoming=row.action == "relay_in")
     kind = "note" if row.action == "note" else "event"
-    return Item(kind, row.at, row.detail or "", row.staff_user_id, row.action)
+    return Item(kind, row.at, row.detail or "", who, row.action)
 
 
 async def timeline(deps: ConsoleDeps, case: Escalation, after: Cursor
@@ -87,7 +96,7 @@ async def timeline(deps: ConsoleDeps, case: Escalation, after: Cursor
         actions = await cases_repo.actions_after(session, escalation_id=case.id or 0,
                                                  after_id=after.action)
     items = [_line_item(ln) for ln in lines]
-    items += [i for i in (_action_item(a) for a in actions) if i is not None]
+    items += [i for i in (_action_item(deps, a) for a in actions) if i is not None]
     items.sort(key=lambda i: i.at)
     cursor = Cursor(max([after.line, *(ln.id or 0 for ln in lines)]),
                     max([after.action, *(a.id or 0 for a in actions)]))
