@@ -26,7 +26,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 @pytest.fixture
 async def desk_runtime(app: App, convo: Convo, monkeypatch: pytest.MonkeyPatch
                        ) -> AsyncIterator[tuple[Runtime, FakeGroup]]:
-    """The HTTP server with the console and a staff desk on a (recorded) staff group."""
+    """A beneficiary who asked for a person (case #1); the HTTP server with the console and
+    the staff desk on a (recorded) staff group."""
     from app.channels import staff_desk
 
     monkeypatch.setenv("TELEGRAM_STAFF_IDS", STAFF_IDS)
@@ -38,6 +39,8 @@ async def desk_runtime(app: App, convo: Convo, monkeypatch: pytest.MonkeyPatch
     rt = Runtime(app, [])
     desk = staff_desk(app, group, {OFFICER: Staff(OFFICER, "officer")})
     rt.links.desks.append(desk)
+    await ask_for_person(convo)  # before the runtime's own dispatcher races the test's drains
+    await app.dispatcher.drain_once()
     await rt.start()
     rt.web_app[DEPS].live_poll_seconds = 0.05
     yield rt, group
@@ -94,8 +97,6 @@ async def test_reply_from_the_browser_reaches_the_beneficiary_and_the_topic(
     app: App, convo: Convo, live: tuple[str, ConsoleDeps, FakeGroup]
 ) -> None:
     base, deps, group = live
-    await ask_for_person(convo)
-    await app.dispatcher.drain_once()
     case = await _case(app)
     http = await signed_in(deps, base, OFFICER)
     async with http:
@@ -126,8 +127,6 @@ async def test_a_group_reply_and_a_file_show_in_the_live_feed(
     desk_runtime: tuple[Runtime, FakeGroup],
 ) -> None:
     base, deps, _ = live
-    await ask_for_person(convo)
-    await app.dispatcher.drain_once()
     case = await _case(app)
     desk = desk_runtime[0].links.desks[0]
     http = await signed_in(deps, base, ADMIN)
@@ -161,8 +160,6 @@ async def test_notes_claim_release_close_and_roles(
     app: App, convo: Convo, live: tuple[str, ConsoleDeps, FakeGroup]
 ) -> None:
     base, deps, group = live
-    await ask_for_person(convo)
-    await app.dispatcher.drain_once()
     case = await _case(app)
     url = f"{base}/staff/conversations/{case.id}"
     http = await signed_in(deps, base, RESEARCHER)
