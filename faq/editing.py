@@ -8,6 +8,8 @@ the same folder, then a rename), so a running bot never reads half a file.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -75,20 +77,38 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def save_entry(folder: Path, raw: dict[str, Any], *, new: bool) -> list[str]:
+def version(raw: dict[str, Any]) -> str:
+    """A short fingerprint of an entry as stored, to notice an edit made meanwhile."""
+    return hashlib.sha256(dump(raw).encode()).hexdigest()[:16]
+
+
+def save_entry(folder: Path, raw: dict[str, Any], *, new: bool,
+               base_version: str | None = None) -> list[str]:
     """Check an entry with the whole folder and write it; the problems, empty when saved.
 
-    `new` refuses an id that exists already; an edit must name an existing id.
+    `new` refuses an id that exists already; an edit must name an existing id and, with
+    `base_version`, must start from the entry as it is stored now. Saves from several
+    processes take turns (a lock file beside the entries).
     """
     entry, problems = parse_entry(raw)
     if entry is None:
         return problems
+    with (folder / ".edit.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _save_locked(folder, raw, entry.id, new=new, base_version=base_version)
+
+
+def _save_locked(folder: Path, raw: dict[str, Any], entry_id: str, *, new: bool,
+                 base_version: str | None) -> list[str]:
     existing = raw_entries(folder)
-    if new and entry.id in existing:
-        return [f"{entry.id}: id already used by {existing[entry.id][0].name}"]
-    if not new and entry.id not in existing:
-        return [f"{entry.id}: no such entry"]
-    path = existing[entry.id][0] if not new else folder / f"{entry.id}.yaml"
+    if new and entry_id in existing:
+        return [f"{entry_id}: id already used by {existing[entry_id][0].name}"]
+    if not new and entry_id not in existing:
+        return [f"{entry_id}: no such entry"]
+    if not new and base_version and version(existing[entry_id][1]) != base_version:
+        return [f"{entry_id}: changed by someone else since you opened it; "
+                "open it again to see the change"]
+    path = existing[entry_id][0] if not new else folder / f"{entry_id}.yaml"
     if new and path.exists():
         return [f"{path.name}: a file of that name exists already"]
     text = _new_content(path, raw)

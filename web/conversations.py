@@ -66,11 +66,12 @@ async def _load(session: AsyncSession, request: web.Request) -> Escalation:
     return case
 
 
-async def case_page(request: web.Request, *, status: int = 200, message: str | None = None,
-                    error: str | None = None, error_args: dict[str, object] | None = None
-                    ) -> web.Response:
+async def case_page(request: web.Request, *, status: int = 200, error: str | None = None,
+                    error_args: dict[str, object] | None = None) -> web.Response:
     """A case: who, why, the transcript and what staff did, live; the desk's actions."""
     deps, staff = deps_of(request), request[STAFF]
+    done = request.query.get("done", "")
+    message = f"live-done-{done}" if done in (*service.ACTIONS, "reply") else None
     async with deps.sessions() as session:
         case = await _load(session, request)
         rows = await cases_repo.list_cases(session, closed=case.status == "closed", limit=1000)
@@ -130,7 +131,7 @@ async def act(request: web.Request) -> web.Response:
                       staff_text(desk, key, said=said, text=text, **_signature(desk, staff)),
                       f"console:{message_id}")
     desk.wake()
-    return await case_page(request, message=f"live-done-{action}")
+    raise web.HTTPSeeOther(f"/staff/conversations/{case.id}?done={action}")
 
 
 async def reply(request: web.Request) -> web.Response:
@@ -167,7 +168,7 @@ async def reply(request: web.Request) -> web.Response:
                                  **_signature(desk, staff)),
                       f"console:{message_id}", outcome)
     desk.wake()
-    return await case_page(request, message="live-done-reply")
+    raise web.HTTPSeeOther(f"/staff/conversations/{case.id}?done=reply")
 
 
 async def case_file(request: web.Request) -> web.StreamResponse:

@@ -16,7 +16,7 @@ from bot.db import transaction
 from bot.repo import feedback
 from bot.repo import staff as repo
 from faq import KnowledgeBase
-from faq.editing import raw_entries, save_entry
+from faq.editing import raw_entries, save_entry, version
 from faq.gaps import group_gaps
 from faq.kb import ANSWER_AT, POOL, SUGGEST_COVER, rank
 from faq.model import GUIDES, LANGS, KnowledgeError
@@ -109,8 +109,9 @@ async def entry_view(request: web.Request) -> web.Response:
     found = raw_entries(_kb(deps).folder).get(request.match_info["entry_id"])
     if found is None:
         raise web.HTTPNotFound(text="no such entry", headers=SECURITY_HEADERS)
-    return _form(request, raw_to_fields(found[1]), new=False,
-                 message=request.query.get("saved") and "live-kb-saved")
+    fields = {**raw_to_fields(found[1]), "version": version(found[1])}
+    return _form(request, fields, new=False,
+                 message="live-kb-saved" if request.query.get("saved") else None)
 
 
 async def entry_new(request: web.Request) -> web.Response:
@@ -143,13 +144,14 @@ async def entry_save(request: web.Request) -> web.Response:
                     entries=[], query="", may_edit=False)
     raw = form_to_raw(form)
     async with SAVING:
-        problems = await asyncio.to_thread(save_entry, kb.folder, raw, new=new)
+        problems = await asyncio.to_thread(save_entry, kb.folder, raw, new=new,
+                                           base_version=str(form.get("version", "")) or None)
         if not problems:
             try:
                 kb.reload()
             except KnowledgeError as exc:  # changed on disk meanwhile by someone else
                 problems = str(exc).splitlines()[1:]
-    fields = raw_to_fields(raw)
+    fields = {**raw_to_fields(raw), "version": str(form.get("version", ""))}
     if problems:
         return _form(request, fields, new=new, status=400, problems=problems)
     await _audit(deps, request, action, raw["id"])

@@ -93,7 +93,7 @@ async def test_an_edit_changes_the_bots_answer_at_once(
     assert saved["paraphrases"]["ar"][0] == "هل أدفع مبلغاً مقابل الخدمة؟"  # the rest kept
     assert "  ar: |-\n    التقديم مجاني تماماً.\n" in (folder / "fees.yaml").read_text("utf-8")
     assert KnowledgeBase.check(folder) == []
-    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary left
+    assert not list(folder.glob(".*.tmp"))  # no temporary file left behind
     async with app.sessions() as session:
         rows = list((await session.execute(select(StaffAction).where(
             StaffAction.action == "knowledge_edit"))).scalars())
@@ -124,6 +124,28 @@ async def test_invalid_entries_are_refused_with_the_checks_problems(
         assert status == 400 and "already used" in html  # a new entry cannot take an id
     assert (folder / "fees.yaml").read_text("utf-8") == before
     assert "fees" in kb.entries
+
+
+async def test_an_edit_made_meanwhile_is_not_overwritten(
+    folder: Path, kb_live: tuple[str, ConsoleDeps, KnowledgeBase]
+) -> None:
+    base, deps, _ = kb_live
+    http = await signed_in(deps, base, ADMIN)
+    async with http:
+        async with http.get(f"{base}/staff/knowledge/entries/fees") as resp:
+            opened = await resp.text()
+        stamp = opened.split('name="version" value="')[1].split('"')[0]
+        assert len(stamp) == 16
+        other = _fields(folder, "fees")  # someone else saves first, from another page
+        other["answer_en"] = "Applying is free."
+        status, _, _ = await _save(http, base, {**other, "version": stamp}, new=False)
+        assert status == 200
+        mine = _fields(folder, "fees")
+        mine["answer_ar"] = "نسختي القديمة"
+        status, html, _ = await _save(http, base, {**mine, "version": stamp}, new=False)
+    assert status == 400 and "changed by someone else" in html
+    saved = yaml.safe_load((folder / "fees.yaml").read_text("utf-8"))
+    assert saved["answer"]["en"] == "Applying is free." and "نسختي" not in saved["answer"]["ar"]
 
 
 async def test_a_gap_becomes_an_entry(
