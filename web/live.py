@@ -92,7 +92,7 @@ async def timeline(deps: ConsoleDeps, case: Escalation, after: Cursor
     async with deps.sessions() as session:
         lines = await cases_repo.transcript_after(
             session, identity_id=case.identity_id, after_id=after.line,
-            since=case.created_at - dt.timedelta(seconds=1))
+            since=case.created_at)
         actions = await cases_repo.actions_after(session, escalation_id=case.id or 0,
                                                  after_id=after.action)
     items = [_line_item(ln) for ln in lines]
