@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from app.wiring import App
+from desk.deps import DeskDeps
+from desk.desk import StaffDesk
 from desk.roster import load_roster
 from handlers.telegram.settings import TelegramSettings
 from web.auth import issue_login_link
 from web.deps import ConsoleDeps
 
 
-def console_deps(app: App, *, on_decision: Callable[[], None] | None = None) -> ConsoleDeps:
-    """Sessions, config, services and the staff roster for /staff/."""
+def console_deps(app: App, *, on_decision: Callable[[], None] | None = None,
+                 desks: Sequence[StaffDesk] = ()) -> ConsoleDeps:
+    """Sessions, config, services, the staff roster and the desk (with its group) for /staff/."""
     url = app.settings.console_url
     roster = load_roster(app.config, TelegramSettings().staff_ids)
+    desk = desks[0] if desks else None
+    desk_deps = desk.deps if desk is not None else DeskDeps(
+        sessions=app.sessions, config=app.config, services=app.services, push=app.engine.push,
+        wake=app.dispatcher.wake, on_decision=on_decision or (lambda: None))
     return ConsoleDeps(sessions=app.sessions, config=app.config, services=app.services,
                        roster=roster, on_decision=on_decision, base_url=url,
-                       secure_cookies=bool(url and url.startswith("https://")))
+                       secure_cookies=bool(url and url.startswith("https://")),
+                       desk=desk_deps, group=desk.channel if desk is not None else None)
 
 
 def telegram_login(app: App) -> Callable[[int], Awaitable[str | None]] | None:

@@ -58,7 +58,8 @@ class Runtime:
         for channel in self.channels:
             await channel.setup(self.web_app)
         http_api.register(self.app, self.web_app, on_recorded=self.kick)
-        web_console.register(self.web_app, console_deps(self.app, on_decision=self.kick))
+        web_console.register(self.web_app, console_deps(self.app, on_decision=self.kick,
+                                                        desks=self.links.desks))
         self._runner = web.AppRunner(self.web_app, access_log=None)
         await self._runner.setup()
         settings = self.app.settings

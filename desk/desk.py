@@ -17,14 +17,14 @@ from bot.db import transaction
 from bot.messages import Outbound
 from bot.outbox.senders import Failed, SendResult, Sent
 from bot.repo import escalations, outbox
-from bot.uploads import UploadRefusal, accept_upload, shown_name
-from desk import rights
+from bot.uploads import UploadRefusal
+from desk import rights, service
 from desk.cases import open_case, post_to_case, recreate_topic, remind_unanswered, staff_text
 from desk.channel import StaffChannel, StaffMessage
-from desk.commands import CASE_COMMANDS, COMMANDS, ROLES_FOR, StaffCtx, claim
+from desk.commands import CASE_COMMANDS, COMMANDS, ROLES_FOR, StaffCtx
 from desk.deps import DeskDeps
 from desk.digest import daily_digest
-from desk.relay import audit, beneficiary_to_staff, staff_to_beneficiary
+from desk.relay import audit, beneficiary_to_staff
 from desk.roster import Staff
 from models import Escalation, OutboxMessage
 
@@ -149,18 +149,10 @@ class StaffDesk:
 
     async def _relay(self, session: AsyncSession, msg: StaffMessage, member: Staff,
                      case: Escalation) -> str | None:
-        if case.status != "claimed":  # the first staff answer takes the case
-            await claim(StaffCtx(self.deps, session, member, case, "", msg.message_id))
-            audit(session, member.user_id, member.role, "claim", case, "by replying")
-        file = None
-        if msg.attachment is not None:  # staff files pass the same content checks
-            upload = accept_upload(msg.attachment, self.deps.config.limits,
-                                   self.deps.services.documents)
-            if isinstance(upload, UploadRefusal):
-                return staff_text(self.deps, upload.key, **(upload.args or {}))
-            file = (upload.key, shown_name(msg.attachment.file_name))
-        await staff_to_beneficiary(self.deps, session, case, member, msg.message_id, msg.text,
-                                   file)
+        outcome = await service.reply(self.deps, session, member, case, msg.message_id,
+                                      msg.text, msg.attachment)
+        if isinstance(outcome, UploadRefusal):  # staff files pass the same content checks
+            return staff_text(self.deps, outcome.key, **(outcome.args or {}))
         return None
 
     async def _answer(self, session: AsyncSession, msg: StaffMessage, case: Escalation | None,

@@ -16,12 +16,14 @@ from models import Beneficiary, ChannelIdentity, Escalation, StaffAction
 
 def audit(session: AsyncSession, member_id: int | str, role: str | None, action: str,
           case: Escalation | None = None, detail: str | None = None, *,
-          allowed: bool = True, request_id: int | None = None) -> None:
-    """Write one line of the audit log."""
+          allowed: bool = True, request_id: int | None = None,
+          file_key: str | None = None) -> None:
+    """Write one line of the audit log (with the storage key of a relayed file)."""
     session.add(StaffAction(staff_user_id=str(member_id), role=role, action=action,
                             escalation_id=case.id if case else None,
                             request_id=request_id or (case.request_id if case else None),
-                            detail=(detail or "")[:1000] or None, allowed=allowed))
+                            detail=(detail or "")[:1000] or None, allowed=allowed,
+                            file_key=file_key))
 
 
 async def beneficiary_language(session: AsyncSession, case: Escalation, default: str) -> str:
@@ -61,7 +63,8 @@ async def staff_to_beneficiary(
     if case.first_staff_reply_at is None:
         case.first_staff_reply_at = deps.services.clock.now()
     session.add(case)
-    audit(session, member.user_id, member.role, "relay_out", case, text or (file or ("",))[-1])
+    audit(session, member.user_id, member.role, "relay_out", case, text or (file or ("",))[-1],
+          file_key=file[0] if file else None)
 
 
 async def beneficiary_to_staff(
@@ -95,6 +98,6 @@ async def beneficiary_to_staff(
                                         file_name=file_name),
                                f"relay-in:{inbound.channel}:{inbound.message_id}")
             audit(session, f"beneficiary:{case.beneficiary_id}", None, "relay_in", case,
-                  inbound.text or file_name)
+                  inbound.text or file_name, file_key=file_key)
     deps.wake()
     return True

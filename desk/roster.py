@@ -11,9 +11,9 @@ ROLES = ("officer", "researcher", "admin")
 
 @dataclass(frozen=True)
 class Staff:
-    """A member of staff."""
+    """A member of staff: a Telegram user id, or "pw:<username>" for a console password account."""
 
-    user_id: int
+    user_id: int | str
     role: str
     name: str | None = None
 

@@ -42,5 +42,6 @@ class StaffAction(SQLModel, table=True):
     escalation_id: int | None = Field(default=None, foreign_key="escalation.id", index=True)
     request_id: int | None = Field(default=None, foreign_key="supportrequest.id")
     detail: str | None = Field(default=None, sa_column=Column(EncryptedText))
+    file_key: str | None = Field(default=None, max_length=80)  # a relayed file, in storage
     allowed: bool = True
     at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))

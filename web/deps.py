@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
 from bot.engine.context import Services
+from desk.channel import StaffChannel
+from desk.deps import DeskDeps
 from desk.roster import Staff
 from models import StaffSession
 
@@ -29,6 +31,9 @@ class ConsoleDeps:
     link_minutes: int = 10
     max_failures: int = 5
     lockout_minutes: int = 15
+    desk: DeskDeps | None = None  # the staff desk's collaborators: the browser is its second door
+    group: StaffChannel | None = None  # the staff group, where browser replies are mirrored
+    live_poll_seconds: float = 1.0  # how often a live case page asks the database for news
 
 
 DEPS: web.AppKey[ConsoleDeps] = web.AppKey("console_deps", ConsoleDeps)

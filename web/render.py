@@ -46,9 +46,8 @@ def local_date(deps: ConsoleDeps, moment: dt.datetime | None, lang: str, *,
     return f"{text} · {hijri[0]:04d}-{hijri[1]:02d}-{hijri[2]:02d} {mark}"
 
 
-def page(request: web.Request, deps: ConsoleDeps, template: str, *, status: int = 200,
-         **context: Any) -> web.Response:
-    """Render a template in the request's language with the console's common context."""
+def context(request: web.Request, deps: ConsoleDeps) -> dict[str, Any]:
+    """What every template gets: texts, language and direction, the staff member, dates."""
     lang = language(request)
     catalog = deps.services.catalog
 
@@ -63,14 +62,28 @@ def page(request: web.Request, deps: ConsoleDeps, template: str, *, status: int 
         return rest if kind in ("console", "staff") and rest else who
 
     staff = request.get(STAFF)
+    return {"t": t, "actor": actor, "lang": lang, "dir": "rtl" if lang == "ar" else "ltr",
+            "staff": staff, "path": request.path_qs,
+            "date": lambda moment, with_time=True: local_date(deps, moment, lang,
+                                                              with_time=with_time)}
+
+
+def fragment(request: web.Request, deps: ConsoleDeps, template: str, **values: Any) -> str:
+    """A piece of a page (a live update), rendered with the common context."""
+    return ENV.get_template(template).render(**context(request, deps), **values)
+
+
+def page(request: web.Request, deps: ConsoleDeps, template: str, *, status: int = 200,
+         **values: Any) -> web.Response:
+    """Render a template in the request's language with the console's common context."""
+    common = context(request, deps)
+    staff = common["staff"]
     html = ENV.get_template(template).render(
-        t=t, actor=actor, lang=lang, dir="rtl" if lang == "ar" else "ltr", staff=staff,
-        csrf=staff.csrf if staff is not None else context.pop("login_csrf", ""),
-        date=lambda moment, with_time=True: local_date(deps, moment, lang, with_time=with_time),
-        path=request.path_qs, **context)
+        csrf=staff.csrf if staff is not None else values.pop("login_csrf", ""),
+        **common, **values)
     response = web.Response(text=html, content_type="text/html", status=status,
                             headers=SECURITY_HEADERS)
     if "lang" in request.query and request.query["lang"] in LANGS:
-        response.set_cookie("staff_lang", lang, max_age=365 * 86400, httponly=True,
+        response.set_cookie("staff_lang", common["lang"], max_age=365 * 86400, httponly=True,
                             samesite="Lax", path="/staff")
     return response

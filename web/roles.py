@@ -9,6 +9,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "decide": {"researcher", "admin"},  # as the desk's /decide
     "deliver": {"officer", "admin"},  # steps 6-7: registration completed, service delivered
     "assign": {"officer", "admin"},  # step 3: refer to the social-research officer
+    "converse": {"officer", "researcher", "admin"},  # the desk's cases, as in the staff group
+    "edit_knowledge": {"officer", "admin"},  # the FAQ: the officer answers every question
 }
 
 
