@@ -9,6 +9,7 @@ import typer
 
 from app.cli import keys, knowledge
 from app.cli.common import load_cli_settings, run_async
+from app.cli.doctor import doctor
 from app.cli.outbox import outbox_app
 from app.cli.staff import decisions_app, report_app, requests_app
 from app.cli.staff_users import staff_app
@@ -146,6 +147,7 @@ app.command("ask")(knowledge.ask_cli)
 app.add_typer(knowledge.knowledge_app, name="knowledge", help="The FAQ knowledge base.")
 app.add_typer(keys.keys_app, name="keys")
 app.add_typer(outbox_app, name="outbox")
+app.command("doctor")(doctor)
 
 
 def main() -> None:
