@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from app.cli import keys, knowledge
+from app.cli import backup, keys, knowledge
 from app.cli.common import load_cli_settings, run_async
 from app.cli.doctor import doctor
 from app.cli.outbox import outbox_app
@@ -17,7 +17,7 @@ from bot.config import ConfigError, load_config
 
 app = typer.Typer(help="Ghimar Desk: the beneficiary-service bot of Ghimar Youth Association.",
                   no_args_is_help=True, add_completion=False)
-db_app = typer.Typer(help="Database schema (Alembic migrations) and retention.",
+db_app = typer.Typer(help="Database schema (Alembic migrations), retention, backups.",
                      no_args_is_help=True)
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -148,6 +148,8 @@ app.add_typer(knowledge.knowledge_app, name="knowledge", help="The FAQ knowledge
 app.add_typer(keys.keys_app, name="keys")
 app.add_typer(outbox_app, name="outbox")
 app.command("doctor")(doctor)
+db_app.command("backup")(backup.db_backup)
+db_app.command("restore")(backup.db_restore)
 
 
 def main() -> None:
