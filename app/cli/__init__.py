@@ -13,6 +13,7 @@ from app.cli.doctor import doctor
 from app.cli.outbox import outbox_app
 from app.cli.staff import decisions_app, report_app, requests_app
 from app.cli.staff_users import staff_app
+from app.doctor.platforms import channel_settings
 from bot.config import ConfigError, load_config
 
 app = typer.Typer(help="Ghimar Desk: the beneficiary-service bot of Ghimar Youth Association.",
@@ -22,6 +23,16 @@ db_app = typer.Typer(help="Database schema (Alembic migrations), retention, back
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
+
+
+NO_SERVER_CHANNEL = """\
+error: no server channel is enabled (config.yaml lists only the terminal): nothing to run.
+To serve beneficiaries, set these environment variables (deploy/README.md explains each):
+  Telegram: GHIMAR_CHANNELS=telegram TELEGRAM_BOT_TOKEN=<the token from @BotFather>
+  WhatsApp: GHIMAR_CHANNELS=whatsapp WHATSAPP_ACCESS_TOKEN=... WHATSAPP_PHONE_NUMBER_ID=...
+            WHATSAPP_APP_SECRET=... WHATSAPP_VERIFY_TOKEN=...
+  (both: GHIMAR_CHANNELS=telegram,whatsapp); then `python -m bot doctor` checks them.
+To talk to the bot in this terminal without any token: make chat"""
 
 
 @app.command()
@@ -51,6 +62,22 @@ def run() -> None:
     from app.runtime import serve
 
     settings = load_cli_settings()
+    try:
+        config = load_config(settings.config_path)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    channels = [c for c in (settings.channels or config.channels) if c != "terminal"]
+    if not channels:
+        typer.echo(NO_SERVER_CHANNEL, err=True)
+        raise typer.Exit(2)
+    try:  # a missing token stops here, before a data folder or database is made
+        for name in channels:
+            channel_settings(name)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}\n(`python -m bot doctor` checks the whole set-up; "
+                   "without tokens, `make chat` talks to the bot in this terminal)", err=True)
+        raise typer.Exit(2) from exc
     run_async(lambda: serve(settings))
 
 

@@ -18,12 +18,18 @@ from app.doctor.local import (
     check_permissions,
     server_channels,
 )
-from app.doctor.platforms import Probe, check_clock, check_telegram, check_whatsapp
+from app.doctor.platforms import (
+    Probe,
+    channel_settings,
+    check_clock,
+    check_telegram,
+    check_whatsapp,
+)
 from app.doctor.report import Check, exit_code, fail, ok, render, skip
 from bot.config import AppConfig, ConfigError
 from bot.settings import Settings, load_settings
-from handlers.telegram.settings import load_telegram_settings
-from handlers.whatsapp.settings import load_whatsapp_settings
+from handlers.telegram.settings import TelegramSettings
+from handlers.whatsapp.settings import WhatsAppSettings
 
 
 def doctor(
@@ -62,13 +68,15 @@ async def _channels(settings: Settings, config: AppConfig, probe: Probe) -> list
     found = [ok("channels", ", ".join(channels))]
     for name in channels:
         try:
-            if name == "telegram":
-                found += await check_telegram(probe, load_telegram_settings())
-            elif name == "whatsapp":
-                found += await check_whatsapp(probe, load_whatsapp_settings(), config.whatsapp)
-            else:
-                found.append(skip(name, "no live check for this channel"))
+            env = channel_settings(name)
         except ConfigError as exc:
             found.append(fail(name, str(exc), "set the variables named, see deploy/README.md"))
+            continue
+        if isinstance(env, TelegramSettings):
+            found += await check_telegram(probe, env)
+        elif isinstance(env, WhatsAppSettings):
+            found += await check_whatsapp(probe, env, config.whatsapp)
+        else:
+            found.append(skip(name, "no live check for this channel"))
     found.append(check_clock(probe))
     return found

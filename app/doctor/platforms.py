@@ -17,8 +17,8 @@ import httpx
 
 from app.doctor.report import Check, fail, ok, skip, warn
 from bot.config import WhatsAppConfig
-from handlers.telegram.settings import TelegramSettings
-from handlers.whatsapp.settings import WhatsAppSettings
+from handlers.telegram.settings import TelegramSettings, load_telegram_settings
+from handlers.whatsapp.settings import WhatsAppSettings, load_whatsapp_settings
 
 TIMEOUT = 10.0
 SKEW_WARN = 5.0  # seconds: the Date header has a resolution of one second
@@ -27,6 +27,16 @@ PENDING_WARN = 100
 RECENT_ERROR = dt.timedelta(hours=24)
 BOTFATHER_TOKEN = ("copy the token again from @BotFather (/mybots → the bot → API Token) into "
                    "TELEGRAM_BOT_TOKEN; a revoked token stops working at once")
+
+
+def channel_settings(name: str) -> TelegramSettings | WhatsAppSettings | None:
+    """A server channel's environment settings (ConfigError naming what is missing or wrong);
+    None for a channel without any."""
+    if name == "telegram":
+        return load_telegram_settings()
+    if name == "whatsapp":
+        return load_whatsapp_settings()
+    return None
 
 
 @dataclass
