@@ -52,8 +52,9 @@ async def diagnose(*, min_free: int, now: Callable[[], float] = time.time) -> li
     config_check, config = check_config(settings)
     checks.append(config_check)
     modes = check_permissions(settings.data_dir)  # before opening the database makes it 0600
-    checks += await check_database(settings)
-    checks += [check_key(settings), modes, check_disk(settings.data_dir, min_free)]
+    database, sample = await check_database(settings)
+    checks += [*database, check_key(settings, sample), modes,
+               check_disk(settings.data_dir, min_free)]
     if config is not None:
         async with httpx.AsyncClient() as http:
             checks += await _channels(settings, config, Probe(http, now))

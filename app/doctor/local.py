@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, make_url
 from app.doctor.report import Check, fail, ok, skip, warn
 from bot.config import AppConfig, ConfigError, load_config
 from bot.db import alembic_config, make_engine
+from bot.repo.sealed import one_sealed_value
 from bot.security.crypto import SecretKeyError, Vault
 from bot.security.files import DIR_MODE, FILE_MODE
 from bot.settings import Settings
@@ -46,8 +47,9 @@ def server_channels(settings: Settings, config: AppConfig) -> list[str]:
     return [c for c in (settings.channels or config.channels) if c != "terminal"]
 
 
-async def check_database(settings: Settings) -> list[Check]:
-    """Reachable, and at the migration head the code needs."""
+async def check_database(settings: Settings) -> tuple[list[Check], str | None]:
+    """Reachable, and at the migration head the code needs; with one encrypted value from it
+    (for the key check), when there is any."""
     url = settings.effective_database_url
     kind = "SQLite" if settings.is_sqlite else make_url(url).get_backend_name()
     if settings.is_sqlite:
@@ -55,16 +57,17 @@ async def check_database(settings: Settings) -> list[Check]:
         if not path.exists():
             return [warn("database", f"no SQLite file yet at {path}",
                          "it is created and migrated on the first start "
-                         "(`python -m bot db upgrade` does it now)")]
+                         "(`python -m bot db upgrade` does it now)")], None
     engine = make_engine(url)
     try:
         async with asyncio.timeout(DB_TIMEOUT):
             async with engine.connect() as conn:
                 current = await conn.run_sync(_current_revision)
+                sample = await one_sealed_value(conn) if current else None
     except Exception as exc:  # any failure to connect is the finding itself
         return [fail("database", f"{kind} unreachable: {short(exc)}",
                      "check GHIMAR_DATABASE_URL (host, port, user, password, database) and "
-                     "that the server runs and accepts this client")]
+                     "that the server runs and accepts this client")], None
     finally:
         await engine.dispose()
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -78,30 +81,35 @@ async def check_database(settings: Settings) -> list[Check]:
         found.append(fail("migrations", f"at {current or 'nothing'}, the code needs {head}",
                           "stop the bot, back up (`python -m bot db backup`), then "
                           "`python -m bot db upgrade`"))
-    return found
+    return found, sample
 
 
 def _current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def check_key(settings: Settings) -> Check:
-    """The encryption key: set and long enough, or the generated key file on SQLite."""
+def check_key(settings: Settings, sample: str | None = None) -> Check:
+    """The encryption key: set and long enough, or the generated key file on SQLite; and when
+    the database holds an encrypted value, that this key opens it."""
     if settings.secret_key is not None:
-        try:
-            Vault(settings.secret_key.get_secret_value())
-        except SecretKeyError as exc:
-            return fail("key", str(exc), f"set GHIMAR_SECRET_KEY to a long random value "
-                        f"({NEW_KEY}); an existing database needs its own key")
-        return ok("key", "GHIMAR_SECRET_KEY set (keep a copy apart from the backups)")
-    if not settings.is_sqlite:
+        secret, where = settings.secret_key.get_secret_value(), "GHIMAR_SECRET_KEY"
+    elif not settings.is_sqlite:
         return fail("key", "GHIMAR_SECRET_KEY is not set; it is required with PostgreSQL",
                     f"set it ({NEW_KEY}) and store a copy apart from the database backups")
-    key_file = settings.data_dir / KEY_FILE
-    if key_file.exists():
-        return ok("key", f"key file {key_file} (keep a copy apart from the backups)")
-    return warn("key", f"no key yet: {key_file} is generated on the first start",
-                "once it exists, copy it somewhere safe apart from the database backups")
+    elif (key_file := settings.data_dir / KEY_FILE).exists():
+        secret, where = key_file.read_text().strip(), f"key file {key_file}"
+    else:
+        return warn("key", f"no key yet: {key_file} is generated on the first start",
+                    "once it exists, copy it somewhere safe apart from the database backups")
+    try:
+        vault = Vault(secret)
+        if sample is not None:
+            vault.decrypt(sample)
+    except SecretKeyError as exc:
+        return fail("key", f"{where}: {exc}", "use the key this data was encrypted with (your "
+                    f"copy of it); a new deployment needs a long random one ({NEW_KEY})")
+    opens = "opens the stored data" if sample else "no encrypted data yet to try it on"
+    return ok("key", f"{where}, {opens} (keep a copy apart from the backups)")
 
 
 def _too_open(path: Path, wanted: int) -> str | None:

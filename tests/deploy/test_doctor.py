@@ -13,6 +13,10 @@ import pytest
 
 from app.cli.doctor import diagnose
 from app.doctor.report import Check, Status
+from app.wiring import build_app
+from bot.db import transaction
+from bot.settings import load_settings
+from models import Beneficiary
 from tests.emulators import TelegramEmulator, WhatsAppEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,3 +123,19 @@ async def test_an_unreachable_database_and_a_missing_key(
     assert "postgresql unreachable" in checks["database"].detail
     key = checks["key"]
     assert key.status is Status.FAIL and "required with PostgreSQL" in key.detail
+
+
+async def test_the_key_is_tried_on_the_stored_data(env: dict[str, str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    bot = await build_app(load_settings(), faq=None)
+    try:
+        async with transaction(bot.sessions) as session:
+            session.add(Beneficiary(full_name="نورة", mobile="+966501234567"))
+    finally:
+        await bot.close()
+    key = by_name(await diagnose(min_free=0))["key"]
+    assert key.status is Status.OK and "opens the stored data" in key.detail
+    monkeypatch.setenv("GHIMAR_SECRET_KEY", "another-key-0123456789-0123456789")
+    key = by_name(await diagnose(min_free=0))["key"]
+    assert key.status is Status.FAIL and "wrong GHIMAR_SECRET_KEY" in key.detail
+    assert "another-key" not in key.detail + key.fix
