@@ -15,6 +15,7 @@ from app.cli.staff import decisions_app, report_app, requests_app
 from app.cli.staff_users import staff_app
 from app.doctor.platforms import channel_settings
 from bot.config import ConfigError, load_config
+from bot.security.files import private_dir
 
 app = typer.Typer(help="Ghimar Desk: the beneficiary-service bot of Ghimar Youth Association.",
                   no_args_is_help=True, add_completion=False)
@@ -90,7 +91,7 @@ def db_upgrade(revision: str = "head") -> None:
 
     async def main() -> None:
         if settings.is_sqlite:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(settings.data_dir)  # 0700, as the bot makes it
         engine = make_engine(settings.effective_database_url)
         try:
             await upgrade(engine, revision)
@@ -112,7 +113,7 @@ def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> Non
 
     async def main() -> None:
         if settings.is_sqlite:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(settings.data_dir)  # 0700, as the bot makes it
         engine = make_engine(settings.effective_database_url)
         await upgrade(engine)
 

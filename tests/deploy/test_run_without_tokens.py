@@ -38,3 +38,9 @@ def test_a_channel_without_its_token_stops_before_anything_is_made(
     assert result.exit_code == 2
     assert named in result.output and "make chat" in result.output
     assert not fresh.exists()
+
+
+def test_db_upgrade_makes_the_data_folder_private(fresh: Path) -> None:
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert fresh.stat().st_mode & 0o777 == 0o700  # as the bot makes it: doctor would flag 0755
