@@ -139,3 +139,21 @@ async def test_the_key_is_tried_on_the_stored_data(env: dict[str, str],
     key = by_name(await diagnose(min_free=0))["key"]
     assert key.status is Status.FAIL and "wrong GHIMAR_SECRET_KEY" in key.detail
     assert "another-key" not in key.detail + key.fix
+
+
+@pytest.mark.postgres
+async def test_postgres_reachable_at_head(env: dict[str, str], pg_url: str | None,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    if not pg_url:
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    monkeypatch.setenv("GHIMAR_DATABASE_URL", pg_url)
+    checks = by_name(await diagnose(min_free=0))
+    assert checks["database"].detail == "postgresql reachable"
+    assert checks["migrations"].status is Status.OK and checks["key"].status is Status.OK
+
+
+async def test_invalid_environment_is_the_first_failure(env: dict[str, str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GHIMAR_API_TOKEN", "short")
+    [check] = await diagnose(min_free=0)
+    assert check.status is Status.FAIL and "GHIMAR_API_TOKEN" in check.detail
