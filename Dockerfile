@@ -27,6 +27,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     MPLCONFIGDIR=/tmp/matplotlib \
+    XDG_CACHE_HOME=/tmp/cache \
     GHIMAR_DATA_DIR=/data \
     GHIMAR_HTTP_HOST=0.0.0.0 \
     GHIMAR_HTTP_PORT=8080
