@@ -13,7 +13,6 @@ from app.cli.doctor import doctor
 from app.cli.outbox import outbox_app
 from app.cli.staff import decisions_app, report_app, requests_app
 from app.cli.staff_users import staff_app
-from app.doctor.platforms import channel_settings
 from bot.config import ConfigError, load_config
 from bot.security.files import private_dir
 
@@ -60,6 +59,7 @@ def chat(
 @app.command()
 def run() -> None:
     """Start the enabled channels (GHIMAR_CHANNELS or config.yaml) and the outbox."""
+    from app.doctor.platforms import channel_settings
     from app.runtime import serve
 
     settings = load_cli_settings()

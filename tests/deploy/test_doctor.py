@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.cli.doctor import diagnose
+from app.doctor.diagnose import diagnose
 from app.doctor.report import Check, Status
 from app.wiring import build_app
 from bot.db import transaction
