@@ -32,7 +32,7 @@ To serve beneficiaries, set these environment variables (deploy/README.md explai
   WhatsApp: GHIMAR_CHANNELS=whatsapp WHATSAPP_ACCESS_TOKEN=... WHATSAPP_PHONE_NUMBER_ID=...
             WHATSAPP_APP_SECRET=... WHATSAPP_VERIFY_TOKEN=...
   (both: GHIMAR_CHANNELS=telegram,whatsapp); then `python -m bot doctor` checks them.
-To talk to the bot in this terminal without any token: make chat"""
+To talk to the bot in this terminal without any token: make chat (or python -m bot chat)"""
 
 
 @app.command()
