@@ -26,7 +26,7 @@ app.add_typer(config_app, name="config")
 
 
 NO_SERVER_CHANNEL = """\
-error: no server channel is enabled (config.yaml lists only the terminal): nothing to run.
+error: no server channel is enabled (GHIMAR_CHANNELS or config.yaml `channels`): nothing to run.
 To serve beneficiaries, set these environment variables (deploy/README.md explains each):
   Telegram: GHIMAR_CHANNELS=telegram TELEGRAM_BOT_TOKEN=<the token from @BotFather>
   WhatsApp: GHIMAR_CHANNELS=whatsapp WHATSAPP_ACCESS_TOKEN=... WHATSAPP_PHONE_NUMBER_ID=...
