@@ -7,20 +7,32 @@ from typing import Annotated, Any
 
 import typer
 
-from app.cli import keys, knowledge
+from app.cli import backup, keys, knowledge
 from app.cli.common import load_cli_settings, run_async
+from app.cli.doctor import doctor
 from app.cli.outbox import outbox_app
 from app.cli.staff import decisions_app, report_app, requests_app
 from app.cli.staff_users import staff_app
 from bot.config import ConfigError, load_config
+from bot.security.files import private_dir
 
 app = typer.Typer(help="Ghimar Desk: the beneficiary-service bot of Ghimar Youth Association.",
                   no_args_is_help=True, add_completion=False)
-db_app = typer.Typer(help="Database schema (Alembic migrations) and retention.",
+db_app = typer.Typer(help="Database schema (Alembic migrations), retention, backups.",
                      no_args_is_help=True)
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
+
+
+NO_SERVER_CHANNEL = """\
+error: no server channel is enabled (GHIMAR_CHANNELS or config.yaml `channels`): nothing to run.
+To serve beneficiaries, set these environment variables (deploy/README.md explains each):
+  Telegram: GHIMAR_CHANNELS=telegram TELEGRAM_BOT_TOKEN=<the token from @BotFather>
+  WhatsApp: GHIMAR_CHANNELS=whatsapp WHATSAPP_ACCESS_TOKEN=... WHATSAPP_PHONE_NUMBER_ID=...
+            WHATSAPP_APP_SECRET=... WHATSAPP_VERIFY_TOKEN=...
+  (both: GHIMAR_CHANNELS=telegram,whatsapp); then `python -m bot doctor` checks them.
+To talk to the bot in this terminal without any token: make chat (or python -m bot chat)"""
 
 
 @app.command()
@@ -47,9 +59,26 @@ def chat(
 @app.command()
 def run() -> None:
     """Start the enabled channels (GHIMAR_CHANNELS or config.yaml) and the outbox."""
+    from app.doctor.platforms import channel_settings
     from app.runtime import serve
 
     settings = load_cli_settings()
+    try:
+        config = load_config(settings.config_path)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    channels = [c for c in (settings.channels or config.channels) if c != "terminal"]
+    if not channels:
+        typer.echo(NO_SERVER_CHANNEL, err=True)
+        raise typer.Exit(2)
+    try:  # a missing token stops here, before a data folder or database is made
+        for name in channels:
+            channel_settings(name)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}\n(`python -m bot doctor` checks the whole set-up; "
+                   "without tokens, `make chat` talks to the bot in this terminal)", err=True)
+        raise typer.Exit(2) from exc
     run_async(lambda: serve(settings))
 
 
@@ -62,7 +91,7 @@ def db_upgrade(revision: str = "head") -> None:
 
     async def main() -> None:
         if settings.is_sqlite:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(settings.data_dir)  # 0700, as the bot makes it
         engine = make_engine(settings.effective_database_url)
         try:
             await upgrade(engine, revision)
@@ -84,7 +113,7 @@ def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> Non
 
     async def main() -> None:
         if settings.is_sqlite:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(settings.data_dir)  # 0700, as the bot makes it
         engine = make_engine(settings.effective_database_url)
         await upgrade(engine)
 
@@ -146,6 +175,9 @@ app.command("ask")(knowledge.ask_cli)
 app.add_typer(knowledge.knowledge_app, name="knowledge", help="The FAQ knowledge base.")
 app.add_typer(keys.keys_app, name="keys")
 app.add_typer(outbox_app, name="outbox")
+app.command("doctor")(doctor)
+db_app.command("backup")(backup.db_backup)
+db_app.command("restore")(backup.db_restore)
 
 
 def main() -> None:

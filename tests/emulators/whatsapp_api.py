@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import phonenumbers
 from aiohttp import web
 
 from .common import CallLog, RecordedCall, ServerMixin, UploadedFile
@@ -65,6 +66,7 @@ class WhatsAppEmulator(WhatsAppWebhook, ServerMixin):
         *,
         display_phone_number: str = "15550001234",
         waba_id: str = "102290129340398",
+        verified_name: str = "Ghimar Youth Association",
         now: Callable[[], float] = time.time,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -77,6 +79,7 @@ class WhatsAppEmulator(WhatsAppWebhook, ServerMixin):
         self.access_token, self.phone_number_id = access_token, phone_number_id
         self.app_secret, self.api_version = app_secret, api_version
         self.display_phone_number, self.waba_id = display_phone_number, waba_id
+        self.verified_name, self.quality_rating = verified_name, "GREEN"
         self.now = now
         self.host, self.port = host, port
         self.webhook_url, self.verify_token = webhook_url, verify_token
@@ -229,13 +232,36 @@ class WhatsAppEmulator(WhatsAppWebhook, ServerMixin):
         return await self._run(request, "media", handle, fields, files)
 
     async def _media_info(self, request: web.Request) -> web.Response:
-        """GET /{version}/{media_id}."""
+        """GET /{version}/{media_id}, or the phone number's node when the id is the number's."""
         media_id = request.match_info["media_id"]
 
         async def handle() -> dict[str, Any]:
+            if media_id == self.phone_number_id:
+                return self.phone_number_node(request.query.get("fields"))
             return self._media_or_error(media_id).info(self.base_url)
 
         return await self._run(request, "media_get", handle, {"media_id": media_id})
+
+    def phone_number_node(self, fields: str | None = None) -> dict[str, Any]:
+        """GET /{version}/{phone_number_id}: the WhatsApp Business phone number node.
+
+        Without `fields` Graph returns its default fields; with them, those plus `id`.
+        """
+        parsed = phonenumbers.parse(f"+{self.display_phone_number}")
+        node: dict[str, Any] = {
+            "verified_name": self.verified_name,
+            "code_verification_status": "VERIFIED",
+            "display_phone_number": phonenumbers.format_number(
+                parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+            "quality_rating": self.quality_rating,
+            "platform_type": "CLOUD_API",
+            "throughput": {"level": "STANDARD"},
+            "id": self.phone_number_id,
+        }
+        if fields:
+            wanted = {f.strip() for f in fields.split(",")} | {"id"}
+            node = {k: v for k, v in node.items() if k in wanted}
+        return node
 
     async def _media_delete(self, request: web.Request) -> web.Response:
         """DELETE /{version}/{media_id}."""
