@@ -9,6 +9,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "decide": {"researcher", "admin"},  # as the desk's /decide
     "deliver": {"officer", "admin"},  # steps 6-7: registration completed, service delivered
     "assign": {"officer", "admin"},  # step 3: refer to the social-research officer
+    "follow_up": {"officer", "admin"},  # volunteers, suggestions, complaints: status, reply
+    "rights": {"officer", "admin"},  # mark a PDPL rights request answered
+    "audit": {"admin"},  # read and export the audit log
 }
 
 
