@@ -131,9 +131,12 @@ def decision_figure(days: list[float], policy_days: int, title: str, line: str) 
     axis = fig.add_subplot(1, 1, 1)
     axis.set_title(title)
     top = max([*days, policy_days * 2.0])
-    axis.hist(days, bins=[x * (top / 20) for x in range(21)], color=satisfaction.COLOUR)
+    counts, _, _ = axis.hist(days, bins=[x * (top / 20) for x in range(21)],
+                             color=satisfaction.COLOUR)
     axis.axvline(policy_days, color="#c62828", linestyle="--", label=line)
     axis.legend()
+    axis.set_xlim(0, top)
+    axis.set_ylim(0, max([*counts, 1]) * 1.1)
     axis.yaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
     return fig

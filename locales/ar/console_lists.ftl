@@ -75,7 +75,7 @@ lists-number = الرقم
 lists-right = الحق
 lists-due = الموعد النهائي
 lists-action = الإجراء
-lists-case = الحالة { $case }
+lists-case = الحالة #{ $case }
 lists-overdue = متأخر
 lists-days-left = { $days ->
     [zero] لم يبق أي يوم

@@ -75,7 +75,7 @@ lists-number = No.
 lists-right = Right
 lists-due = Deadline
 lists-action = Action
-lists-case = case { $case }
+lists-case = case #{ $case }
 lists-overdue = overdue
 lists-days-left = { $days ->
     [one] { $days } day left
