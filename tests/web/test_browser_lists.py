@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import select
 
 from app.wiring import App
@@ -24,7 +25,7 @@ from tests.web.test_browser import (  # noqa: F401 (the walk's marks; on SQLite)
     database_url,
     pytestmark,
 )
-from tests.web.test_lists import feedback, heard, volunteer
+from tests.web.test_lists import file_everything, heard
 from web.auth import issue_login_link
 from web.deps import ConsoleDeps
 
@@ -33,6 +34,12 @@ SHOT_NAMES = ("console-volunteers-ar.png", "console-volunteer-ar.png",
               "console-suggestions-en.png", "console-rights-ar.png", "console-audit-ar.png",
               "console-reports-ar.png", "console-reports-en.png",
               "console-complaints-phone-ar.png")
+
+
+@pytest.fixture
+async def submitted(submitted: Convo) -> Convo:
+    """conftest's beneficiary (a request before the committee) with everything else filed."""
+    return await file_everything(submitted)
 
 
 def _images_loaded(driver) -> bool:  # type: ignore[no-untyped-def]
@@ -118,13 +125,6 @@ def _walk(base: str, link: str) -> dict[str, object]:
 async def test_lists_rights_audit_and_reports_in_chromium(
     app: App, submitted: Convo, base: str, deps: ConsoleDeps, clock: FrozenClock
 ) -> None:
-    await volunteer(submitted)
-    await feedback(submitted, "اقتراح", "أقترح إضافة خدمة حجز موعد في الفرع")
-    await feedback(submitted, "شكوى", "تأخر الرد على طلبي ولم يتواصل معي أحد")
-    await submitted.send("القائمة")
-    await submitted.press("بياناتي")
-    await submitted.press("تصحيح بياناتي")
-    await submitted.send("اسمي الصحيح محمد أحمد العتيبي")
     now = clock.now()
     async with app.sessions() as session, session.begin():
         for trigger, ratings in (("decision", (5, 4, 4, 2)), ("delivery", (5, 5, 3)),

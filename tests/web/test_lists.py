@@ -9,6 +9,7 @@ import datetime as dt
 import io
 
 import aiohttp
+import pytest
 from sqlalchemy import select
 
 from app.wiring import App
@@ -44,6 +45,26 @@ async def feedback(convo: Convo, kind: str, text: str) -> None:
     await convo.send(text)
 
 
+async def file_everything(convo: Convo) -> Convo:
+    """The beneficiary volunteers, makes a suggestion and a complaint, and asks to correct
+    their data. Done before the console starts: the runtime's dispatcher would otherwise deliver
+    the chat's replies concurrently with the chat's own draining."""
+    await volunteer(convo)
+    await feedback(convo, "اقتراح", "أقترح إضافة خدمة حجز موعد في الفرع")
+    await feedback(convo, "شكوى", "تأخر الرد على طلبي ولم يتواصل معي أحد")
+    await convo.send("القائمة")
+    await convo.press("بياناتي")
+    await convo.press("تصحيح بياناتي")
+    await convo.send("اسمي الصحيح محمد أحمد العتيبي")
+    return convo
+
+
+@pytest.fixture
+async def submitted(submitted: Convo) -> Convo:
+    """conftest's beneficiary (a request before the committee) with everything else filed."""
+    return await file_everything(submitted)
+
+
 async def heard(app: App, convo: Convo, needle: str) -> str:
     """What the beneficiary has received, once it contains `needle` (the outbox delivers)."""
     seen = ""
@@ -77,7 +98,6 @@ async def _audit(app: App, action: str) -> list[StaffAction]:
 async def test_no_list_page_without_a_session_and_no_change_without_csrf(
     base: str, deps: ConsoleDeps, submitted: Convo, app: App
 ) -> None:
-    await volunteer(submitted)
     async with aiohttp.ClientSession() as http:
         for path in PAGES:
             async with http.get(base + path, allow_redirects=False) as resp:
@@ -98,7 +118,6 @@ async def test_no_list_page_without_a_session_and_no_change_without_csrf(
 async def test_a_volunteer_is_followed_up_and_hears_back(
     base: str, deps: ConsoleDeps, submitted: Convo, app: App
 ) -> None:
-    await volunteer(submitted)
     http = await signed_in(deps, base, OFFICER)
     async with http:
         status, html = await _get(http, base + "/staff/volunteers")
@@ -149,8 +168,6 @@ async def test_a_volunteer_is_followed_up_and_hears_back(
 async def test_complaints_and_suggestions_are_apart_answered_and_flagged(
     base: str, deps: ConsoleDeps, submitted: Convo, app: App, clock: FrozenClock
 ) -> None:
-    await feedback(submitted, "اقتراح", "أقترح إضافة خدمة حجز موعد في الفرع")
-    await feedback(submitted, "شكوى", "تأخر الرد على طلبي ولم يتواصل معي أحد")
     http = await signed_in(deps, base, OFFICER)
     async with http:
         _, complaints = await _get(http, base + "/staff/complaints")
@@ -216,10 +233,6 @@ async def test_the_audit_log_is_for_admins_only(
 async def test_rights_requests_show_their_deadline_and_are_closed(
     base: str, deps: ConsoleDeps, submitted: Convo, app: App
 ) -> None:
-    await submitted.send("القائمة")
-    await submitted.press("بياناتي")
-    await submitted.press("تصحيح بياناتي")
-    await submitted.send("اسمي الصحيح سارة محمد العتيبي")
     async with app.sessions() as session:
         row = (await session.execute(select(RightsRequest).where(
             RightsRequest.status == "open"))).scalar_one()
@@ -247,8 +260,6 @@ async def test_rights_requests_show_their_deadline_and_are_closed(
 async def test_reports_keep_triggers_apart_and_measure_days_to_decision(
     base: str, deps: ConsoleDeps, submitted: Convo, app: App, clock: FrozenClock
 ) -> None:
-    await volunteer(submitted)
-    await feedback(submitted, "شكوى", "تأخر الرد على طلبي ولم يتواصل معي أحد")
     now = clock.now()
     async with app.sessions() as session, session.begin():
         for trigger, ratings in (("decision", (5, 5, 4, 1)), ("delivery", (2, 1))):
