@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import transaction
 from bot.repo import console_lists as repo
 from bot.services.follow_up import tell
+from bot.uploads import content_type
 from models import Feedback, StaffSession
 from models.feedback import FEEDBACK_STATUSES
 from web.deps import STAFF, ConsoleDeps, deps_of
@@ -134,6 +135,28 @@ async def reply(request: web.Request) -> web.Response:
     return await _change(request, "reply")
 
 
+async def attachment(request: web.Request) -> web.Response:
+    """The file sent with a complaint, as a download (its type judged by its content);
+    every download is audited."""
+    deps = deps_of(request)
+    async with deps.sessions() as session:
+        row = await _load(session, request.match_info["reference"])
+    if not row.attachment_key:
+        raise web.HTTPNotFound(text="no attachment", headers=SECURITY_HEADERS)
+    try:
+        content = deps.services.documents.get(row.attachment_key)
+    except FileNotFoundError:
+        raise web.HTTPNotFound(text="the file is gone", headers=SECURITY_HEADERS) from None
+    await audit(request, "feedback_attachment", row.reference)
+    mime = content_type(content) or "application/octet-stream"
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(mime,
+                                                                                      "bin")
+    headers = {**SECURITY_HEADERS, "Content-Disposition":
+               f'attachment; filename="{row.reference}-attachment.{extension}"'}
+    return web.Response(body=content, headers=headers,
+                        content_type=mime if extension != "bin" else "application/octet-stream")
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
     """The suggestions and complaints pages."""
     router.add_get("/{kind:suggestions|complaints}", feedback_list)
@@ -142,3 +165,4 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/feedback/{reference}/assign", assign)
     router.add_post("/feedback/{reference}/notes", notes)
     router.add_post("/feedback/{reference}/reply", reply)
+    router.add_get("/feedback/{reference}/attachment", attachment)

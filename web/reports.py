@@ -36,6 +36,7 @@ class Figures:
 
     first: dt.date
     last: dt.date
+    bad_period: bool = False  # the dates asked for were not a period: the default is shown
     surveys: list[SatisfactionSurvey] = field(default_factory=list)
     requests: list[SupportRequest] = field(default_factory=list)
     decisions: list[tuple[dt.datetime, dt.datetime, str]] = field(default_factory=list)
@@ -54,12 +55,16 @@ class Figures:
 
 async def load(deps: ConsoleDeps, request: web.Request) -> Figures:
     """The period asked for (default: the last 30 days), its rows in one session."""
-    first, last = day(request.query.get("from")), day(request.query.get("until"))
-    if first and last and (last < first or (last - first).days > MAX_DAYS):
+    q = request.query
+    first, last = day(q.get("from")), day(q.get("until"))
+    bad = ((q.get("from") and first is None) or (q.get("until") and last is None)
+           or (first and last and (last < first or (last - first).days > MAX_DAYS)))
+    if bad:
         first = last = None
     since, until = period(deps, first, last, default_days=DEFAULT_DAYS)
     assert since is not None and until is not None
-    figures = Figures(first=since.date(), last=(until - dt.timedelta(days=1)).date())
+    figures = Figures(first=since.date(), last=(until - dt.timedelta(days=1)).date(),
+                      bad_period=bool(bad))
     async with deps.sessions() as session:
         figures.surveys = await repo.surveys_sent(session, since=since, until=until)
         figures.requests = await repo.requests_submitted(session, since=since, until=until)
@@ -86,6 +91,7 @@ async def reports_page(request: web.Request) -> web.Response:
     policy_days = deps.config.requests.committee_min_days
     complaints = [x for x in f.feedback if x.kind == "complaint"]
     return page(request, deps, "reports.html", f=f,
+                error="lists-bad-period" if f.bad_period else None,
                 query=f"from={f.first.isoformat()}&until={f.last.isoformat()}",
                 summaries=satisfaction.summarise_by_trigger(f.surveys),
                 decisions=decision_summary(f.days_to_decision(), policy_days),

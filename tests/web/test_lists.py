@@ -19,8 +19,10 @@ from tests.support.convo import Convo, plain
 from tests.web.conftest import ADMIN, OFFICER, REFERENCE, RESEARCHER, csrf_of, signed_in
 from web.deps import ConsoleDeps
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)  # a receipt's photo (PNG by its magic bytes)
 PAGES = ("/staff/volunteers", "/staff/volunteers.csv", "/staff/volunteers/VL-2026-000001",
          "/staff/suggestions", "/staff/complaints", "/staff/feedback/CP-2026-000001",
+         "/staff/feedback/CP-2026-000001/attachment",
          "/staff/rights", "/staff/audit", "/staff/audit.csv", "/staff/reports",
          "/staff/reports/charts/requests.png", "/staff/reports/requests.csv")
 ACTIONS = ("/staff/volunteers/VL-2026-000001/status", "/staff/volunteers/VL-2026-000001/assign",
@@ -37,11 +39,13 @@ async def volunteer(convo: Convo) -> None:
     assert "VL-2026-000001" in convo.text(await convo.press("نهاية الأسبوع"))
 
 
-async def feedback(convo: Convo, kind: str, text: str) -> None:
-    """The beneficiary sends a suggestion ("اقتراح") or a complaint ("شكوى")."""
+async def feedback(convo: Convo, kind: str, text: str, file: bytes | None = None) -> None:
+    """The beneficiary sends a suggestion ("اقتراح") or a complaint ("شكوى"), maybe a file."""
     await convo.send("القائمة")
     await convo.press("اقتراح أو شكوى")
     await convo.press(kind)
+    if file is not None:
+        await convo.upload(file, "image/png", "receipt.png")
     await convo.send(text)
 
 
@@ -51,7 +55,7 @@ async def file_everything(convo: Convo) -> Convo:
     the chat's replies concurrently with the chat's own draining."""
     await volunteer(convo)
     await feedback(convo, "اقتراح", "أقترح إضافة خدمة حجز موعد في الفرع")
-    await feedback(convo, "شكوى", "تأخر الرد على طلبي ولم يتواصل معي أحد")
+    await feedback(convo, "شكوى", "تأخر الرد على طلبي ولم يتواصل معي أحد", PNG)
     await convo.send("القائمة")
     await convo.press("بياناتي")
     await convo.press("تصحيح بياناتي")
@@ -177,6 +181,12 @@ async def test_complaints_and_suggestions_are_apart_answered_and_flagged(
         assert "late" not in complaints  # not flagged yet
         status, page = await _get(http, base + "/staff/feedback/CP-2026-000001")
         assert status == 200 and "تأخر الرد على طلبي" in page
+        async with http.get(base + "/staff/feedback/CP-2026-000001/attachment") as resp:
+            assert resp.status == 200 and await resp.read() == PNG
+            assert resp.headers["Content-Type"] == "image/png"
+            assert resp.headers["Content-Disposition"].startswith("attachment;")
+        async with http.get(base + "/staff/feedback/SG-2026-000001/attachment") as resp:
+            assert resp.status == 404  # the suggestion came without a file
         status, page = await _post(http, base + "/staff/feedback/CP-2026-000001/reply", page,
                                    text="نعتذر عن التأخير، تمت مراجعة طلبك اليوم.")
         assert status == 200 and "الرد في طريقه" in page
@@ -201,6 +211,7 @@ async def test_complaints_and_suggestions_are_apart_answered_and_flagged(
         assert item.status == "closed" and item.replied_at is not None and item.closed_at
     assert [a.detail for a in await _audit(app, "feedback_reply")] == [
         "CP-2026-000001: reply on terminal"]
+    assert [a.detail for a in await _audit(app, "feedback_attachment")] == ["CP-2026-000001"]
 
 
 async def test_the_audit_log_is_for_admins_only(
@@ -301,5 +312,7 @@ async def test_reports_keep_triggers_apart_and_measure_days_to_decision(
         async with admin.get(base + f"/staff/reports/surveys.csv?from={day}") as resp:
             surveys = (await resp.read()).decode("utf-8-sig").strip().splitlines()
         assert len(surveys) == 1  # … and none in a period that starts the day after
+        status, html = await _get(admin, base + "/staff/reports?from=2026-12-01&until=2026-11-01")
+        assert status == 200 and "لا تكوّن فترة" in html and "75.0%" in html  # the default
         async with admin.get(base + "/staff/reports/nothing.csv") as resp:
             assert resp.status == 404
