@@ -226,6 +226,8 @@ class StaffConfig(_Strict):
     admin_reminder_minutes: int = Field(120, ge=1)
     survey_on_close: bool = True
     transcript_lines: int = Field(8, ge=0, le=30)
+    notify_volunteers: bool = True  # a notice in the staff group per new volunteer application
+    complaint_flag_days: int = Field(7, ge=1)  # the console flags complaints open longer
 
 
 class RetentionConfig(_Strict):

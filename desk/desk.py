@@ -18,7 +18,7 @@ from bot.messages import Outbound
 from bot.outbox.senders import Failed, SendResult, Sent
 from bot.repo import escalations, outbox
 from bot.uploads import UploadRefusal
-from desk import rights, service
+from desk import rights, service, volunteers
 from desk.cases import open_case, post_to_case, recreate_topic, remind_unanswered, staff_text
 from desk.channel import StaffChannel, StaffMessage
 from desk.commands import CASE_COMMANDS, COMMANDS, ROLES_FOR, StaffCtx
@@ -44,6 +44,8 @@ class StaffDesk:
                 await open_case(self.deps, self.channel, data["escalation_id"])
             elif name == "rights_request_opened":
                 await rights.notify_opened(self.deps, self.channel, data["rights_id"])
+            elif name == "volunteer_signed_up":
+                await volunteers.notify_signed_up(self.deps, self.channel, data["application_id"])
             elif name == "relay_to_staff":
                 await beneficiary_to_staff(self.deps, self.channel, data["identity_id"],
                                            data["inbound"])

@@ -10,6 +10,9 @@ from sqlmodel import Field, SQLModel
 from models.encrypted import EncryptedText
 from models.types import UTCDateTime, utcnow
 
+VOLUNTEER_STATUSES = ("new", "contacted", "accepted", "declined")
+FEEDBACK_STATUSES = ("new", "in_progress", "closed")
+
 
 class VolunteerApplication(SQLModel, table=True):
     """A sign-up for the association's volunteering service."""
@@ -23,6 +26,10 @@ class VolunteerApplication(SQLModel, table=True):
     skills: str = Field(sa_column=Column(Text))
     availability: str = Field(max_length=40)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    status: str = Field(default="new", max_length=20, index=True)  # see VOLUNTEER_STATUSES
+    assigned_to: str | None = Field(default=None, max_length=80)  # staff key (tg:ID, pw:name)
+    notes: str | None = Field(default=None, sa_column=Column(EncryptedText))  # staff only
+    updated_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Feedback(SQLModel, table=True):
@@ -36,6 +43,11 @@ class Feedback(SQLModel, table=True):
     attachment_key: str | None = Field(default=None, max_length=80)
     channel: str = Field(max_length=20)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
+    status: str = Field(default="new", max_length=20, index=True)  # see FEEDBACK_STATUSES
+    assigned_to: str | None = Field(default=None, max_length=80)
+    notes: str | None = Field(default=None, sa_column=Column(EncryptedText))  # staff only
+    replied_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    closed_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class KnowledgeGap(SQLModel, table=True):

@@ -9,7 +9,19 @@ from typing import Any
 
 from aiohttp import web
 
-from web import auth, committee, conversations, knowledge, live, views
+from web import (
+    audit,
+    auth,
+    committee,
+    conversations,
+    feedback,
+    knowledge,
+    live,
+    reports,
+    rights,
+    views,
+    volunteers,
+)
 from web.deps import DEPS, STAFF, ConsoleDeps, deps_of
 from web.render import HERE, SECURITY_HEADERS, page
 
@@ -128,5 +140,7 @@ def register(web_app: web.Application, deps: ConsoleDeps) -> None:
     conversations.add_routes(console.router)
     live.setup(console)
     knowledge.add_routes(console.router)
+    for pages in (volunteers, feedback, rights, reports, audit):  # part 2's lists and reports
+        pages.add_routes(console.router)
     web_app.add_subapp("/staff/", console)
     web_app[DEPS] = deps  # what the console was given, for the runtime's tests and tools

@@ -11,6 +11,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "assign": {"officer", "admin"},  # step 3: refer to the social-research officer
     "converse": {"officer", "researcher", "admin"},  # the desk's cases, as in the staff group
     "edit_knowledge": {"officer", "admin"},  # the FAQ: the officer answers every question
+    "follow_up": {"officer", "admin"},  # volunteers, suggestions, complaints: status, reply
+    "rights": {"officer", "admin"},  # mark a PDPL rights request answered
+    "audit": {"admin"},  # read and export the audit log
 }
 
 

@@ -249,11 +249,12 @@ async def erase(ctx: Ctx) -> RightsRequest:
     if "feedback" not in keep:
         for item in await repo.feedback_of(session, beneficiary_id=person.id or 0):
             dropped += [item.attachment_key] if item.attachment_key else []
-            item.text, item.attachment_key = ANON, None
+            item.text, item.attachment_key, item.notes = ANON, None, None
             session.add(item)
     if "volunteer_applications" not in keep:
         for app in await repo.volunteering_of(session, beneficiary_id=person.id or 0):
             app.full_name, app.mobile, app.city, app.skills = ANON, ANON, ANON, ANON
+            app.notes = None  # staff notes (the console) may name the person too
             session.add(app)
     session.add(person)
     if dropped:

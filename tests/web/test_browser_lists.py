@@ -1,0 +1,155 @@
+"""Part 2 in headless Chromium: volunteers, suggestions and complaints, rights requests, the
+audit log and the reports, each page checked by axe-core and photographed for docs/screenshots/.
+
+A complaint answered in the browser reaches the beneficiary's chat; a volunteer accepted in the
+browser hears it on theirs. Skipped without chromium, unless GHIMAR_REQUIRE_BROWSER=1."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import select
+
+from app.wiring import App
+from bot.clock import FrozenClock
+from models import RightsRequest, SatisfactionSurvey
+from tests.support.convo import Convo
+from tests.web.conftest import ADMIN, REFERENCE
+from tests.web.test_browser import (  # noqa: F401 (the walk's marks; on SQLite)
+    SHOTS,
+    _axe,
+    _browser,
+    _click,
+    _shot,
+    database_url,
+    pytestmark,
+)
+from tests.web.test_lists import file_everything, heard
+from web.auth import issue_login_link
+from web.deps import ConsoleDeps
+
+SHOT_NAMES = ("console-volunteers-ar.png", "console-volunteer-ar.png",
+              "console-complaints-ar.png", "console-complaint-ar.png",
+              "console-suggestions-en.png", "console-rights-ar.png", "console-audit-ar.png",
+              "console-reports-ar.png", "console-reports-en.png",
+              "console-complaints-phone-ar.png")
+
+
+@pytest.fixture
+async def submitted(submitted: Convo) -> Convo:
+    """conftest's beneficiary (a request before the committee) with everything else filed."""
+    return await file_everything(submitted)
+
+
+def _images_loaded(driver) -> bool:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+        "return [...document.images].every(i => i.complete && i.naturalWidth > 0)"))
+    return True
+
+
+def _walk(base: str, link: str) -> dict[str, object]:
+    """The staff side of part 2 in a real browser (blocking: runs in a thread)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    seen: dict[str, object] = {}
+    problems: list[str] = []
+    seen["axe"] = problems
+    driver = _browser(1280, 900)
+    driver.set_script_timeout(30)
+    try:
+        driver.get(link)
+        _click(driver, "continue")
+        driver.get(f"{base}/staff/volunteers?lang=ar")
+        _shot(driver, "console-volunteers-ar.png")
+        _axe(driver, "volunteers", problems)
+        driver.get(f"{base}/staff/volunteers/VL-2026-000001")
+        Select(driver.find_element(By.ID, "status-to")).select_by_value("accepted")
+        _click(driver, "set-status")
+        seen["volunteer_status"] = driver.find_element(By.ID, "current-status").text
+        driver.find_element(By.ID, "notes").send_keys("يشارك في توزيع السلال يوم السبت")
+        _click(driver, "save-notes")
+        _shot(driver, "console-volunteer-ar.png")
+        _axe(driver, "volunteer", problems)
+        driver.get(f"{base}/staff/complaints")
+        seen["flag"] = len(driver.find_elements(By.CSS_SELECTOR, "tr.flagged .badge.late"))
+        _shot(driver, "console-complaints-ar.png")
+        _axe(driver, "complaints", problems)
+        driver.find_element(By.LINK_TEXT, "CP-2026-000001").click()
+        driver.find_element(By.ID, "reply-text").send_keys("نعتذر عن التأخير، راجعنا طلبك اليوم.")
+        _click(driver, "send-reply")
+        seen["reply_note"] = driver.find_element(By.CSS_SELECTOR, "p.note.ok").text
+        _shot(driver, "console-complaint-ar.png")
+        _axe(driver, "complaint", problems)
+        driver.get(f"{base}/staff/suggestions?lang=en")
+        seen["suggestions_dir"] = driver.find_element(By.TAG_NAME, "html").get_attribute("dir")
+        _shot(driver, "console-suggestions-en.png")
+        _axe(driver, "suggestions en", problems)
+        driver.get(f"{base}/staff/rights?lang=ar")
+        seen["rights_buttons"] = len(driver.find_elements(By.CSS_SELECTOR, "[id^=done-]"))
+        _shot(driver, "console-rights-ar.png")
+        _axe(driver, "rights", problems)
+        driver.get(f"{base}/staff/audit")
+        seen["audit_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "table.list tbody tr"))
+        _shot(driver, "console-audit-ar.png")
+        _axe(driver, "audit", problems)
+        driver.get(f"{base}/staff/requests/{REFERENCE}")  # the committee decides (part 1)
+        driver.find_element(By.NAME, "reason").send_keys("مستوفٍ للشروط")
+        _click(driver, "accept")
+        driver.get(f"{base}/staff/reports")
+        seen["decided"] = driver.find_element(By.ID, "decisions").text
+        _shot(driver, "console-reports-ar.png")
+        seen["charts"] = _images_loaded(driver) and len(driver.find_elements(
+            By.CSS_SELECTOR, ".charts img"))
+        _shot(driver, "console-reports-ar.png")
+        _axe(driver, "reports ar", problems)
+        driver.get(f"{base}/staff/reports?lang=en")
+        _shot(driver, "console-reports-en.png")
+        _images_loaded(driver)
+        _shot(driver, "console-reports-en.png")
+        _axe(driver, "reports en", problems)
+        driver.set_window_size(390, 844)  # a phone
+        driver.get(f"{base}/staff/complaints?lang=ar")
+        seen["phone_overflow"] = driver.execute_script(
+            "return document.documentElement.scrollWidth > window.innerWidth + 1")
+        _shot(driver, "console-complaints-phone-ar.png")
+        _axe(driver, "complaints phone", problems)
+    finally:
+        driver.quit()
+    return seen
+
+
+async def test_lists_rights_audit_and_reports_in_chromium(
+    app: App, submitted: Convo, base: str, deps: ConsoleDeps, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    async with app.sessions() as session, session.begin():
+        for trigger, ratings in (("decision", (5, 4, 4, 2)), ("delivery", (5, 5, 3)),
+                                 ("case", (4, 1))):
+            for rating in ratings:
+                session.add(SatisfactionSurvey(
+                    beneficiary_id=1, trigger=trigger, channel="telegram",
+                    service_type="food_basket", status="answered", rating=rating,
+                    sent_at=now, answered_at=now))
+    clock.advance(minutes=10 * 24 * 60)  # the complaint is now older than 7 days
+    link = await issue_login_link(deps, telegram_id=ADMIN, base_url=base)
+    assert link is not None
+    seen = await asyncio.to_thread(_walk, base, link)
+    assert seen["axe"] == []  # axe-core: no serious or critical violation on any page
+    assert seen["volunteer_status"] == "مقبول"
+    assert seen["flag"] == 1 and "الرد في طريقه" in str(seen["reply_note"])
+    assert seen["suggestions_dir"] == "ltr"
+    assert seen["rights_buttons"] == 1 and seen["audit_rows"] >= 5
+    assert "القرارات في الفترة\n1" in str(seen["decided"])
+    assert seen["charts"] == 6 and seen["phone_overflow"] is False
+    for name in SHOT_NAMES:
+        assert (SHOTS / name).stat().st_size > 10_000, name
+    told = await heard(app, submitted, "راجعنا طلبك اليوم")
+    assert "قُبل طلب تطوعك VL-2026-000001" in told and "راجعنا طلبك اليوم" in told
+    async with app.sessions() as session:
+        rights = (await session.execute(select(RightsRequest).where(
+            RightsRequest.status == "open"))).scalars().all()
+    assert len(rights) == 1  # the rights request waits for its reply
