@@ -78,7 +78,8 @@ def _walk(base: str, link: str) -> dict[str, object]:
         seen["flag"] = len(driver.find_elements(By.CSS_SELECTOR, "tr.flagged .badge.late"))
         _shot(driver, "console-complaints-ar.png")
         _axe(driver, "complaints", problems)
-        driver.find_element(By.LINK_TEXT, "CP-2026-000001").click()
+        # follow the list's link by its address: get() waits for the page, a click does not
+        driver.get(driver.find_element(By.LINK_TEXT, "CP-2026-000001").get_attribute("href"))
         driver.find_element(By.ID, "reply-text").send_keys("نعتذر عن التأخير، راجعنا طلبك اليوم.")
         _click(driver, "send-reply")
         seen["reply_note"] = driver.find_element(By.CSS_SELECTOR, "p.note.ok").text
