@@ -17,6 +17,7 @@ def console_deps(app: App, *, on_decision: Callable[[], None] | None = None) -> 
     roster = load_roster(app.config, TelegramSettings().staff_ids)
     return ConsoleDeps(sessions=app.sessions, config=app.config, services=app.services,
                        roster=roster, on_decision=on_decision, base_url=url,
+                       push=app.engine.push, wake=app.dispatcher.wake,
                        secure_cookies=bool(url and url.startswith("https://")))
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from web import auth, committee, views
+from web import auth, committee, notes, verify, views
 from web.deps import DEPS, STAFF, ConsoleDeps, deps_of
 from web.render import HERE, SECURITY_HEADERS, page
 
@@ -125,5 +125,7 @@ def register(web_app: web.Application, deps: ConsoleDeps) -> None:
     console.router.add_static("/static/", HERE / "static")
     views.add_routes(console.router)
     committee.add_routes(console.router)
+    notes.add_routes(console.router)
+    verify.add_routes(console.router)
     web_app.add_subapp("/staff/", console)
     web_app[DEPS] = deps  # what the console was given, for the runtime's tests and tools

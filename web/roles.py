@@ -9,6 +9,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "decide": {"researcher", "admin"},  # as the desk's /decide
     "deliver": {"officer", "admin"},  # steps 6-7: registration completed, service delivered
     "assign": {"officer", "admin"},  # step 3: refer to the social-research officer
+    "verify": {"officer", "researcher", "admin"},  # step 2: check the data and documents
+    "correct_decision": {"admin"},  # change a recorded committee decision, with history
 }
 
 

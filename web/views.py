@@ -19,6 +19,7 @@ from bot.validation import Invalid, parse_mobile, parse_national_id
 from models import RequestStatus, StaffSession, SupportRequest
 from web.deps import STAFF, ConsoleDeps, deps_of
 from web.render import SECURITY_HEADERS, page
+from web.request_extras import page_context
 from web.roles import may
 
 REFERENCE = re.compile(r"^[A-Z]{1,5}-\d{4}-\d{1,8}$")
@@ -105,6 +106,7 @@ async def _request_page(request: web.Request, *, reveal: bool = False, status: i
                        for m in deps.roster.values() if m.role == "researcher"]
         researchers += [(f"pw:{u.username}"[:40], u.name or u.username)
                         for u in await repo.users_with_role(session, role="researcher")]
+        extras = await page_context(session, row, role=staff.role)
     national_id = vault.decrypt(row.national_id_enc)
     return page(request, deps, "request.html", status=status, r=row, documents=documents,
                 history=history, declaration=declaration, message=message, error=error,
@@ -116,7 +118,8 @@ async def _request_page(request: web.Request, *, reveal: bool = False, status: i
                 assigned_name=dict(researchers).get(row.assigned_to or "", row.assigned_to),
                 deciding=row.status in ("submitted", "under_study"),
                 next_step={"accepted": "registration_completed",
-                           "registration_completed": "service_delivered"}.get(row.status))
+                           "registration_completed": "service_delivered"}.get(row.status),
+                **extras)
 
 
 async def request_view(request: web.Request) -> web.Response:
