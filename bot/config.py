@@ -190,6 +190,7 @@ class DecisionsConfig(_Strict):
 
     share_rejection_reason: bool = True
     notify_delay_minutes: int = Field(0, ge=0)
+    reason_templates: list[str] = []  # the committee's usual reasons, offered in the console
 
 
 class SurveyConfig(_Strict):

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.repo import casework
 from bot.repo import links as links_repo
 from bot.repo import requests as requests_repo
+from bot.security.redact import mask_national_id
 from bot.services.decisions import DECIDED
 from models import RequestCheck, RequestCorrection, SupportRequest
 from web.roles import may
@@ -41,6 +42,26 @@ class CheckRow:
     name: str
     state: str | None  # verified | needs_correction | missing | corrected | None
     states: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A correction as the page shows it (a national ID masked)."""
+
+    field: str
+    old_value: str | None
+    new_value: str | None
+    actor: str
+    reason: str | None
+    at: Any
+
+
+def shown(fix: RequestCorrection) -> Shown:
+    """A correction for the page: national IDs keep only their last four digits."""
+    old, new = fix.old_value, fix.new_value
+    if fix.field == "national_id":
+        old, new = (mask_national_id(v) if v else v for v in (old, new))
+    return Shown(fix.field, old, new, fix.actor, fix.reason, fix.at)
 
 
 def mask_handle(handle: str) -> str:
@@ -91,6 +112,6 @@ async def page_context(session: AsyncSession, row: SupportRequest, *, role: str
     return {"channels": channels, "transcript": transcript,
             "notes": await casework.notes_of(session, request_id=row.id or 0),
             "checklist": await checklist(session, row, corrections),
-            "corrections": corrections, "may_verify": may(role, "verify"),
+            "corrections": [shown(c) for c in corrections], "may_verify": may(role, "verify"),
             "may_correct_decision": may(role, "correct_decision"),
             "decided": row.status in DECIDED}
