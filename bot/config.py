@@ -227,6 +227,7 @@ class StaffConfig(_Strict):
     admin_reminder_minutes: int = Field(120, ge=1)
     survey_on_close: bool = True
     transcript_lines: int = Field(8, ge=0, le=30)
+    notify_new_requests: bool = True  # a short, masked notice in the group per new request
 
 
 class RetentionConfig(_Strict):
