@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from web import auth, committee, decisions, notes, verify, views
+from web import auth, cases, committee, decisions, notes, verify, views
 from web.deps import DEPS, STAFF, ConsoleDeps, deps_of
 from web.render import HERE, SECURITY_HEADERS, page
 
@@ -128,5 +128,6 @@ def register(web_app: web.Application, deps: ConsoleDeps) -> None:
     notes.add_routes(console.router)
     verify.add_routes(console.router)
     decisions.add_routes(console.router)
+    cases.add_routes(console.router)
     web_app.add_subapp("/staff/", console)
     web_app[DEPS] = deps  # what the console was given, for the runtime's tests and tools

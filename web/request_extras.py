@@ -13,7 +13,7 @@ from bot.repo import links as links_repo
 from bot.repo import requests as requests_repo
 from bot.security.redact import mask_national_id
 from bot.services.decisions import DECIDED
-from models import RequestCheck, RequestCorrection, SupportRequest
+from models import Escalation, RequestCheck, RequestCorrection, SupportRequest
 from web.roles import may
 
 ANSWERS = ("full_name", "national_id", "mobile", "branch", "family_size", "income",
@@ -62,6 +62,38 @@ def shown(fix: RequestCorrection) -> Shown:
     if fix.field == "national_id":
         old, new = (mask_national_id(v) if v else v for v in (old, new))
     return Shown(fix.field, old, new, fix.actor, fix.reason, fix.at)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A staff desk case as the console lists it, with the request it belongs to."""
+
+    id: int
+    reason: str
+    status: str
+    assigned_to: str | None
+    reference: str | None
+    created_at: Any
+
+
+async def _case_rows(session: AsyncSession, cases: list[Escalation]) -> list[CaseRow]:
+    rows = []
+    for case in cases:
+        request = (await requests_repo.by_id(session, request_id=case.request_id)
+                   if case.request_id else None)
+        if request is None:  # a case about no request in particular: the person's latest one
+            owned = await requests_repo.of_beneficiary(session,
+                                                       beneficiary_id=case.beneficiary_id)
+            request = owned[0] if owned else None
+        rows.append(CaseRow(case.id or 0, case.reason, case.status, case.assigned_to,
+                            request.reference if request else None, case.created_at))
+    return rows
+
+
+async def cases_assigned(session: AsyncSession, *, staff_key: str) -> list[CaseRow]:
+    """The open cases referred to a member of staff ("assigned to me")."""
+    return await _case_rows(session, await casework.cases_assigned_to(session,
+                                                                      staff_key=staff_key))
 
 
 def mask_handle(handle: str) -> str:
@@ -114,4 +146,6 @@ async def page_context(session: AsyncSession, row: SupportRequest, *, role: str
             "checklist": await checklist(session, row, corrections),
             "corrections": [shown(c) for c in corrections], "may_verify": may(role, "verify"),
             "may_correct_decision": may(role, "correct_decision"),
-            "decided": row.status in DECIDED}
+            "decided": row.status in DECIDED,
+            "cases": await _case_rows(session, await casework.cases_of(
+                session, beneficiary_id=row.beneficiary_id))}

@@ -19,7 +19,7 @@ from bot.validation import Invalid, parse_mobile, parse_national_id
 from models import RequestStatus, StaffSession, SupportRequest
 from web.deps import STAFF, ConsoleDeps, deps_of
 from web.render import SECURITY_HEADERS, page
-from web.request_extras import page_context
+from web.request_extras import cases_assigned, page_context
 from web.roles import may
 
 REFERENCE = re.compile(r"^[A-Z]{1,5}-\d{4}-\d{1,8}$")
@@ -77,12 +77,14 @@ async def request_list(request: web.Request) -> web.Response:
         if live is not None:
             live.last_list_visit = now
             session.add(live)
+        cases = (await cases_assigned(session, staff_key=staff.staff_key)
+                 if q.get("mine") == "1" else [])
     new = {r.id for r in rows if last_visit is None or (r.submitted_at or now) > last_visit}
     return page(request, deps, "requests.html", rows=rows, new=new, query=q,
                 statuses=[s.value for s in RequestStatus if s != RequestStatus.DRAFT],
                 support_types=[s.id for s in deps.config.support_types],
                 branches=deps.config.branches, min_days=deps.config.requests.committee_min_days,
-                now=now)
+                now=now, cases=cases)
 
 
 async def _load(deps: ConsoleDeps, session: Any, reference: str) -> SupportRequest:
@@ -114,7 +116,7 @@ async def _request_page(request: web.Request, *, reveal: bool = False, status: i
                 revealed=reveal, income=vault.decrypt(row.monthly_income_enc),
                 may_reveal=may(staff.role, "reveal_id"), may_decide=may(staff.role, "decide"),
                 may_deliver=may(staff.role, "deliver"), may_assign=may(staff.role, "assign"),
-                researchers=researchers,
+                researchers=researchers, researcher_names=dict(researchers),
                 assigned_name=dict(researchers).get(row.assigned_to or "", row.assigned_to),
                 deciding=row.status in ("submitted", "under_study"),
                 next_step={"accepted": "registration_completed",
