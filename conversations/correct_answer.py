@@ -24,7 +24,7 @@ from conversations.intake import _branches, _description, _family, _income
 from models import RequestCorrection, RequestStatus, SupportRequest
 
 PREFIX = "fix:"
-PROMPTS = {"full_name": "ask-full-name", "national_id": "ask-national-id",
+PROMPTS = {"full_name": "cr-ask-full-name", "national_id": "ask-national-id",
            "mobile": "ask-mobile", "branch": "ask-branch", "family_size": "ask-family-size",
            "income": "ask-income", "description": "ask-description"}
 TYPED: dict[str, Callable[[Ctx, str], Any]] = {
@@ -66,7 +66,7 @@ def _choices(ctx: Ctx) -> list[Choice]:
 
 def _prompt(ctx: Ctx) -> Outbound:
     field = ctx.answers.get("field", "full_name")
-    return Outbound(ctx.t(PROMPTS.get(field, "ask-full-name")), choices=_choices(ctx),
+    return Outbound(ctx.t(PROMPTS.get(field, "cr-ask-full-name")), choices=_choices(ctx),
                     request_contact=field == "mobile")
 
 

@@ -81,3 +81,4 @@ cr-case-status-open = مفتوحة
 cr-case-status-claimed = يتولاها موظف
 cr-case-status-closed = مغلقة
 cr-case-request = الطلب
+cr-ask-full-name = ما اسمك الرباعي كما في الهوية؟

@@ -80,3 +80,4 @@ cr-case-status-open = open
 cr-case-status-claimed = taken by staff
 cr-case-status-closed = closed
 cr-case-request = request
+cr-ask-full-name = What is your full name as on your ID?

@@ -19,7 +19,7 @@ from bot.clock import FrozenClock
 from bot.scheduler.work import Worker
 from tests.flows.helpers import OTHER_ID, VALID_ID, submit
 from tests.support.convo import Convo
-from tests.web.conftest import ADMIN, REFERENCE
+from tests.web.conftest import ADMIN, REFERENCE, heard
 from web.auth import issue_login_link
 from web.deps import ConsoleDeps
 
@@ -261,5 +261,4 @@ async def test_a_request_is_found_opened_and_decided_in_chromium(
             break
         await asyncio.sleep(0.1)
     assert "قبول طلبك" in notice and REFERENCE in notice
-    await app.dispatcher.drain_once()
-    assert SECOND in second.text(second.new_messages())  # the other one decided at once
+    assert SECOND in await heard(second, SECOND)  # the other one, decided at the same time

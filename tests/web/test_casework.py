@@ -13,7 +13,7 @@ from bot.repo import requests as requests_repo
 from bot.repo import staff as staff_repo
 from models import RequestCorrection, RequestNote
 from tests.support.convo import Convo, plain
-from tests.web.conftest import OFFICER, REFERENCE, RESEARCHER, csrf_of, signed_in
+from tests.web.conftest import OFFICER, REFERENCE, RESEARCHER, csrf_of, heard, signed_in
 from web.deps import ConsoleDeps
 
 PAGE = f"/staff/requests/{REFERENCE}"
@@ -74,11 +74,11 @@ async def test_an_answer_needing_correction_is_asked_and_corrected(
             html = plain(await resp.text())
             assert resp.status == 200 and "طُلب ذلك من المستفيد" in html
     await app.dispatcher.drain_once()
-    asked = Convo.text(submitted.new_messages())
+    asked = await heard(submitted, REFERENCE)
     assert "عدد أفراد الأسرة" in asked and REFERENCE in asked
-    refused = Convo.text(await submitted.send("كثير"))
+    refused = await heard(submitted, "عدد أفراد الأسرة", await submitted.send("كثير"))
     assert "رقماً" in refused and "عدد أفراد الأسرة" in refused  # the form's own check, again
-    thanks = Convo.text(await submitted.send("٧"))
+    thanks = await heard(submitted, "صُحّحت إجابتك", await submitted.send("٧"))
     assert "صُحّحت إجابتك" in thanks and REFERENCE in thanks
     async with app.sessions() as session:
         row = await requests_repo.by_reference(session, reference=REFERENCE)
@@ -113,7 +113,7 @@ async def test_a_missing_document_is_asked_for_and_uploaded(
                 "csrf": csrf_of(html), "item": items[-1], "state": "verified"}) as resp:
             assert resp.status == 200
     await app.dispatcher.drain_once()
-    assert submitted.labels(submitted.new_messages())  # the upload button
+    assert "يمكنك رفعه هنا الآن" in await heard(submitted, REFERENCE)  # asked, with a button
     await submitted.press("رفع المستندات")
     await submitted.upload(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n",
                            "application/pdf", "again.pdf")
@@ -140,3 +140,37 @@ async def test_verify_needs_a_session_and_a_known_item(base: str, deps: ConsoleD
         async with http.post(base + PAGE + "/verify", data={
                 "item": "answer:full_name", "state": "verified"}) as resp:
             assert resp.status == 403  # no CSRF token
+
+
+async def test_a_busy_beneficiary_corrects_through_the_button(
+        base: str, deps: ConsoleDeps, app: App, submitted: Convo) -> None:
+    await submitted.press("التحدث مع موظف")  # in another flow when the officer asks
+    submitted.new_messages()
+    http = await signed_in(deps, base, OFFICER)
+    async with http:
+        async with http.get(base + PAGE) as resp:
+            token = csrf_of(await resp.text())
+        async with http.post(base + PAGE + "/verify", data={
+                "csrf": token, "item": "answer:full_name", "state": "needs_correction"}) as resp:
+            assert resp.status == 200
+    await app.dispatcher.drain_once()
+    assert "الاسم الكامل" in await heard(submitted, "الاسم الكامل")
+    prompt = await heard(submitted, "اسمك", await submitted.press("صحّحها الآن"))
+    assert "اسمك الرباعي" in prompt and "لنبدأ طلب الدعم" not in prompt
+    assert "صُحّحت إجابتك" in await heard(submitted, "صُحّحت إجابتك",
+                                          await submitted.send("محمد أحمد سعد العتيبي"))
+    async with app.sessions() as session:
+        row = await requests_repo.by_reference(session, reference=REFERENCE)
+        assert row is not None and row.full_name == "محمد أحمد سعد العتيبي"
+    researcher = await signed_in(deps, base, RESEARCHER)
+    async with researcher:
+        async with researcher.get(base + PAGE) as resp:
+            token = csrf_of(await resp.text())
+        async with researcher.post(base + PAGE + "/decide", data={
+                "csrf": token, "decision": "accepted"}) as resp:
+            assert resp.status == 200
+    old_button = next(m for m in reversed(submitted.sender.inbox["u1"]) if m.choices
+                      and "صحّحها الآن" in submitted.labels([m]))
+    again = await heard(submitted, "لم يعد هذا التصحيح مطلوبًا",
+                        await submitted.send(payload=old_button.choices[0].id))
+    assert "لم يعد هذا التصحيح مطلوبًا" in again  # the request moved on: nothing to correct

@@ -13,7 +13,15 @@ from bot.scheduler.work import Worker
 from models import RequestCorrection, RequestStatus
 from tests.flows.helpers import OTHER_ID, submit
 from tests.support.convo import Convo, plain
-from tests.web.conftest import ADMIN, OFFICER, REFERENCE, RESEARCHER, csrf_of, signed_in
+from tests.web.conftest import (
+    ADMIN,
+    OFFICER,
+    REFERENCE,
+    RESEARCHER,
+    csrf_of,
+    heard,
+    signed_in,
+)
 from web.deps import ConsoleDeps
 
 SECOND = "GH-2026-000002"
@@ -81,8 +89,7 @@ async def test_decide_two_at_once(base: str, deps: ConsoleDeps, app: App,
     await Worker(app.sessions, app.engine).run_due()
     await app.dispatcher.drain_once()
     for convo in (submitted, second):
-        told = Convo.text(convo.new_messages())
-        assert "الدخل الشهري يتجاوز" in told
+        assert "الدخل الشهري يتجاوز" in await heard(convo, "الدخل الشهري يتجاوز")
 
 
 async def test_an_admin_corrects_a_decision_with_history(base: str, deps: ConsoleDeps,
@@ -134,5 +141,5 @@ async def test_an_admin_corrects_a_decision_with_history(base: str, deps: Consol
         assert [a.allowed for a in audit] == [False, True]
     await Worker(app.sessions, app.engine).run_due()
     await app.dispatcher.drain_once()
-    told = Convo.text(submitted.new_messages())
+    told = await heard(submitted, "تصحيح لقرار طلبك")
     assert "تصحيح لقرار طلبك" in told and REFERENCE in told
