@@ -9,7 +9,7 @@ from app.wiring import App
 from bot.repo import staff as staff_repo
 from models import Escalation
 from tests.support.convo import Convo, plain
-from tests.web.conftest import OFFICER, REFERENCE, RESEARCHER, csrf_of, signed_in
+from tests.web.conftest import OFFICER, REFERENCE, RESEARCHER, csrf_of, heard, signed_in
 from web.deps import ConsoleDeps
 
 PAGE = f"/staff/requests/{REFERENCE}"
@@ -17,8 +17,8 @@ PAGE = f"/staff/requests/{REFERENCE}"
 
 async def test_a_case_is_referred_and_shows_as_mine(base: str, deps: ConsoleDeps, app: App,
                                                     submitted: Convo) -> None:
-    await submitted.press("التحدث مع موظف")
-    await submitted.press("موضوع آخر")
+    await heard(submitted, "ما سبب طلبك", await submitted.press("التحدث مع موظف"))
+    await heard(submitted, "اكتب باختصار", await submitted.press("موضوع آخر"))
     await submitted.send("أحتاج مساعدة في فهم الإجراءات")
     async with app.sessions() as session:
         case = (await session.execute(select(Escalation))).scalar_one()

@@ -144,7 +144,7 @@ async def test_verify_needs_a_session_and_a_known_item(base: str, deps: ConsoleD
 
 async def test_a_busy_beneficiary_corrects_through_the_button(
         base: str, deps: ConsoleDeps, app: App, submitted: Convo) -> None:
-    await submitted.press("التحدث مع موظف")  # in another flow when the officer asks
+    await heard(submitted, "ما سبب طلبك", await submitted.press("التحدث مع موظف"))  # busy
     submitted.new_messages()
     http = await signed_in(deps, base, OFFICER)
     async with http:
