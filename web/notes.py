@@ -29,7 +29,7 @@ async def add_note(request: web.Request) -> web.Response:
             at=now))
         await staff_repo.audit(session, staff_key=staff.staff_key, role=staff.role, action="note",
                                request_id=row.id, now=now,
-                               detail=f"{row.reference}: note {note.id}: {text}")
+                               detail=f"{row.reference}: note {note.id}")
     return await _request_page(request, message="cr-note-added")
 
 

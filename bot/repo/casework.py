@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -87,3 +87,14 @@ async def cases_of(session: AsyncSession, *, beneficiary_id: int) -> list[Escala
     stmt = (select(Escalation).where(Escalation.beneficiary_id == beneficiary_id)
             .order_by(Escalation.id.desc()))
     return list((await session.execute(stmt)).scalars())
+
+
+async def anonymise(session: AsyncSession, *, request_id: int, blank: str) -> None:
+    """A deletion (PDPL) of the person: corrected answers and internal notes lose their text;
+    a decision's correction (no personal data) stays."""
+    await session.execute(update(RequestCorrection)
+                          .where(RequestCorrection.request_id == request_id,
+                                 RequestCorrection.field != "decision")
+                          .values(old_value=blank, new_value=blank))
+    await session.execute(update(RequestNote).where(RequestNote.request_id == request_id)
+                          .values(text=blank))
