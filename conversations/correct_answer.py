@@ -91,6 +91,9 @@ def _apply(ctx: Ctx, request: SupportRequest, field: str, value: Any) -> tuple[s
         old = vault.decrypt(request.national_id_enc)
         request.national_id_enc = vault.encrypt(value)
         request.national_id_hash = vault.lookup_hash(value)
+        person = ctx.beneficiary  # as submitting does: the person is known by this ID
+        person.national_id_hash, person.national_id_enc = (request.national_id_hash,
+                                                           request.national_id_enc)
         return old, value
     if field == "income":
         old = vault.decrypt(request.monthly_income_enc)
@@ -110,6 +113,10 @@ async def _answer(ctx: Ctx, inbound: Inbound) -> Transition:
     value = _read(ctx, field, inbound)
     if isinstance(value, Invalid):
         return Retry(value)
+    if field == "national_id":
+        other = await ctx.store.open_request_by_national_id(ctx.services.vault.lookup_hash(value))
+        if other is not None and other.id != request.id:  # someone's open request: not this
+            return Retry(Invalid("cr-fix-id-taken"))
     old, new = _apply(ctx, request, field, value)
     request.updated_at = ctx.now
     await ctx.store.save(request, RequestCorrection(

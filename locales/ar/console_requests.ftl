@@ -82,3 +82,4 @@ cr-case-status-claimed = يتولاها موظف
 cr-case-status-closed = مغلقة
 cr-case-request = الطلب
 cr-ask-full-name = ما اسمك الرباعي كما في الهوية؟
+cr-fix-id-taken = يوجد طلب مفتوح آخر مسجّل برقم الهوية هذا. تحقّق من الرقم، أو تحدّث مع أحد الموظفين.

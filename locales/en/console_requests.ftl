@@ -81,3 +81,4 @@ cr-case-status-claimed = taken by staff
 cr-case-status-closed = closed
 cr-case-request = request
 cr-ask-full-name = What is your full name as on your ID?
+cr-fix-id-taken = Another open request is registered under this ID number. Check the number, or talk to a member of staff.
