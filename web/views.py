@@ -117,6 +117,7 @@ async def _request_page(request: web.Request, *, reveal: bool = False, status: i
                 may_reveal=may(staff.role, "reveal_id"), may_decide=may(staff.role, "decide"),
                 may_deliver=may(staff.role, "deliver"), may_assign=may(staff.role, "assign"),
                 researchers=researchers, researcher_names=dict(researchers),
+                reason_templates=deps.config.decisions.reason_templates,
                 assigned_name=dict(researchers).get(row.assigned_to or "", row.assigned_to),
                 deciding=row.status in ("submitted", "under_study"),
                 next_step={"accepted": "registration_completed",
@@ -157,7 +158,8 @@ async def decide(request: web.Request) -> web.Response:
     if not may(staff.role, "decide"):
         return await _refused(request, "decide")
     form = await request.post()
-    word, reason = str(form.get("decision", "")), clean(str(form.get("reason", "")))
+    word = str(form.get("decision", ""))
+    reason = clean(str(form.get("reason", ""))) or clean(str(form.get("template", "")))
     if word == "rejected" and not reason:
         return await _request_page(request, status=400, error="console-reason-needed")
     now = deps.services.clock.now()

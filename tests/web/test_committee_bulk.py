@@ -100,8 +100,9 @@ async def test_an_admin_corrects_a_decision_with_history(base: str, deps: Consol
         async with researcher.get(page) as resp:
             token = csrf_of(await resp.text())
         async with researcher.post(page + "/decide", data={
-                "csrf": token, "decision": "rejected", "reason": "المستندات لم تكتمل"}) as resp:
-            assert resp.status == 200
+                "csrf": token, "decision": "rejected", "reason": "",
+                "template": "المستندات لم تكتمل"}) as resp:
+            assert resp.status == 200  # a reason template stands for the reason
         async with researcher.get(page) as resp:
             assert 'id="correct-decision"' not in await resp.text()
         async with researcher.post(page + "/correct-decision", data={
