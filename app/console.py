@@ -24,6 +24,7 @@ def console_deps(app: App, *, on_decision: Callable[[], None] | None = None,
         wake=app.dispatcher.wake, on_decision=on_decision or (lambda: None))
     return ConsoleDeps(sessions=app.sessions, config=app.config, services=app.services,
                        roster=roster, on_decision=on_decision, base_url=url,
+                       push=app.engine.push, wake=app.dispatcher.wake,
                        secure_cookies=bool(url and url.startswith("https://")),
                        desk=desk_deps, group=desk.channel if desk is not None else None)
 

@@ -190,6 +190,7 @@ class DecisionsConfig(_Strict):
 
     share_rejection_reason: bool = True
     notify_delay_minutes: int = Field(0, ge=0)
+    reason_templates: list[str] = []  # the committee's usual reasons, offered in the console
 
 
 class SurveyConfig(_Strict):
@@ -228,6 +229,7 @@ class StaffConfig(_Strict):
     transcript_lines: int = Field(8, ge=0, le=30)
     notify_volunteers: bool = True  # a notice in the staff group per new volunteer application
     complaint_flag_days: int = Field(7, ge=1)  # the console flags complaints open longer
+    notify_new_requests: bool = True  # a short, masked notice in the group per new request
 
 
 class RetentionConfig(_Strict):

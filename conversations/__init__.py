@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.engine.flow import Flow
 from conversations import (
+    correct_answer,
     documents_upload,
     escalate,
     feedback,
@@ -31,6 +32,7 @@ def build_flows() -> dict[str, Flow]:
         escalate.build(),
         survey.build(),
         documents_upload.build(),
+        correct_answer.build(),
         my_data.build(),
     ]
     return {flow.id: flow for flow in flows}

@@ -15,12 +15,12 @@ from bot.repo import schedule as schedule_repo
 from bot.services import linking
 from bot.services.decisions import DecisionError, parse_decision, record_decision
 from bot.services.lifecycle import IllegalTransition
-from bot.services.notifications import document_reminder
 from bot.validation import Invalid, parse_mobile
 from desk import rights as rights_desk
 from desk.cases import staff_text
 from desk.deps import DeskDeps
-from desk.relay import beneficiary_language, tell_beneficiary
+from desk.doc_request import ask_for_document
+from desk.relay import tell_beneficiary
 from desk.roster import Staff
 from models import (
     Escalation,
@@ -159,23 +159,11 @@ async def request_doc(ctx: StaffCtx) -> str:
     request = await requests.by_reference(ctx.session, reference=parts[0])
     if request is None:
         return ctx.t("staff-not-found", query=parts[0])
-    docs = await requests.documents_of(ctx.session, request_id=request.id or 0)
-    doc = next((d for d in docs if d.doc_type == parts[1]), None)
+    doc = await ask_for_document(ctx.session, services=ctx.deps.services, push=ctx.deps.push,
+                                 request=request, doc_type=parts[1],
+                                 dedupe_key=f"request-doc:{ctx.message_id}")
     if doc is None:
-        doc = RequestDocument(request_id=request.id, doc_type=parts[1], status="missing")
-    elif doc.status == "uploaded":
         return ctx.t("staff-doc-already", document=parts[1])
-    doc.status = "missing"
-    ctx.session.add(doc)
-    identity = await linking.recipient(ctx.session, request=request)
-    if identity is not None:
-        case = ctx.case or Escalation(identity_id=identity.id, reason="", role="",
-                                      beneficiary_id=request.beneficiary_id)
-        lang = await beneficiary_language(ctx.session, case, ctx.deps.config.default_language)
-        message = document_reminder(ctx.deps.services.catalog, lang, request, [doc],
-                                    requested=True)
-        await ctx.deps.push(ctx.session, identity=identity, messages=[message],
-                            dedupe_key=f"request-doc:{ctx.message_id}")
     return ctx.t("staff-doc-requested", document=parts[1], reference=request.reference or "")
 
 

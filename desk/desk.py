@@ -24,6 +24,7 @@ from desk.channel import StaffChannel, StaffMessage
 from desk.commands import CASE_COMMANDS, COMMANDS, ROLES_FOR, StaffCtx
 from desk.deps import DeskDeps
 from desk.digest import daily_digest
+from desk.new_request import notify_new_request
 from desk.relay import audit, beneficiary_to_staff
 from desk.roster import Staff
 from models import Escalation, OutboxMessage
@@ -42,6 +43,8 @@ class StaffDesk:
         for name, data in events:
             if name == "escalation_opened":
                 await open_case(self.deps, self.channel, data["escalation_id"])
+            elif name == "request_submitted":
+                await notify_new_request(self.deps, self.channel, data["request_id"])
             elif name == "rights_request_opened":
                 await rights.notify_opened(self.deps, self.channel, data["rights_id"])
             elif name == "volunteer_signed_up":

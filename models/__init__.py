@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
 from models.beneficiary import Beneficiary, ChannelIdentity
+from models.casework import RequestCheck, RequestCorrection, RequestNote
 from models.conversation import Conversation, InboundReceipt, TranscriptLine
 from models.escalation import Escalation, StaffAction
 from models.feedback import Feedback, KnowledgeGap, ReferenceCounter, VolunteerApplication
@@ -35,7 +36,10 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "ReferenceCounter",
+    "RequestCheck",
+    "RequestCorrection",
     "RequestDocument",
+    "RequestNote",
     "RequestStatus",
     "RequestStatusChange",
     "RightsKind",

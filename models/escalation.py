@@ -23,6 +23,7 @@ class Escalation(SQLModel, table=True):
     status: str = Field(default="open", max_length=20, index=True)
     summary: str | None = Field(default=None, sa_column=Column(EncryptedText))
     claimed_by: str | None = Field(default=None, max_length=40)  # staff Telegram user id
+    assigned_to: str | None = Field(default=None, max_length=80, index=True)  # console referral
     topic_id: int | None = Field(default=None, index=True)  # forum topic of the case
     card_message_id: int | None = Field(default=None, index=True)  # card message (no topics)
     first_staff_reply_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

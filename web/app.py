@@ -12,13 +12,17 @@ from aiohttp import web
 from web import (
     audit,
     auth,
+    cases,
     committee,
     conversations,
+    decisions,
     feedback,
     knowledge,
     live,
+    notes,
     reports,
     rights,
+    verify,
     views,
     volunteers,
 )
@@ -142,5 +146,9 @@ def register(web_app: web.Application, deps: ConsoleDeps) -> None:
     knowledge.add_routes(console.router)
     for pages in (volunteers, feedback, rights, reports, audit):  # part 2's lists and reports
         pages.add_routes(console.router)
+    notes.add_routes(console.router)
+    verify.add_routes(console.router)
+    decisions.add_routes(console.router)
+    cases.add_routes(console.router)
     web_app.add_subapp("/staff/", console)
     web_app[DEPS] = deps  # what the console was given, for the runtime's tests and tools

@@ -7,6 +7,7 @@ import io
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -32,12 +33,13 @@ async def _waiting(request: web.Request) -> list:  # type: ignore[type-arg]
 
 
 async def committee(request: web.Request, *, results: list | None = None,  # type: ignore[type-arg]
-                    status: int = 200, error: str | None = None) -> web.Response:
-    """The requests ready for decision, the minutes' template and the import form."""
+                    status: int = 200, error: str | None = None, **extra: Any) -> web.Response:
+    """The requests ready for decision, deciding several at once, the minutes both ways."""
     deps, staff = deps_of(request), request[STAFF]
     return page(request, deps, "committee.html", status=status, rows=await _waiting(request),
                 results=results, error=error, may_decide=may(staff.role, "decide"),
-                now=deps.services.clock.now(), min_days=deps.config.requests.committee_min_days)
+                now=deps.services.clock.now(), min_days=deps.config.requests.committee_min_days,
+                reason_templates=deps.config.decisions.reason_templates, **extra)
 
 
 async def export(request: web.Request) -> web.Response:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import AppConfig
 from bot.engine.context import Services
 from desk.channel import StaffChannel
-from desk.deps import DeskDeps
+from desk.deps import DeskDeps, Push
 from desk.roster import Staff
 from models import StaffSession
 
@@ -25,6 +25,8 @@ class ConsoleDeps:
     services: Services
     roster: dict[int, Staff] = field(default_factory=dict)
     on_decision: Callable[[], None] | None = None
+    push: Push | None = None  # the engine's push: messages to a beneficiary via the outbox
+    wake: Callable[[], None] | None = None  # the outbox dispatcher: new rows to send
     base_url: str | None = None  # the console's public origin, for sign-in links
     secure_cookies: bool = False  # Secure cookies when served over HTTPS
     idle_minutes: int = 30

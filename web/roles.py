@@ -14,6 +14,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "follow_up": {"officer", "admin"},  # volunteers, suggestions, complaints: status, reply
     "rights": {"officer", "admin"},  # mark a PDPL rights request answered
     "audit": {"admin"},  # read and export the audit log
+    "verify": {"officer", "researcher", "admin"},  # step 2: check the data and documents
+    "correct_decision": {"admin"},  # change a recorded committee decision, with history
 }
 
 

@@ -19,6 +19,7 @@ from bot.validation import Invalid, parse_mobile, parse_national_id
 from models import RequestStatus, StaffSession, SupportRequest
 from web.deps import STAFF, ConsoleDeps, deps_of
 from web.render import SECURITY_HEADERS, page
+from web.request_extras import cases_assigned, page_context
 from web.roles import may
 
 REFERENCE = re.compile(r"^[A-Z]{1,5}-\d{4}-\d{1,8}$")
@@ -76,12 +77,14 @@ async def request_list(request: web.Request) -> web.Response:
         if live is not None:
             live.last_list_visit = now
             session.add(live)
+        cases = (await cases_assigned(session, staff_key=staff.staff_key)
+                 if q.get("mine") == "1" else [])
     new = {r.id for r in rows if last_visit is None or (r.submitted_at or now) > last_visit}
     return page(request, deps, "requests.html", rows=rows, new=new, query=q,
                 statuses=[s.value for s in RequestStatus if s != RequestStatus.DRAFT],
                 support_types=[s.id for s in deps.config.support_types],
                 branches=deps.config.branches, min_days=deps.config.requests.committee_min_days,
-                now=now)
+                now=now, cases=cases)
 
 
 async def _load(deps: ConsoleDeps, session: Any, reference: str) -> SupportRequest:
@@ -105,6 +108,7 @@ async def _request_page(request: web.Request, *, reveal: bool = False, status: i
                        for m in deps.roster.values() if m.role == "researcher"]
         researchers += [(f"pw:{u.username}"[:40], u.name or u.username)
                         for u in await repo.users_with_role(session, role="researcher")]
+        extras = await page_context(session, row, role=staff.role)
     national_id = vault.decrypt(row.national_id_enc)
     return page(request, deps, "request.html", status=status, r=row, documents=documents,
                 history=history, declaration=declaration, message=message, error=error,
@@ -112,11 +116,13 @@ async def _request_page(request: web.Request, *, reveal: bool = False, status: i
                 revealed=reveal, income=vault.decrypt(row.monthly_income_enc),
                 may_reveal=may(staff.role, "reveal_id"), may_decide=may(staff.role, "decide"),
                 may_deliver=may(staff.role, "deliver"), may_assign=may(staff.role, "assign"),
-                researchers=researchers,
+                researchers=researchers, researcher_names=dict(researchers),
+                reason_templates=deps.config.decisions.reason_templates,
                 assigned_name=dict(researchers).get(row.assigned_to or "", row.assigned_to),
                 deciding=row.status in ("submitted", "under_study"),
                 next_step={"accepted": "registration_completed",
-                           "registration_completed": "service_delivered"}.get(row.status))
+                           "registration_completed": "service_delivered"}.get(row.status),
+                **extras)
 
 
 async def request_view(request: web.Request) -> web.Response:
@@ -152,7 +158,8 @@ async def decide(request: web.Request) -> web.Response:
     if not may(staff.role, "decide"):
         return await _refused(request, "decide")
     form = await request.post()
-    word, reason = str(form.get("decision", "")), clean(str(form.get("reason", "")))
+    word = str(form.get("decision", ""))
+    reason = clean(str(form.get("reason", ""))) or clean(str(form.get("template", "")))
     if word == "rejected" and not reason:
         return await _request_page(request, status=400, error="console-reason-needed")
     now = deps.services.clock.now()

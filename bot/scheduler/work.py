@@ -106,6 +106,10 @@ async def _decision(worker: Worker, session: AsyncSession, row: ScheduledMessage
     identity, lang = await worker._target(session, request)
     docs = await requests.documents_of(session, request_id=request.id or 0)
     message = decision_notice(worker.services.catalog, lang, worker.services.config, request, docs)
+    if (row.data or {}).get("corrected"):  # an admin corrected a recorded decision
+        header = worker.services.catalog.t(lang, "cr-decision-corrected-notice",
+                                           reference=request.reference or "")
+        message.text = f"{header}\n{message.text}"
     await worker.engine.push(session, identity=identity, messages=[message],
                              dedupe_key=f"sched:{row.dedupe_key}")
 

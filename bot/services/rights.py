@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.context import Ctx
-from bot.repo import identities, requests
+from bot.repo import casework, identities, requests
 from bot.repo import rights as repo
 from bot.security.redact import mask_mobile, mask_national_id
 from bot.services import linking
@@ -272,6 +272,7 @@ async def anonymise_request(ctx: Ctx, request: SupportRequest) -> None:
     request.monthly_income_enc = vault.encrypt("")
     _session(ctx).add(request)
     await repo.anonymise_declaration(_session(ctx), request_id=request.id or 0)
+    await casework.anonymise(_session(ctx), request_id=request.id or 0, blank=ANON)
 
 
 

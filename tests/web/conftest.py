@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 
@@ -78,3 +79,16 @@ def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found is not None
     return found.group(1)
+
+
+async def heard(convo: Convo, expected: str, replies: list | None = None) -> str:  # type: ignore[type-arg]
+    """The beneficiary's new messages (and `replies`) once `expected` is among them: the running
+    server's own dispatcher may be the one delivering, a moment later."""
+    text = convo.text(replies or [])
+    for _ in range(50):
+        await convo.app.dispatcher.drain_once()
+        text += "\n" + convo.text(convo.new_messages())
+        if expected in text:
+            break
+        await asyncio.sleep(0.1)
+    return text

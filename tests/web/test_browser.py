@@ -17,12 +17,13 @@ import pytest
 from app.wiring import App
 from bot.clock import FrozenClock
 from bot.scheduler.work import Worker
-from tests.flows.helpers import VALID_ID
+from tests.flows.helpers import OTHER_ID, VALID_ID, submit
 from tests.support.convo import Convo
-from tests.web.conftest import ADMIN, REFERENCE
+from tests.web.conftest import ADMIN, REFERENCE, heard
 from web.auth import issue_login_link
 from web.deps import ConsoleDeps
 
+SECOND = "GH-2026-000002"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -102,6 +103,16 @@ async def submitted(convo: Convo) -> Convo:
     return convo
 
 
+@pytest.fixture
+async def second(app: App, submitted: Convo) -> Convo:
+    """A second beneficiary's request, to decide both at once on the committee page."""
+    other = Convo(app, "u2")
+    await other.send("مرحبا")
+    await other.press("أوافق")
+    assert SECOND in await submit(other, national_id=OTHER_ID, name="سارة محمد القحطاني")
+    return other
+
+
 def _browser(width: int, height: int):  # type: ignore[no-untyped-def]
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -157,7 +168,7 @@ def _walk(base: str, link: str) -> dict[str, object]:
     """The staff side, in a real browser (blocking: runs in a thread)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     seen: dict[str, object] = {}
     problems: list[str] = []
@@ -182,6 +193,12 @@ def _walk(base: str, link: str) -> dict[str, object]:
         WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
         seen["request_title"] = driver.title
         seen["doc_frames"] = len(driver.find_elements(By.CSS_SELECTOR, ".doc iframe, .doc img"))
+        for item in ("document-national_id_copy", "answer-family_size"):  # step 2
+            _click(driver, f"check-{item}-verified")
+            seen[f"state {item}"] = driver.find_element(By.ID, f"state-{item}").text
+        driver.find_element(By.ID, "note-text").send_keys("راجعت صورة الهوية مع الأصل")
+        _click(driver, "add-note")
+        seen["notes"] = driver.find_element(By.ID, "notes").text
         _shot(driver, "console-request-ar.png")
         _axe(driver, "request ar", problems)
         driver.get(f"{base}/staff/requests/{REFERENCE}?lang=en")
@@ -193,11 +210,15 @@ def _walk(base: str, link: str) -> dict[str, object]:
         driver.get(f"{base}/staff/requests/{REFERENCE}?lang=ar")
         _click(driver, "reveal")
         seen["revealed"] = driver.find_element(By.ID, "national-id").text
-        driver.find_element(By.NAME, "reason").send_keys("مستوفٍ للشروط")
-        _click(driver, "accept")
-        seen["after_decision"] = driver.find_element(By.CSS_SELECTOR, "p.note.ok").text
-        driver.get(f"{base}/staff/committee")
+        driver.get(f"{base}/staff/committee")  # step 5: both requests decided at once
         _axe(driver, "committee", problems)
+        for reference in (REFERENCE, SECOND):
+            driver.find_element(By.ID, f"pick-{reference}").click()
+        Select(driver.find_element(By.ID, "bulk-template")).select_by_index(1)
+        _shot(driver, "console-committee-ar.png")
+        _click(driver, "bulk-accept")
+        seen["after_decision"] = driver.find_element(By.ID, "bulk-report").text
+        _axe(driver, "committee after deciding", problems)
         driver.set_window_size(390, 844)  # a phone
         driver.get(f"{base}/staff/requests")
         seen["phone_overflow"] = driver.execute_script(
@@ -210,7 +231,8 @@ def _walk(base: str, link: str) -> dict[str, object]:
 
 
 async def test_a_request_is_found_opened_and_decided_in_chromium(
-    app: App, submitted: Convo, base: str, deps: ConsoleDeps, clock: FrozenClock
+    app: App, submitted: Convo, second: Convo, base: str, deps: ConsoleDeps,
+    clock: FrozenClock
 ) -> None:
     link = await issue_login_link(deps, telegram_id=ADMIN, base_url=base)
     assert link is not None
@@ -220,10 +242,13 @@ async def test_a_request_is_found_opened_and_decided_in_chromium(
     assert seen["en_dir"] == "ltr"
     assert REFERENCE in str(seen["request_title"]) and seen["doc_frames"] == 2
     assert seen["revealed"] == "1000000008"
-    assert "سُجّل القرار" in str(seen["after_decision"])
+    assert "سُجّل قراران" in str(seen["after_decision"])
+    assert seen["state document-national_id_copy"] == "تم التحقق"
+    assert seen["state answer-family_size"] == "تم التحقق"
+    assert "راجعت صورة الهوية مع الأصل" in str(seen["notes"])
     assert seen["phone_overflow"] is False
     for name in ("console-requests-ar.png", "console-request-ar.png",
-                 "console-requests-en.png", "console-request-en.png"):
+                 "console-requests-en.png", "console-request-en.png", "console-committee-ar.png"):
         assert (SHOTS / name).stat().st_size > 10_000
     # The beneficiary hears the decision on their channel, through the outbox.
     clock.advance(minutes=app.config.decisions.notify_delay_minutes + 1)
@@ -236,3 +261,4 @@ async def test_a_request_is_found_opened_and_decided_in_chromium(
             break
         await asyncio.sleep(0.1)
     assert "قبول طلبك" in notice and REFERENCE in notice
+    assert SECOND in await heard(second, SECOND)  # the other one, decided at the same time

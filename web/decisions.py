@@ -1,0 +1,108 @@
+"""Step 5 beyond one request: deciding several at once on the committee page (a reason from
+the templates or in words), and an admin correcting a recorded decision, with its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.db import transaction
+from bot.repo import staff as repo
+from bot.services.decision_correction import correct_decision
+from bot.services.decisions import DECISION_WORDS, DecisionError, parse_decision, record_decision
+from bot.services.lifecycle import IllegalTransition
+from bot.text import clean
+from models import StaffSession
+from web.committee import committee
+from web.deps import STAFF, ConsoleDeps, deps_of
+from web.roles import may
+from web.views import _actor, _load, _refused, _request_page
+
+
+@dataclass(frozen=True)
+class BulkLine:
+    """What happened to one request of a many-at-once decision."""
+
+    reference: str
+    outcome: str  # recorded | unchanged | error
+    error: str | None = None
+
+
+def _reason(form: object) -> str:
+    """The typed reason, else the chosen template."""
+    get = form.get  # type: ignore[attr-defined]
+    return clean(str(get("reason", ""))) or clean(str(get("template", "")))
+
+
+async def _decide_one(deps: ConsoleDeps, staff: StaffSession, reference: str, word: str,
+                      reason: str) -> BulkLine:
+    now = deps.services.clock.now()
+    try:
+        decision = parse_decision(reference=reference, decision=word, reason=reason or None)
+        async with transaction(deps.sessions) as session:
+            outcome, row = await record_decision(session, config=deps.config, decision=decision,
+                                                 actor=_actor(staff), now=now)
+            await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
+                             action="decide", request_id=row.id, now=now,
+                             detail=f"{row.reference}: {decision.decision} ({outcome}, bulk)")
+    except (DecisionError, IllegalTransition) as exc:
+        return BulkLine(reference, "error", str(exc))
+    return BulkLine(reference, outcome)
+
+
+async def decide_many(request: web.Request) -> web.Response:
+    """Accept or reject every ticked request with one reason; each notice via the outbox."""
+    deps, staff = deps_of(request), request[STAFF]
+    if not may(staff.role, "decide"):
+        async with transaction(deps.sessions) as session:
+            await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
+                             action="decide", now=deps.services.clock.now(), allowed=False,
+                             detail="bulk")
+        return await committee(request, status=403, error="console-not-allowed")
+    form = await request.post()
+    word, reason = str(form.get("decision", "")), _reason(form)
+    references = sorted({clean(str(r)).upper() for r in form.getall("ref", []) if clean(str(r))})
+    if not references or word not in DECISION_WORDS:
+        return await committee(request, status=400, error="cr-bulk-none")
+    if DECISION_WORDS[word] == "rejected" and not reason:
+        return await committee(request, status=400, error="console-reason-needed")
+    lines = [await _decide_one(deps, staff, ref, word, reason) for ref in references]
+    if any(line.outcome == "recorded" for line in lines) and deps.on_decision is not None:
+        deps.on_decision()
+    return await committee(request, bulk=lines,
+                           bulk_recorded=sum(line.outcome == "recorded" for line in lines),
+                           bulk_refused=sum(line.outcome == "error" for line in lines))
+
+
+async def correct(request: web.Request) -> web.Response:
+    """An admin replaces a recorded decision; old and new stay in the request's history."""
+    deps, staff = deps_of(request), request[STAFF]
+    if not may(staff.role, "correct_decision"):
+        return await _refused(request, "correct_decision")
+    form = await request.post()
+    word = clean(str(form.get("decision", ""))).lower()
+    reason, why = clean(str(form.get("reason", ""))), clean(str(form.get("why", "")))
+    now = deps.services.clock.now()
+    try:
+        async with transaction(deps.sessions) as session:
+            row = await _load(deps, session, request.match_info["reference"])
+            if word not in DECISION_WORDS:
+                raise DecisionError(f"unknown decision {word!r}")
+            fix = await correct_decision(session, request=row, decision=DECISION_WORDS[word],
+                                         reason=reason or None, why=why, actor=_actor(staff),
+                                         now=now)
+            await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
+                             action="correct_decision", request_id=row.id, now=now,
+                             detail=f"{row.reference}: {fix.old_value} -> {fix.new_value}")
+    except DecisionError:
+        return await _request_page(request, status=409, error="cr-decision-not-corrected")
+    if deps.on_decision is not None:
+        deps.on_decision()
+    return await _request_page(request, message="cr-decision-corrected")
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    """Deciding many at once; correcting a decision."""
+    router.add_post("/committee/decide", decide_many)
+    router.add_post("/requests/{reference}/correct-decision", correct)
