@@ -77,8 +77,12 @@ async def _outbox(app: App) -> dict[str, Any]:
     """Due messages of the channels this process delivers, and the oldest one's wait."""
     now = app.services.clock.now()
     limit = app.config.health.outbox_stuck_seconds
-    async with app.sessions() as session:
-        due = await health.outbox_due(session, now=now)
+    try:
+        async with app.sessions() as session:
+            due = await health.outbox_due(session, now=now)
+    except Exception as exc:  # e.g. the schema is not there
+        log.warning("readiness: outbox not read (%s)", type(exc).__name__)
+        return {"ok": False, "error": type(exc).__name__}
     served = [stats for channel, stats in due.items() if channel in app.dispatcher.senders]
     oldest = max((stats.age_seconds(now) for stats in served), default=0.0)
     return {"ok": oldest < limit, "due": sum(stats.count for stats in served),

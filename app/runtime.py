@@ -94,6 +94,8 @@ class Runtime:
                     await asyncio.wait_for(task, timeout=10)
                 except TimeoutError:
                     task.cancel()
+                except Exception:  # a loop that died must not keep the rest from closing
+                    log.exception("a background loop had failed")
         for channel in self.channels:
             await channel.close()
         for runner in (self._runner, self._metrics_runner):
