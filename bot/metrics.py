@@ -11,7 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+)
 from prometheus_client import generate_latest as _generate_latest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,6 +26,7 @@ from bot.outbox.senders import Failed, RetryLater, SendResult, Sent, Unreachable
 from bot.repo import health
 from models import OutboxMessage
 
+disable_created_metrics()  # no `*_created` series: a timestamp per label set, of no use here
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 _SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
