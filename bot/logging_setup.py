@@ -74,9 +74,8 @@ class TextFormatter(logging.Formatter):
 def formatter(kind: LogFormat) -> logging.Formatter:
     """The formatter of GHIMAR_LOG_FORMAT: `text` or `json` (one object per line)."""
     if kind == "json":
-        return JsonFormatter(["asctime", "levelname", "name", "message"],
-                             rename_fields={"asctime": "time", "levelname": "level",
-                                            "name": "logger"})
+        return JsonFormatter(["levelname", "name", "message"], timestamp="time",
+                             rename_fields={"levelname": "level", "name": "logger"})
     return TextFormatter(TEXT_FORMAT)
 
 
