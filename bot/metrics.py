@@ -40,8 +40,9 @@ INBOUND_IGNORED = Counter(
     "(over the per-person rate), given_up (an update the adapter could not process).",
     ["channel", "reason"])
 SENDS = Counter(
-    "ghimar_sends_total", "Outbox send attempts by channel and outcome "
-    "(sent, rate_limited, unreachable, failed).", ["channel", "outcome"])
+    "ghimar_sends_total", "Outbox send attempts by channel and outcome (sent; retry_later: "
+    "the platform asked to wait, a 429 or a paused token; unreachable; failed).",
+    ["channel", "outcome"])
 SEND_FAILURES = Counter(
     "ghimar_send_failures_total", "Failed sends by reason: permanent (not retried), "
     "transient (platform away), retryable (uses an attempt), unreachable.",
@@ -118,7 +119,7 @@ def _classify(result: SendResult) -> tuple[str, str | None]:
     if isinstance(result, Sent):
         return "sent", None
     if isinstance(result, RetryLater):
-        return "rate_limited", None
+        return "retry_later", None
     if isinstance(result, Unreachable):
         return "unreachable", "unreachable"
     assert isinstance(result, Failed)

@@ -164,7 +164,7 @@ async def test_every_family_moves(start, app: App, clock: FrozenClock) -> None: 
         ("ghimar_inbound_ignored_total", {"channel": "terminal", "reason": "duplicate"}),
         ("ghimar_inbound_ignored_total", {"channel": "terminal", "reason": "throttled"}),
         ("ghimar_sends_total", {"channel": "terminal", "outcome": "sent"}),
-        ("ghimar_sends_total", {"channel": "fake", "outcome": "rate_limited"}),
+        ("ghimar_sends_total", {"channel": "fake", "outcome": "retry_later"}),
         ("ghimar_sends_total", {"channel": "fake", "outcome": "failed"}),
         ("ghimar_sends_total", {"channel": "fake", "outcome": "unreachable"}),
         ("ghimar_send_failures_total", {"channel": "fake", "reason": "permanent"}),
