@@ -52,6 +52,8 @@ async def measure(start: Callable[[Any], Process], plan: dict[str, Any], rate: f
             opened.append(await open_loop(load, each, plan["open_seconds"]))
             print(f"  {proc.name}: open loop {_line(opened[-1])}", flush=True)
         rss = round(rss_mib(proc.pid), 1)
+        if seen.scrapes:  # the bot (not the echo baseline): the families the script leaves
+            await metrics_probe.exercise(load)
     if seen.report():
         print(f"  {proc.name}: /metrics moved: {metrics_probe.line(seen.report())}", flush=True)
     calls = {f"{m} {s}": n for (m, s), n in sorted(sends.methods.items())}

@@ -1,7 +1,8 @@
 """A bot's Prometheus families during a benchmark: counters' increase, gauges' highest value.
 
 `enable` turns /metrics on in a config.yaml copy (with `ENV`'s token); `watch` scrapes the
-target every half second while the load runs and reports, per family, how much it moved.
+target every half second while the load runs and reports, per family, how much it moved;
+`exercise`, run after the measured windows, moves the families the load's script does not.
 A target without /metrics (the bare aiogram echo bot) reports nothing.
 """
 
@@ -91,6 +92,35 @@ async def watch(port: int) -> AsyncIterator[Watch]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             await probe.scrape(http)
+
+
+async def exercise(load: Any) -> None:
+    """After the measured windows: one person whose turns move the families the load's script
+    does not (a 429 from the emulator, questions to the guides, a case, a duplicate update)."""
+    u = load.new_user()
+
+    async def say(update: dict[str, Any]) -> None:
+        before = load.sends.count(u.chat)
+        if await load.post(update) == 200:
+            with contextlib.suppress(TimeoutError):
+                await load.sends.nth(u.chat, before + 1)
+
+    await say(dict(load.tg.text_update(u.user, "/start")))
+    data, message_id = load.sends.button(u.chat, "أوافق")
+    await say(dict(load.tg.callback_update(u.user, data, message_id)))
+    load.tg.fail_next("sendMessage", 429, retry_after=1, chat_id=u.chat)
+    for text in ("ساعات العمل", "القائمة", "التطوع", "القائمة", "zzqx blorf", "zzqx blorf"):
+        await say(dict(load.tg.text_update(u.user, text)))  # answer, suggest, unknown: a case
+    load.tg.fail_next("sendMessage", 400, description="Bad Request: chat not found",
+                      chat_id=u.chat)  # a permanent failure: the menu is not delivered
+    again = dict(load.tg.text_update(u.user, "القائمة"))
+    await load.post(again)
+    await load.post(again)  # Telegram delivering an update twice
+    for _ in range(100):  # the outbox tries the menu (after the chat's pacing) before the scrape
+        if load.sends.methods[("sendMessage", 400)]:
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.2)
 
 
 def line(report: dict[str, Any]) -> str:
