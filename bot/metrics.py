@@ -32,7 +32,8 @@ _SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 TURN_SECONDS = Histogram(
     "ghimar_turn_duration_seconds",
-    "Inbound messages handled by the engine (one transaction each) and how long each took.",
+    "Inbound messages handled by the engine (one transaction each, throttled ones included) "
+    "and how long each took.",
     ["channel"], buckets=_SECONDS)
 INBOUND_IGNORED = Counter(
     "ghimar_inbound_ignored_total",
