@@ -64,9 +64,9 @@ class Runtime:
         metrics_http.check(self.app)
         for channel in self.channels:
             await channel.setup(self.web_app)
+        metrics_http.register(self.web_app, self.app)
         http_api.register(self.app, self.web_app, on_recorded=self.kick)
         web_console.register(self.web_app, console_deps(self.app, on_decision=self.kick))
-        metrics_http.register(self.web_app, self.app)
         self._runner = web.AppRunner(self.web_app, access_log=None)
         await self._runner.setup()
         settings = self.app.settings
