@@ -68,14 +68,18 @@ async def test_a_conversation_with_personal_data_logs_none_of_it(
     assert lines, "the conversation logged nothing at DEBUG: the scan would prove nothing"
     leaks = [(value, line) for line in lines for value in _forbidden() if value in line]
     assert leaks == []
+    async with app.sessions() as session:
+        identity = await get_identity(session, channel="terminal",
+                                      platform_user_id="private-person")
+    assert identity is not None
+    if log_format == "text":
+        tagged = {line.rpartition(" identity=")[2] for line in lines if " identity=" in line}
+        assert tagged == {str(identity.id)}
     if log_format == "json":
         records = [json.loads(line) for line in lines]  # every line is one whole JSON object
         assert {"time", "level", "logger", "message"} <= set(records[0])
         identities = {r["identity_id"] for r in records if r.get("identity_id") is not None}
-        async with app.sessions() as session:
-            identity = await get_identity(session, channel="terminal",
-                                          platform_user_id="private-person")
-        assert identity is not None and identities == {identity.id}
+        assert identities == {identity.id}
         duplicate = [r for r in records if r["message"].startswith("duplicate terminal")]
         assert duplicate and duplicate[0]["identity_id"] is None  # before the identity is read
 
