@@ -152,6 +152,11 @@ async def test_every_family_moves(start, app: App, clock: FrozenClock) -> None: 
     await _queue(app, "fake", ["a1", "a2", "a3", "a4"])
     await _queue(app, "nowhere", ["n1"])  # a channel nothing delivers: due and waiting
     app.dispatcher.wake()
+    async def database_away() -> int:
+        raise ConnectionError("database away")
+
+    assert runtime.scheduler is not None
+    runtime.scheduler.worker.run_due = database_away  # type: ignore[method-assign]
     runtime.kick()  # the due-messages job now, as after a decision (its first run was at start)
     clock.advance(seconds=90)
 
@@ -174,6 +179,7 @@ async def test_every_family_moves(start, app: App, clock: FrozenClock) -> None: 
         ("ghimar_retry_after_seconds_sum", {"channel": "telegram"}),
         ("ghimar_scheduler_jobs_total", {"job": "ghimar:due-messages", "outcome": "executed"}),
         ("ghimar_scheduler_lag_seconds_count", {"job": "ghimar:due-messages"}),
+        ("ghimar_scheduler_job_errors_total", {"job": "ghimar:due-messages"}),
         ("ghimar_faq_answers_total", {"kind": "answer"}),
         ("ghimar_faq_answers_total", {"kind": "suggest"}),
         ("ghimar_faq_answers_total", {"kind": "unknown"}),
