@@ -1,5 +1,8 @@
 """`python -m bot run`: the enabled channels, one HTTP server for webhooks and health, the outbox.
 
+The server also answers /healthz and /readyz (app/health.py) and, when configured, /metrics
+(app/metrics_http.py).
+
 Each server channel has a factory in app/channels.py (CHANNELS) returning a ChannelRuntime:
 `setup` registers its webhook routes and its outbox sender, `run` does its long-lived work
 (long polling, for instance) until asked to stop, `close` releases its resources. Staff desks
@@ -17,7 +20,7 @@ import signal
 from aiohttp import web
 
 import web as web_console
-from app import http_api
+from app import health, http_api, metrics_http
 from app.channels import RuntimeLinks, channel_factory
 from app.console import console_deps
 from app.scheduler import SchedulerService
@@ -27,10 +30,6 @@ from bot.settings import Settings
 from handlers.base import MAX_BODY
 
 log = logging.getLogger(__name__)
-
-
-async def _healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
 
 
 class Runtime:
@@ -43,10 +42,17 @@ class Runtime:
         self.channels = [channel_factory(name)(app, self.links) for name in channels]
         self.stop_event = asyncio.Event()
         self.web_app = web.Application(client_max_size=MAX_BODY)
-        self.web_app.router.add_get("/healthz", _healthz)
+        health.register(self.web_app, app, self.loops)
         self._runner: web.AppRunner | None = None
+        self._metrics_runner: web.AppRunner | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.port: int | None = None
+
+    def loops(self) -> dict[str, asyncio.Task[None] | None]:
+        """The long-lived tasks by name (None before start): each channel, the dispatcher."""
+        names = [channel.name for channel in self.channels] + ["dispatcher"]
+        tasks: list[asyncio.Task[None] | None] = list(self._tasks) or [None] * len(names)
+        return dict(zip(names, tasks, strict=True))
 
     def kick(self) -> None:
         """A decision was recorded: run the scheduler's due-messages job now (once started)."""
@@ -55,8 +61,10 @@ class Runtime:
 
     async def start(self) -> None:
         """Set up every channel, open the HTTP port, start the background loops."""
+        metrics_http.check(self.app)
         for channel in self.channels:
             await channel.setup(self.web_app)
+        metrics_http.register(self.web_app, self.app)
         http_api.register(self.app, self.web_app, on_recorded=self.kick)
         web_console.register(self.web_app, console_deps(self.app, on_decision=self.kick,
                                                         desks=self.links.desks))
@@ -69,6 +77,7 @@ class Runtime:
         sockets = getattr(server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1] if sockets else settings.http_port
         log.info("HTTP on %s:%s", settings.http_host, self.port)
+        self._metrics_runner = await metrics_http.start_local(self.app)
         self._tasks = [asyncio.create_task(c.run(self.stop_event)) for c in self.channels]
         self._tasks.append(asyncio.create_task(self.app.dispatcher.run(self.stop_event)))
         self.scheduler = SchedulerService(self.app, desks=self.links.desks)
@@ -86,10 +95,13 @@ class Runtime:
                     await asyncio.wait_for(task, timeout=10)
                 except TimeoutError:
                     task.cancel()
+                except Exception:  # a loop that died must not keep the rest from closing
+                    log.exception("a background loop had failed")
         for channel in self.channels:
             await channel.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        for runner in (self._runner, self._metrics_runner):
+            if runner is not None:
+                await runner.cleanup()
 
 
 async def serve(settings: Settings) -> None:

@@ -14,9 +14,18 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, TypeVar
 
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+    JobSubmissionEvent,
+)
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.wiring import App
+from bot import metrics
 from bot.scheduler.work import Worker
 from bot.services import retention
 
@@ -64,6 +73,8 @@ class SchedulerService:
         self.scheduler.add_job(self.prune, "cron", hour=RETENTION_AT.hour,
                                minute=RETENTION_AT.minute, id=RETENTION_JOB_ID,
                                replace_existing=True, max_instances=1, coalesce=True)
+        self.scheduler.add_listener(_count_job, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED
+                                    | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
         self.scheduler.start()
 
     async def _tracked(self, job: Callable[[], Awaitable[T]]) -> T:
@@ -88,6 +99,7 @@ class SchedulerService:
                 posted = await desk.digest() or posted
             except Exception:
                 log.exception("staff digest failed")
+                metrics.scheduler_job_failed(DIGEST_JOB_ID)
         return posted
 
     async def prune(self) -> dict[str, int]:
@@ -104,6 +116,7 @@ class SchedulerService:
                                                vault=services.vault)
         except Exception:
             log.exception("retention job failed")
+            metrics.scheduler_job_failed(RETENTION_JOB_ID)
             return {}
         log.info("retention: deleted %s",
                  ", ".join(f"{n} from {table}" for table, n in counts.items()))
@@ -121,6 +134,7 @@ class SchedulerService:
             return handled
         except Exception:
             log.exception("scheduler tick failed")
+            metrics.scheduler_job_failed(DUE_JOB_ID)
             return 0
 
     def kick(self) -> None:
@@ -146,3 +160,16 @@ class SchedulerService:
                 log.warning("scheduler: %d job(s) still running after %.0f s; cancelling",
                             len(late), grace_seconds)
         self.scheduler.shutdown(wait=False)
+
+
+_OUTCOMES = {EVENT_JOB_EXECUTED: "executed", EVENT_JOB_ERROR: "error", EVENT_JOB_MISSED: "missed"}
+
+
+def _count_job(event: JobEvent) -> None:
+    """APScheduler's listener: each job's lag when submitted, its outcome when done."""
+    if isinstance(event, JobSubmissionEvent):
+        now = dt.datetime.now(dt.UTC)
+        lag = max((now - when).total_seconds() for when in event.scheduled_run_times)
+        metrics.scheduler_job_started(event.job_id, lag)
+    elif event.code in _OUTCOMES:
+        metrics.scheduler_job_done(event.job_id, _OUTCOMES[event.code])

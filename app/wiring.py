@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.config import AppConfig, ConfigError, load_config
 from bot.db import make_engine, make_sessionmaker, upgrade
@@ -130,4 +131,6 @@ async def build_app(
                             make_limiter=limiters)
     engine.wake_dispatcher = dispatcher.wake
     engine.listeners.append(files.on_events(sessions, services.documents))  # no orphan uploads
+    engine.listeners.append(metrics.on_events)  # cases opened
+    dispatcher.listeners.append(metrics.on_sent)  # sends by outcome, failures by reason
     return App(settings, config, db, sessions, services, engine, dispatcher)

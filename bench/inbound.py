@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from bench import metrics_probe
 from bench.harness import (
     Database,
     Process,
@@ -37,7 +38,7 @@ UNCAPPED = 100_000  # telegram.per_second of the config copy: no global outbox c
 async def measure(start: Callable[[Any], Process], plan: dict[str, Any], rate: float
                   ) -> dict[str, Any]:
     """Start a target against a fresh emulator, run the closed and open loops, stop it."""
-    async with webhook_load(start) as (load, sends, proc):
+    async with webhook_load(start) as (load, sends, proc), metrics_probe.watch(proc.port) as seen:
         await closed_loop(load, 8, plan["warmup"])  # imports, caches, connections
         load.failures.clear()
         levels = []
@@ -51,10 +52,14 @@ async def measure(start: Callable[[Any], Process], plan: dict[str, Any], rate: f
             opened.append(await open_loop(load, each, plan["open_seconds"]))
             print(f"  {proc.name}: open loop {_line(opened[-1])}", flush=True)
         rss = round(rss_mib(proc.pid), 1)
+        if seen.scrapes:  # the bot (not the echo baseline): the families the script leaves
+            await metrics_probe.exercise(load)
+    if seen.report():
+        print(f"  {proc.name}: /metrics moved: {metrics_probe.line(seen.report())}", flush=True)
     calls = {f"{m} {s}": n for (m, s), n in sorted(sends.methods.items())}
     return {"levels": levels, "open_loops": opened, "failures": dict(load.failures),
             "bot_api_calls": calls, "rss_mib_at_end": rss, "log_errors": proc.errors()[:10],
-            "log": str(proc.log_path)}
+            "log": str(proc.log_path), "metrics_moved": seen.report()}
 
 
 def _line(p: dict[str, Any]) -> str:
@@ -73,7 +78,8 @@ async def run(dbs: list[str], plan: dict[str, Any], rate: float) -> dict[str, An
     for kind in dbs:
         async with Database(kind) as db:
             cfg = config_copy(db.dir, per_second=UNCAPPED)
-            extra = {"GHIMAR_CONFIG": str(cfg)}
+            metrics_probe.enable(cfg)
+            extra = {"GHIMAR_CONFIG": str(cfg), **metrics_probe.ENV}
             print(f"ghimar ({kind}) ...", flush=True)
             results[f"ghimar_{kind}"] = await measure(
                 lambda tg, db=db, extra=extra: ghimar_bot(db, tg, extra=extra), plan, rate)

@@ -263,6 +263,21 @@ class PrivacyConfig(_Strict):
     retain_after_deletion: dict[RetainedKind, Retained] = {}
 
 
+class HealthConfig(_Strict):
+    """What `/readyz` calls ready."""
+
+    outbox_stuck_seconds: float = Field(900.0, gt=0)  # the oldest due message may wait this long
+
+
+class MetricsConfig(_Strict):
+    """Prometheus `/metrics`: off unless enabled; GHIMAR_METRICS_TOKEN or a localhost port."""
+
+    enabled: bool = False
+    # None: /metrics on the bot's HTTP server, GHIMAR_METRICS_TOKEN required as a bearer token.
+    # A port: /metrics served only there, on 127.0.0.1 (the token, when set, is asked there too).
+    local_port: int | None = Field(None, ge=1, le=65535)
+
+
 class AppConfig(_Strict):
     """Everything in config.yaml."""
 
@@ -288,6 +303,8 @@ class AppConfig(_Strict):
     whatsapp: WhatsAppConfig = WhatsAppConfig()
     retention: RetentionConfig = RetentionConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    health: HealthConfig = HealthConfig()
+    metrics: MetricsConfig = MetricsConfig()
 
     @field_validator("timezone")
     @classmethod

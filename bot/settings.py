@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -38,12 +38,16 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("ghimar-data"), validation_alias=_env("GHIMAR_DATA_DIR"))
     secret_key: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_SECRET_KEY"))
     log_level: str = Field("INFO", validation_alias=_env("GHIMAR_LOG_LEVEL"))
+    log_format: Literal["text", "json"] = Field("text",
+                                                validation_alias=_env("GHIMAR_LOG_FORMAT"))
     api_token: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_API_TOKEN"))
     quiet_hours: str | None = Field(None, validation_alias=_env("GHIMAR_QUIET_HOURS"))
     http_host: str = Field("127.0.0.1", validation_alias=_env("GHIMAR_HTTP_HOST"))
     http_port: int = Field(8080, ge=0, le=65535, validation_alias=_env("GHIMAR_HTTP_PORT"))
     # The staff console's public origin (https://desk.example.org): sign-in links, Secure cookies.
     console_url: str | None = Field(None, validation_alias=_env("GHIMAR_CONSOLE_URL"))
+    # the bearer token of /metrics (config.yaml `metrics`)
+    metrics_token: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_METRICS_TOKEN"))
     # rate limits shared by every worker of the bot (redis://host:6379/0); unset: per process
     redis_url: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_REDIS_URL"))
 
@@ -63,14 +67,14 @@ class Settings(BaseSettings):
             parse_quiet_hours(value)
         return value
 
-    @field_validator("secret_key", "api_token")
+    @field_validator("secret_key", "api_token", "metrics_token")
     @classmethod
     def _no_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and value.get_secret_value().lower() in _PLACEHOLDERS:
             raise ValueError("is a placeholder; set a real key")
         return value
 
-    @field_validator("api_token")
+    @field_validator("api_token", "metrics_token")
     @classmethod
     def _long_token(cls, value: SecretStr | None) -> SecretStr | None:
         return long_secret(value)

@@ -20,6 +20,7 @@ from bot.engine.flow import Flow, Goto, StartFlow, Step, Transition
 from bot.engine.matching import match_choice
 from bot.engine.runner import FAQ_OFFERS
 from bot.messages import Choice, Inbound, Outbound
+from bot.metrics import faq_answered
 from bot.services.escalations import open_escalation
 from bot.text import fold
 from conversations.my_data import WORDS as MY_DATA_WORDS
@@ -65,6 +66,7 @@ async def _free_text(ctx: Ctx, inbound: Inbound) -> Transition:
     if maybe_reload is not None:
         maybe_reload()
     result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang)
+    faq_answered(result.kind)
     ctx.data["faq_question"] = text[:300]
     if result.kind == "answer" and result.best is not None:
         ctx.data["faq_unknown_streak"] = 0

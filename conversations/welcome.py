@@ -25,6 +25,7 @@ from bot.engine.context import Ctx
 from bot.engine.flow import Flow, Goto, StartFlow, Step, Transition
 from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
+from bot.metrics import faq_answered
 from bot.text import fold
 from conversations import my_data
 
@@ -60,6 +61,7 @@ def _answered(ctx: Ctx, text: str) -> bool:
     result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang)
     if result.kind != "answer" or result.best is None:
         return False
+    faq_answered("answer")  # before consent only answers count: the rest repeats the consent
     entry = result.best.entry
     ctx.say("consent-faq-answer", answer=entry.answer[ctx.lang], source=entry.source[ctx.lang])
     return True
@@ -105,6 +107,7 @@ async def _questions_only(ctx: Ctx, inbound: Inbound) -> Transition:
         return Goto("erase") if picked.id == "mydata:delete" else await _handle(ctx, inbound)
     faq, text = ctx.services.faq, (inbound.text or "").strip()
     result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang) if faq and text else None
+    faq_answered(result.kind if result is not None else "unknown")
     if result is not None and result.kind == "answer" and result.best is not None:
         entry = result.best.entry
         ctx.say("faq-answer", answer=entry.answer[ctx.lang], source=entry.source[ctx.lang])

@@ -18,7 +18,7 @@ def load_cli_settings() -> Settings:
     """The settings from the environment, or exit 2 with the reason."""
     try:
         settings = load_settings()
-        setup_logging(settings.log_level)
+        setup_logging(settings.log_level, settings.log_format)
         return settings
     except ConfigError as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,9 @@ from bot.engine.flow import Flow
 from bot.engine.runner import MENU_FLOW, Escalate, Runner
 from bot.engine.store import TurnStore
 from bot.engine.throttle import Throttle
+from bot.logging_setup import bind_identity, identity_scope
 from bot.messages import Inbound, Outbound
+from bot.metrics import inbound_ignored, turn_done
 from bot.repo import identities, outbox, receipts, transcripts
 from bot.security.redact import redact
 from models import ChannelIdentity, Conversation
@@ -80,10 +83,16 @@ class ConversationEngine:
 
     async def handle(self, inbound: Inbound) -> TurnResult:
         """Process one inbound message exactly once."""
+        with identity_scope():  # log lines of this turn carry the identity's internal id
+            return await self._handle_once(inbound)
+
+    async def _handle_once(self, inbound: Inbound) -> TurnResult:
         lock = self._lock(inbound)  # held in a local so the weak entry lives for the turn
         async with lock, self._turns:
+            started = time.perf_counter()
             result = await self._handle(inbound)
         if not result.duplicate:
+            turn_done(inbound.channel, time.perf_counter() - started)
             self.wake_dispatcher(result.chat)
             for listener in self.listeners:
                 try:
@@ -99,6 +108,7 @@ class ConversationEngine:
             )
             if not claimed:
                 log.info("duplicate %s message %s ignored", inbound.channel, inbound.message_id)
+                inbound_ignored(inbound.channel, "duplicate")
                 return TurnResult(duplicate=True)
             identity, beneficiary, conv = await identities.load_or_create(
                 session,
@@ -107,6 +117,7 @@ class ConversationEngine:
                 display_name=inbound.display_name,
                 language=self._initial_language(inbound),
             )
+            bind_identity(identity.id)
             self._touch(identity)
             ctx = Ctx(TurnStore(session), self.services, identity, beneficiary, conv,
                       self._load_data(conv.data_enc), inbound)
@@ -114,6 +125,7 @@ class ConversationEngine:
             ctx.heard = heard
             if not self.throttle.admit(ctx):  # over the rate: one notice, then silence
                 log.debug("%s message over the inbound rate: turn skipped", inbound.channel)
+                inbound_ignored(inbound.channel, "throttled")
             elif conv.human_hold:
                 ctx.emit("relay_to_staff", identity_id=identity.id, inbound=inbound)
             else:

@@ -14,6 +14,7 @@ from bot.engine.context import Ctx
 from bot.engine.flow import Finish, Flow, Goto, Retry, StartFlow, Transition
 from bot.engine.matching import detect_global, match_choice
 from bot.messages import Choice, Outbound
+from bot.metrics import faq_answered
 from bot.text import ascii_digits, clean
 
 log = logging.getLogger(__name__)
@@ -219,6 +220,7 @@ class Runner:
         result = faq.ask(text, ctx.lang)
         if result.kind != "answer" or result.best is None:
             return False
+        faq_answered("answer")  # only answers are counted here: the rest is the step's answer
         match = result.best
         offer = FAQ_OFFERS.get(match.entry.id)
         ctx.say("faq-answer-inline", answer=match.entry.answer[ctx.lang],

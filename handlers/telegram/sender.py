@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from bot.config import TelegramConfig
 from bot.i18n import Catalog
 from bot.messages import Outbound
+from bot.metrics import rate_limited
 from bot.outbox.senders import Failed, RateLimits, RetryLater, SendResult, Sent, Unreachable
 from bot.storage import DocumentStore
 from handlers.telegram.driver import ApiError, Driver, ErrorKind
@@ -41,6 +42,7 @@ def limits_from(config: TelegramConfig, safety: float = SAFETY) -> RateLimits:
 def to_result(exc: ApiError) -> SendResult:
     """A failed Bot API call -> what the dispatcher should do."""
     if exc.kind is ErrorKind.RETRY_AFTER:
+        rate_limited(CHANNEL, exc.retry_after or 0.0)
         return RetryLater(max(exc.retry_after or 1.0, 0.5), reason=exc.description)
     if exc.kind is ErrorKind.FORBIDDEN:
         return Unreachable(exc.description)

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from bot.db import is_unavailable
 from bot.engine.engine import ConversationEngine
 from bot.messages import Inbound
+from bot.metrics import inbound_ignored
 from handlers.telegram import normalize
 from handlers.telegram.driver import ApiError, Driver, ErrorKind, InvalidUpdate
 from handlers.telegram.render import answered_text, pressed_label
@@ -256,6 +257,7 @@ async def handle_until_stored(handler: UpdateHandler, update: dict[str, Any],
                               attempts)
                 if errors >= attempts:
                     log.error("telegram update %s given up after %s attempts", uid, attempts)
+                    inbound_ignored("telegram", "given_up")
                     return None
                 delay = 0.5 * 2 ** errors
         await until_stopped(asyncio.sleep(delay), stop)

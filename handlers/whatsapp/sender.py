@@ -26,6 +26,7 @@ from bot.clock import Clock
 from bot.config import WhatsAppConfig
 from bot.i18n import LANGUAGES, Catalog
 from bot.messages import Outbound
+from bot.metrics import rate_limited
 from bot.outbox.senders import Failed, RateLimits, RetryLater, SendResult, Sent
 from bot.repo.identities import get_identity
 from bot.storage import DocumentStore
@@ -200,6 +201,7 @@ class WhatsAppSender:
             tries = self._backoff.get(address, 0)
             self._backoff[address] = tries + 1
             base = 6.0 if result.code == 131056 else 2.0  # 131056: one message per 6 s a pair
+            rate_limited(CHANNEL, min(MAX_BACKOFF_SECONDS, base * 2**tries))
             return RetryLater(min(MAX_BACKOFF_SECONDS, base * 2**tries), result.describe(),
                               per_chat=result.code == 131056)
         if result.code == EXPIRED_TOKEN or (result.status == 401 and result.code is None):
