@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
 from models.beneficiary import Beneficiary, ChannelIdentity
+from models.chatlog import ChatLogEntry
 from models.conversation import Conversation, InboundReceipt, TranscriptLine
 from models.escalation import Escalation, StaffAction
 from models.feedback import Feedback, KnowledgeGap, ReferenceCounter, VolunteerApplication
@@ -22,6 +23,7 @@ from models.staff import StaffLoginLink, StaffSession, StaffUser
 __all__ = [
     "Beneficiary",
     "ChannelIdentity",
+    "ChatLogEntry",
     "Conversation",
     "Declaration",
     "DocumentStatus",

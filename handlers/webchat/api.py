@@ -1,0 +1,256 @@
+"""POST /chat/api/messages (a text or a pressed button), POST /chat/api/files (a document),
+GET /chat/api/files/<id> (a document the bot sent).
+
+Every request passes the origin check and the per-visitor and per-IP limits first; a body
+that is not what the page sends gets a 400 with a polite sentence in the visitor's language,
+never a 5xx. The turn is committed before the answer: a page that does not hear back sends
+the same message id again, and the engine recognises it.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+
+from bot.config import AppConfig
+from bot.db import transaction
+from bot.i18n import LANGUAGES, Catalog
+from bot.jsonbody import parse_json_body
+from bot.messages import MAX_CHOICE_ID_BYTES, Attachment, Inbound
+from bot.repo import chatlog
+from bot.uploads import shown_name
+from handlers.base import ChannelCore
+from handlers.webchat.guard import Guard
+from handlers.webchat.hub import Hub
+from handlers.webchat.page import LANG_COOKIE
+from handlers.webchat.render import CHANNEL
+from handlers.webchat.visitor import visitor_of
+
+log = logging.getLogger(__name__)
+MAX_JSON_BYTES = 16 * 1024
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_LABEL_CHARS = 200
+
+
+class Refused(Exception):
+    """A request answered with `status` and the message `key` in the visitor's language."""
+
+    def __init__(self, status: int, key: str, **args: object) -> None:
+        super().__init__(key)
+        self.status, self.key, self.args_ = status, key, args
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What the page sent, checked."""
+
+    message_id: str
+    text: str | None = None
+    payload: str | None = None
+    label: str | None = None
+    lang: str | None = None
+
+
+def parse_message(body: Any, max_chars: int) -> Posted:
+    """The page's JSON message, or Refused(400) naming what is wrong."""
+    if not isinstance(body, dict):
+        raise Refused(400, "webchat-err-bad-request")
+    message_id, text, payload = body.get("id"), body.get("text"), body.get("payload")
+    label, lang = body.get("label"), body.get("lang")
+    if not isinstance(message_id, str) or not _MESSAGE_ID.fullmatch(message_id):
+        raise Refused(400, "webchat-err-bad-request")
+    if lang is not None and lang not in LANGUAGES:
+        lang = None
+    if (text is None) == (payload is None):  # exactly one of them
+        raise Refused(400, "webchat-err-bad-request")
+    if payload is not None:
+        if (not isinstance(payload, str) or not payload
+                or len(payload.encode()) > MAX_CHOICE_ID_BYTES):
+            raise Refused(400, "webchat-err-bad-request")
+        shown = label[:_LABEL_CHARS] if isinstance(label, str) and label.strip() else None
+        return Posted(message_id, payload=payload, label=shown, lang=lang)
+    if not isinstance(text, str):
+        raise Refused(400, "webchat-err-bad-request")
+    if not text.strip():
+        raise Refused(400, "webchat-err-empty")
+    if len(text) > max_chars:
+        raise Refused(400, "webchat-err-too-long", max=max_chars)
+    return Posted(message_id, text=text, lang=lang)
+
+
+class ChatApi:
+    """The visitor's side of the conversation over HTTP."""
+
+    def __init__(self, core: ChannelCore, guard: Guard, hub: Hub) -> None:
+        self.core, self.guard, self.hub = core, guard, hub
+        self.config: AppConfig = core.config
+        self.catalog: Catalog = core.services.catalog
+
+    def register(self, web_app: web.Application) -> None:
+        """Add the API's routes."""
+        router = web_app.router
+        router.add_post("/chat/api/messages", self.message)
+        router.add_post("/chat/api/files", self.upload)
+        router.add_get(r"/chat/api/files/{entry:\d{1,18}}", self.download)
+
+    def language(self, request: web.Request, asked: str | None = None) -> str:
+        """The visitor's language for a refusal."""
+        for lang in (asked, request.query.get("lang"), request.cookies.get(LANG_COOKIE)):
+            if lang in LANGUAGES:
+                return str(lang)
+        return self.config.default_language
+
+    def refusal(self, request: web.Request, refused: Refused, lang: str | None = None
+                ) -> web.Response:
+        """A JSON answer `{"error": <polite sentence>}` with the refusal's status."""
+        text = self.catalog.t(self.language(request, lang), refused.key, **refused.args_)
+        return web.json_response({"error": text}, status=refused.status,
+                                 headers={"Cache-Control": "no-store"})
+
+    def admitted(self, request: web.Request, *, post: bool) -> str:
+        """The visitor of a request that may go on; Refused otherwise."""
+        if not self.guard.origin_ok(request, required=post):
+            log.warning("web chat request from a foreign origin refused")
+            raise Refused(403, "webchat-err-origin")
+        visitor = visitor_of(request)
+        if not self.guard.admit(visitor, request.remote):
+            raise Refused(429, "webchat-err-too-many")
+        if visitor is None:
+            raise Refused(401, "webchat-err-no-visitor")
+        return visitor
+
+    async def message(self, request: web.Request) -> web.Response:
+        """A typed text or a pressed button: logged for the visitor's pages, then the turn."""
+        try:
+            visitor = self.admitted(request, post=True)
+            posted = parse_message(await self._json(request), self.config.web.max_text_chars)
+        except Refused as refused:
+            return self.refusal(request, refused)
+        shown: dict[str, Any] = {"text": posted.text if posted.text is not None
+                                 else posted.label or ""}
+        inbound = Inbound(CHANNEL, visitor, f"{visitor}:{posted.message_id}", text=posted.text,
+                          payload=posted.payload, locale=posted.lang)
+        return await self._turn(request, inbound, shown, posted.lang, visible=bool(shown["text"]))
+
+    async def upload(self, request: web.Request) -> web.Response:
+        """A document (multipart: `id`, `lang`, `file`), read within the upload limit."""
+        try:
+            visitor = self.admitted(request, post=True)
+            fields, attachment = await self._multipart(request)
+        except Refused as refused:
+            return self.refusal(request, refused)
+        message_id, lang = fields.get("id", ""), fields.get("lang")
+        if not _MESSAGE_ID.fullmatch(message_id) or attachment is None:
+            return self.refusal(request, Refused(400, "webchat-err-bad-request"), lang)
+        inbound = Inbound(CHANNEL, visitor, f"{visitor}:{message_id}", attachment=attachment,
+                          locale=lang if lang in LANGUAGES else None)
+        shown = {"text": "", "file_name": attachment.file_name}
+        return await self._turn(request, inbound, shown, lang, visible=True)
+
+    async def download(self, request: web.Request) -> web.StreamResponse:
+        """A document the bot sent to this visitor (404 for any other visitor's)."""
+        try:
+            visitor = self.admitted(request, post=False)
+        except Refused as refused:
+            return self.refusal(request, refused)
+        async with self.core.sessions() as session:
+            entry = await chatlog.entry(session, channel=CHANNEL, address=visitor,
+                                        entry_id=int(request.match_info["entry"]))
+        key = (entry.payload or {}).get("file_key") if entry is not None else None
+        if entry is None or not key:
+            raise web.HTTPNotFound()
+        try:
+            content = self.core.services.documents.get(str(key))
+        except Exception:  # removed by retention, or unreadable: as if it never existed
+            raise web.HTTPNotFound() from None
+        name = shown_name(entry.payload.get("file_name"), "document.pdf")
+        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return web.Response(body=content, content_type=mime, headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}",
+            "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+
+    async def _turn(self, request: web.Request, inbound: Inbound, shown: dict[str, Any],
+                    lang: str | None, *, visible: bool) -> web.Response:
+        """Log what the visitor sent (every tab shows it), then run and commit the turn."""
+        try:
+            if visible:
+                async with transaction(self.core.sessions) as session:
+                    await chatlog.append(session, channel=CHANNEL, address=inbound.user_id,
+                                         direction="in", dedupe_key=f"in:{inbound.message_id}",
+                                         payload=shown, now=self.core.services.clock.now())
+                self.hub.notify(inbound.user_id)
+            result = await self.core.engine.handle(inbound)
+        except Exception:
+            log.exception("web chat turn failed; the page will send it again")
+            return self.refusal(request, Refused(503, "webchat-err-busy"), lang)
+        return web.json_response({"ok": True, "duplicate": result.duplicate}, status=202,
+                                 headers={"Cache-Control": "no-store"})
+
+    async def _json(self, request: web.Request) -> Any:
+        if (request.content_length or 0) > MAX_JSON_BYTES:
+            raise Refused(413, "webchat-err-bad-request")
+        raw = await request.content.read(MAX_JSON_BYTES + 1)
+        if len(raw) > MAX_JSON_BYTES:
+            raise Refused(413, "webchat-err-bad-request")
+        try:
+            return parse_json_body(raw)
+        except ValueError:
+            raise Refused(400, "webchat-err-bad-request") from None
+
+    async def _multipart(self, request: web.Request) -> tuple[dict[str, str], Attachment | None]:
+        """The form's short fields and its file, refused beyond the upload limit."""
+        limit = self.config.limits.max_upload_bytes
+        too_big = Refused(413, "webchat-err-file-too-big", mb=limit // (1024 * 1024))
+        if (request.content_length or 0) > limit + MAX_JSON_BYTES:
+            raise too_big
+        try:
+            reader = await request.multipart()
+        except (AssertionError, ValueError, KeyError):
+            raise Refused(400, "webchat-err-bad-request") from None
+        fields: dict[str, str] = {}
+        attachment = None
+        try:
+            for _ in range(4):  # id, lang, file: a longer form is not the page's
+                part = await reader.next()
+                if part is None:
+                    break
+                if not isinstance(part, BodyPartReader) or not part.name:
+                    raise Refused(400, "webchat-err-bad-request")
+                if part.name == "file" and attachment is None:
+                    content = await _read_limited(part, limit, too_big)
+                    name = shown_name(part.filename, "file")
+                    declared = part.headers.get("Content-Type") or None
+                    attachment = Attachment(file_id=name, mime_type=declared, file_name=name,
+                                            size=len(content), content=content)
+                elif part.name in ("id", "lang"):
+                    fields[part.name] = (await _read_limited(part, 128, Refused(
+                        400, "webchat-err-bad-request"))).decode("utf-8", "replace")
+                else:
+                    raise Refused(400, "webchat-err-bad-request")
+        except (ValueError, AssertionError, UnicodeError):
+            raise Refused(400, "webchat-err-bad-request") from None
+        return fields, attachment
+
+
+async def _read_limited(part: BodyPartReader, limit: int, refused: Refused) -> bytes:
+    """A part's bytes, or `refused` as soon as it exceeds `limit`."""
+    chunks, size = [], 0
+    while True:
+        chunk = await part.read_chunk(64 * 1024)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise refused
+        chunks.append(chunk)
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")

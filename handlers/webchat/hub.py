@@ -1,0 +1,83 @@
+"""Wakes a visitor's open pages when their chat log grows, in this worker and in the others.
+
+In this process the sender calls `notify`; with several workers on PostgreSQL each worker
+LISTENs for the NOTIFY that `bot.repo.chatlog.append` sends at commit, so a message delivered
+by one worker reaches a page connected to another. Pages also re-read on every heartbeat, so
+a notification lost while the listening connection was re-established delays, never loses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.repo import chatlog
+from handlers.webchat.render import CHANNEL
+
+log = logging.getLogger(__name__)
+RELISTEN_SECONDS = 2.0
+
+
+class Hub:
+    """The open streams of each visitor, as events to set."""
+
+    def __init__(self) -> None:
+        self._streams: dict[str, set[asyncio.Event]] = {}
+        self.closed = False  # the server is stopping: streams end (pages reconnect elsewhere)
+
+    def subscribe(self, address: str) -> asyncio.Event:
+        """A new open page of the visitor; set when their log may have grown."""
+        event = asyncio.Event()
+        self._streams.setdefault(address, set()).add(event)
+        return event
+
+    def unsubscribe(self, address: str, event: asyncio.Event) -> None:
+        """The page went away."""
+        streams = self._streams.get(address)
+        if streams is not None:
+            streams.discard(event)
+            if not streams:
+                del self._streams[address]
+
+    def open_streams(self, address: str) -> int:
+        """How many pages of the visitor are connected to this worker."""
+        return len(self._streams.get(address, ()))
+
+    def notify(self, address: str) -> None:
+        """The visitor's log grew: wake their pages."""
+        for event in self._streams.get(address, ()):
+            event.set()
+
+    def notify_all(self) -> None:
+        """Wake every page (after a gap in the notifications)."""
+        for streams in self._streams.values():
+            for event in streams:
+                event.set()
+
+    def close(self) -> None:
+        """End every stream."""
+        self.closed = True
+        self.notify_all()
+
+    def _on_notification(self, payload: str) -> None:
+        channel, _, address = payload.partition(":")
+        if channel == CHANNEL:
+            self.notify(address)
+
+    async def listen(self, engine: AsyncEngine, stop: asyncio.Event) -> None:
+        """PostgreSQL: relay other workers' appends until `stop`; re-listen after a drop."""
+        while not stop.is_set():
+            try:
+                async with chatlog.listen(engine, self._on_notification) as alive:
+                    self.notify_all()  # anything appended while we were not listening
+                    while not stop.is_set() and alive():
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(stop.wait(), timeout=RELISTEN_SECONDS)
+            except Exception:
+                log.warning("chat log LISTEN connection lost; listening again", exc_info=True)
+            if not stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=RELISTEN_SECONDS)
