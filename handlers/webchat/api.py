@@ -126,11 +126,14 @@ class ChatApi:
 
     async def message(self, request: web.Request) -> web.Response:
         """A typed text or a pressed button: logged for the visitor's pages, then the turn."""
+        body: Any = None
         try:
             visitor = self.admitted(request, post=True)
-            posted = parse_message(await self._json(request), self.config.web.max_text_chars)
+            body = await self._json(request)
+            posted = parse_message(body, self.config.web.max_text_chars)
         except Refused as refused:
-            return self.refusal(request, refused)
+            lang = body.get("lang") if isinstance(body, dict) else None
+            return self.refusal(request, refused, lang if isinstance(lang, str) else None)
         shown: dict[str, Any] = {"text": posted.text if posted.text is not None
                                  else posted.label or ""}
         inbound = Inbound(CHANNEL, visitor, f"{visitor}:{posted.message_id}", text=posted.text,

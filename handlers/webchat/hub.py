@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -25,26 +26,28 @@ class Hub:
     """The open streams of each visitor, as events to set."""
 
     def __init__(self) -> None:
-        self._streams: dict[str, set[asyncio.Event]] = {}
+        self._streams: dict[str, dict[asyncio.Event, Callable[[], bool]]] = {}
         self.closed = False  # the server is stopping: streams end (pages reconnect elsewhere)
 
-    def subscribe(self, address: str) -> asyncio.Event:
-        """A new open page of the visitor; set when their log may have grown."""
+    def subscribe(self, address: str, alive: Callable[[], bool]) -> asyncio.Event:
+        """A new open page of the visitor (`alive` tells whether its connection is still up);
+        the event is set when their log may have grown."""
         event = asyncio.Event()
-        self._streams.setdefault(address, set()).add(event)
+        self._streams.setdefault(address, {})[event] = alive
         return event
 
     def unsubscribe(self, address: str, event: asyncio.Event) -> None:
         """The page went away."""
         streams = self._streams.get(address)
         if streams is not None:
-            streams.discard(event)
+            streams.pop(event, None)
             if not streams:
                 del self._streams[address]
 
     def open_streams(self, address: str) -> int:
-        """How many pages of the visitor are connected to this worker."""
-        return len(self._streams.get(address, ()))
+        """How many pages of the visitor are connected to this worker (a page closed a moment
+        ago, whose stream has not noticed yet, is not counted)."""
+        return sum(1 for alive in self._streams.get(address, {}).values() if alive())
 
     def notify(self, address: str) -> None:
         """The visitor's log grew: wake their pages."""

@@ -73,7 +73,10 @@ class EventStream:
         response = web.StreamResponse(headers={
             "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store",
             "X-Accel-Buffering": "no", "X-Content-Type-Options": "nosniff"})
-        wake = self.hub.subscribe(visitor)  # before the first read: no commit falls between
+        def alive() -> bool:
+            return request.transport is not None and not request.transport.is_closing()
+
+        wake = self.hub.subscribe(visitor, alive)  # before the first read: no commit is missed
         self.open += 1
         try:
             await response.prepare(request)
