@@ -66,13 +66,14 @@ class Stream:
                     name, event_id, data = None, None, []
 
     async def until(self, text: str, timeout: float = 10.0) -> list[dict[str, Any]]:
-        """Every event up to the first bot message containing `text`."""
+        """Every event up to the first bot message showing `text` (or a choice with it)."""
         seen = []
         async with asyncio.timeout(timeout):
             while True:
                 event = await self.next(timeout)
                 seen.append(event)
-                if event["dir"] == "out" and text in event["text"]:
+                labels = [c["label"] for c in event.get("choices", [])]
+                if event["dir"] == "out" and any(text in x for x in [event["text"], *labels]):
                     return seen
 
     async def drain(self, quiet: float = 0.8) -> list[dict[str, Any]]:
