@@ -41,7 +41,9 @@
     item.setAttribute("data-id", message.id);
     var bubble = element("div", "bubble");
     bubble.setAttribute("dir", "auto");
-    bubble.appendChild(element("span", "who", (message.dir === "in" ? texts.you : texts.bot) + ": "));
+    var who = element("span", "who", (message.dir === "in" ? texts.you : texts.bot) + ": ");
+    who.setAttribute("dir", document.documentElement.dir);  // skipped by the bubble's dir=auto
+    bubble.appendChild(who);
     bubble.appendChild(document.createTextNode(message.text || ""));
     item.appendChild(bubble);
     if (message.file) {
