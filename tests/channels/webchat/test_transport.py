@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
+
 from app.runtime import Runtime
 from app.wiring import App
+from bot.db import transaction
+from bot.messages import Outbound
+from bot.repo import outbox as outbox_repo
 from tests.channels.webchat.conftest import Visitor, choice
 
 
@@ -116,3 +121,28 @@ async def test_a_stream_resumes_while_messages_keep_coming(consented: Visitor) -
     everything = await (await consented.open()).drain()
     start = [e["id"] for e in everything].index(collected[0]["id"])
     assert [e["id"] for e in collected] == [e["id"] for e in everything][start:]
+
+
+async def test_a_document_the_bot_sends_is_downloaded_by_its_visitor_only(
+        app: App, consented: Visitor, base: str) -> None:
+    stream = await consented.open()
+    await stream.drain()
+    key, _ = app.services.documents.put(b"%PDF-1.4 your copy\n")
+    cookie = next(c.value for c in consented.http.cookie_jar if c.key == "ghimar_chat")
+    async with transaction(app.sessions) as session:
+        await outbox_repo.enqueue(session, channel="web", address=cookie, dedupe_key="doc1",
+                                  message=Outbound("نسختك", file_key=key, file_name="نسخة.pdf"),
+                                  now=app.services.clock.now())
+    app.dispatcher.wake()
+    event = (await stream.until("نسختك"))[-1]
+    assert event["file"]["name"] == "نسخة.pdf" and "file_key" not in event
+    async with consented.http.get(base + event["file"]["url"]) as resp:
+        assert resp.status == 200 and await resp.read() == b"%PDF-1.4 your copy\n"
+        assert resp.headers["Content-Disposition"].startswith("attachment;")
+    stranger = Visitor(base, aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)))
+    try:
+        await stranger.visit()
+        async with stranger.http.get(base + event["file"]["url"]) as resp:
+            assert resp.status == 404  # another visitor's document does not exist for them
+    finally:
+        await stranger.close()
