@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.repo._dialect import insert_ignore, is_postgres
@@ -95,3 +95,12 @@ async def listen(
         finally:
             with contextlib.suppress(Exception):
                 await driver.remove_listener(NOTIFY_CHANNEL, relay)
+
+
+async def delete_old(session: AsyncSession, *, before: dt.datetime, limit: int) -> int:
+    """Retention: delete up to `limit` log entries (oldest first) written before `before`."""
+    ids = (select(ChatLogEntry.id).where(ChatLogEntry.created_at < before)  # type: ignore[arg-type]
+           .order_by(ChatLogEntry.id).limit(limit))  # type: ignore[arg-type]
+    result = await session.execute(delete(ChatLogEntry).where(
+        ChatLogEntry.id.in_(ids.scalar_subquery())))  # type: ignore[union-attr]
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -55,7 +55,6 @@ class EventStream:
     def __init__(self, core: ChannelCore, api: ChatApi, hub: Hub) -> None:
         self.core, self.api, self.hub = core, api, hub
         self.config = core.config.web
-        self.open = 0  # streams open on this worker (the benchmark reads it)
 
     def register(self, web_app: web.Application) -> None:
         """Add the stream's route."""
@@ -77,7 +76,6 @@ class EventStream:
             return request.transport is not None and not request.transport.is_closing()
 
         wake = self.hub.subscribe(visitor, alive)  # before the first read: no commit is missed
-        self.open += 1
         try:
             await response.prepare(request)
             await response.write(f"retry: {RETRY_MS}\n\n".encode())
@@ -94,7 +92,6 @@ class EventStream:
         except (ConnectionResetError, ConnectionError, asyncio.CancelledError):
             pass  # the page went away; it resumes from its last id
         finally:
-            self.open -= 1
             self.hub.unsubscribe(visitor, wake)
         return response
 

@@ -27,12 +27,10 @@ from app.wiring import App
 from bot.repo import chatlog
 from tests.flows.helpers import VALID_ID
 from tests.web.conftest import ADMIN, REFERENCE, STAFF_IDS, signed_in
-from tests.web.test_browser import AXE, _pdf, _png
+from tests.web.test_browser import AXE, CHROMIUM, DRIVER, _browser, _pdf, _png
 from web.deps import DEPS
 
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 
 pytestmark = [
     pytest.mark.browser,
@@ -140,18 +138,10 @@ class Walk:
 
     def __init__(self, width: int, height: int, loop: asyncio.AbstractEventLoop,
                  phone: bool = False) -> None:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    f"--window-size={width},{height}", "--lang=ar"):
-            options.add_argument(arg)
+        self.driver = _browser(width, height)  # the console test's headless Chromium
         if phone:  # a desktop window cannot be narrower than 500 px; a phone's viewport can
-            options.add_experimental_option("mobileEmulation", {"deviceMetrics": {
-                "width": width, "height": height, "pixelRatio": 2}})
-        self.driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+            self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": height, "deviceScaleFactor": 2, "mobile": True})
         self.driver.set_script_timeout(30)
         self.loop = loop
         self.problems: list[str] = []
