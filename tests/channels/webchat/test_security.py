@@ -14,7 +14,7 @@ from app.wiring import App
 from bot.config import WebChatConfig
 from handlers.webchat.guard import Guard
 from tests.channels.webchat.conftest import Visitor
-from tests.support.fuzz import bodies, examples
+from tests.support.fuzz import bodies, examples, webchat_templates
 
 EVIL = "https://evil.example"
 
@@ -113,12 +113,6 @@ async def test_too_many_tabs_are_refused(runtime: Runtime, consented: Visitor) -
         assert resp.status == 429
 
 
-def _templates() -> list[dict[str, Any]]:
-    return [{"id": "f1", "text": "مرحبا", "lang": "ar"},
-            {"id": "f2", "payload": "menu:1", "label": "طلب دعم"},
-            {"id": "f3", "payload": "nav:resume"}]
-
-
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_fuzzed_bodies_get_no_5xx(runtime: Runtime, consented: Visitor) -> None:
     web = runtime.channels[0]  # the limits are tested above: here every body is judged
@@ -126,7 +120,7 @@ async def test_fuzzed_bodies_get_no_5xx(runtime: Runtime, consented: Visitor) ->
                                         ip_per_minute=10_000))
     statuses: Counter[int] = Counter()
     failures = []
-    for index, raw in enumerate(examples(bodies(_templates()), 300)):
+    for index, raw in enumerate(examples(bodies(webchat_templates()), 300)):
         try:  # a fresh id for bodies that kept one, so they are not all duplicates
             body = json.loads(raw)
             if isinstance(body, dict) and body.get("id") in ("f1", "f2", "f3"):
