@@ -69,6 +69,7 @@
         button.setAttribute("dir", "auto");
         button.addEventListener("click", function () {
           post({payload: choice.id, label: choice.label});
+          input.focus();  // the answer comes below; the keyboard is ready for the next one
         });
         group.appendChild(button);
       });
