@@ -44,3 +44,23 @@ async def test_the_log_is_pruned_after_the_outbox_window(app: App) -> None:
     async with app.sessions() as session:
         kept = await chatlog.after(session, channel="web", address="v1", after_id=0)
     assert [e.payload["text"] for e in kept] == ["new"]
+
+
+async def test_erasing_a_person_deletes_their_website_chat(app: App) -> None:
+    from bot.messages import Inbound
+    from bot.repo import identities, rights
+    from handlers.webchat.sender import WebChatSender
+
+    app.add_sender(WebChatSender(app.sessions, app.services.clock, lambda address: None))
+    await app.engine.handle(Inbound("web", "visitor-1", "visitor-1:a", text="مرحبا"))
+    await app.dispatcher.drain_once()
+    async with app.sessions() as session:
+        assert await chatlog.after(session, channel="web", address="visitor-1", after_id=0)
+        identity = await identities.get_identity(session, channel="web",
+                                                 platform_user_id="visitor-1")
+    assert identity is not None and identity.id is not None
+    async with transaction(app.sessions) as session:
+        await rights.erase_conversation_traces(session, beneficiary_id=identity.beneficiary_id,
+                                               identity_ids=[identity.id])
+    async with app.sessions() as session:
+        assert await chatlog.after(session, channel="web", address="visitor-1", after_id=0) == []
