@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
@@ -37,6 +36,8 @@ pytestmark = [
     pytest.mark.skipif((CHROMIUM is None or DRIVER is None)
                        and os.environ.get("GHIMAR_REQUIRE_BROWSER") != "1",
                        reason="chromium and chromedriver are not installed"),
+    # the walk runs once, on SQLite (the HTTP tests cover both databases)
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
 ]
 
 HOST_PAGE = """<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">
@@ -91,14 +92,6 @@ class Proxy:
         self.cut()
         if self._server is not None:
             self._server.close()
-
-
-@pytest.fixture
-def database_url(tmp_path: Path, sqlite_template: Path) -> str:
-    """The browser walk runs once, on SQLite (the HTTP tests cover both databases)."""
-    target = tmp_path / "ghimar.sqlite3"
-    shutil.copy(sqlite_template, target)
-    return f"sqlite+aiosqlite:///{target}"
 
 
 @pytest.fixture
