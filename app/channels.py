@@ -79,8 +79,10 @@ def whatsapp(app: App, links: RuntimeLinks | None = None,
 
 
 def web(app: App, links: RuntimeLinks | None = None) -> WebChatRuntime:
-    """The website chat: /chat/, /chat/widget.js and its API (config.yaml `web`)."""
-    return WebChatRuntime(core(app))
+    """The website chat: /chat/, /chat/widget.js and its API (config.yaml `web`); with
+    GHIMAR_REDIS_URL its workers also wake each other's pages through Redis."""
+    redis_url = app.settings.redis_url
+    return WebChatRuntime(core(app), redis_url.get_secret_value() if redis_url else None)
 
 
 ChannelFactory = Callable[[App, RuntimeLinks], ChannelRuntime]

@@ -186,7 +186,7 @@ class ChatApi:
                     await chatlog.append(session, channel=CHANNEL, address=inbound.user_id,
                                          direction="in", dedupe_key=f"in:{inbound.message_id}",
                                          payload=shown, now=self.core.services.clock.now())
-                self.hub.notify(inbound.user_id)
+                self.hub.appended(inbound.user_id)
             result = await self.core.engine.handle(inbound)
         except Exception:
             log.exception("web chat turn failed; the page will send it again")

@@ -25,15 +25,15 @@ class WebChatRuntime:
 
     name = CHANNEL
 
-    def __init__(self, core: ChannelCore) -> None:
+    def __init__(self, core: ChannelCore, redis_url: str | None = None) -> None:
         self.core = core
         config = core.config
-        self.hub = Hub()
+        self.hub = Hub(redis_url)
         self.guard = Guard(config.web)
         self.pages = Pages(config.web, core.services.catalog, config.default_language)
         self.api = ChatApi(core, self.guard, self.hub)
         self.stream = EventStream(core, self.api, self.hub)
-        self.sender = WebChatSender(core.sessions, core.services.clock, self.hub.notify)
+        self.sender = WebChatSender(core.sessions, core.services.clock, self.hub.appended)
 
     async def setup(self, web_app: web.Application) -> None:
         """Register /chat/... and the outbox sender."""
@@ -45,11 +45,17 @@ class WebChatRuntime:
                  ", ".join(self.core.config.web.allowed_origins) or "its own only")
 
     async def run(self, stop: asyncio.Event) -> None:
-        """PostgreSQL: follow the other workers' appends (LISTEN); SQLite: nothing to do."""
+        """Follow the other workers' appends: LISTEN on PostgreSQL, SUBSCRIBE on Redis when
+        configured (both when both); nothing to do for one worker on SQLite."""
         engine: AsyncEngine = self.core.sessions.kw["bind"]
+        relays = []
         if engine.dialect.name == "postgresql":
-            await self.hub.listen(engine, stop)
+            relays.append(self.hub.listen(engine, stop))
+        if self.hub.redis_url is not None:
+            relays.append(self.hub.listen_redis(stop))
+        await asyncio.gather(*relays)
 
     async def close(self) -> None:
         """End the open streams, so that the server stops without waiting for them."""
         self.hub.close()
+        await self.hub.aclose()
