@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import re
-from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
 from bot.config import AppConfig
 from bot.db import transaction
 from bot.i18n import LANGUAGES, Catalog
-from bot.jsonbody import parse_json_body
-from bot.messages import MAX_CHOICE_ID_BYTES, Attachment, Inbound
+from bot.messages import Inbound
 from bot.repo import chatlog
 from bot.uploads import shown_name
 from handlers.base import ChannelCore
+from handlers.webchat.bodies import MESSAGE_ID, Refused, parse_message, read_form, read_json
 from handlers.webchat.guard import Guard
 from handlers.webchat.hub import Hub
 from handlers.webchat.page import LANG_COOKIE
@@ -32,55 +31,6 @@ from handlers.webchat.render import CHANNEL
 from handlers.webchat.visitor import visitor_of
 
 log = logging.getLogger(__name__)
-MAX_JSON_BYTES = 16 * 1024
-_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_LABEL_CHARS = 200
-
-
-class Refused(Exception):
-    """A request answered with `status` and the message `key` in the visitor's language."""
-
-    def __init__(self, status: int, key: str, **args: object) -> None:
-        super().__init__(key)
-        self.status, self.key, self.args_ = status, key, args
-
-
-@dataclass(frozen=True)
-class Posted:
-    """What the page sent, checked."""
-
-    message_id: str
-    text: str | None = None
-    payload: str | None = None
-    label: str | None = None
-    lang: str | None = None
-
-
-def parse_message(body: Any, max_chars: int) -> Posted:
-    """The page's JSON message, or Refused(400) naming what is wrong."""
-    if not isinstance(body, dict):
-        raise Refused(400, "webchat-err-bad-request")
-    message_id, text, payload = body.get("id"), body.get("text"), body.get("payload")
-    label, lang = body.get("label"), body.get("lang")
-    if not isinstance(message_id, str) or not _MESSAGE_ID.fullmatch(message_id):
-        raise Refused(400, "webchat-err-bad-request")
-    if lang is not None and lang not in LANGUAGES:
-        lang = None
-    if (text is None) == (payload is None):  # exactly one of them
-        raise Refused(400, "webchat-err-bad-request")
-    if payload is not None:
-        if (not isinstance(payload, str) or not payload
-                or len(payload.encode()) > MAX_CHOICE_ID_BYTES):
-            raise Refused(400, "webchat-err-bad-request")
-        shown = label[:_LABEL_CHARS] if isinstance(label, str) and label.strip() else None
-        return Posted(message_id, payload=payload, label=shown, lang=lang)
-    if not isinstance(text, str):
-        raise Refused(400, "webchat-err-bad-request")
-    if not text.strip():
-        raise Refused(400, "webchat-err-empty")
-    if len(text) > max_chars:
-        raise Refused(400, "webchat-err-too-long", max=max_chars)
-    return Posted(message_id, text=text, lang=lang)
 
 
 class ChatApi:
@@ -129,7 +79,7 @@ class ChatApi:
         body: Any = None
         try:
             visitor = self.admitted(request, post=True)
-            body = await self._json(request)
+            body = await read_json(request)
             posted = parse_message(body, self.config.web.max_text_chars)
         except Refused as refused:
             lang = body.get("lang") if isinstance(body, dict) else None
@@ -144,11 +94,11 @@ class ChatApi:
         """A document (multipart: `id`, `lang`, `file`), read within the upload limit."""
         try:
             visitor = self.admitted(request, post=True)
-            fields, attachment = await self._multipart(request)
+            fields, attachment = await read_form(request, self.config.limits.max_upload_bytes)
         except Refused as refused:
             return self.refusal(request, refused)
         message_id, lang = fields.get("id", ""), fields.get("lang")
-        if not _MESSAGE_ID.fullmatch(message_id) or attachment is None:
+        if not MESSAGE_ID.fullmatch(message_id) or attachment is None:
             return self.refusal(request, Refused(400, "webchat-err-bad-request"), lang)
         inbound = Inbound(CHANNEL, visitor, f"{visitor}:{message_id}", attachment=attachment,
                           locale=lang if lang in LANGUAGES else None)
@@ -174,7 +124,7 @@ class ChatApi:
         name = shown_name(entry.payload.get("file_name"), "document.pdf")
         mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return web.Response(body=content, content_type=mime, headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}",
             "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
 
     async def _turn(self, request: web.Request, inbound: Inbound, shown: dict[str, Any],
@@ -193,67 +143,3 @@ class ChatApi:
             return self.refusal(request, Refused(503, "webchat-err-busy"), lang)
         return web.json_response({"ok": True, "duplicate": result.duplicate}, status=202,
                                  headers={"Cache-Control": "no-store"})
-
-    async def _json(self, request: web.Request) -> Any:
-        if (request.content_length or 0) > MAX_JSON_BYTES:
-            raise Refused(413, "webchat-err-bad-request")
-        raw = await request.content.read(MAX_JSON_BYTES + 1)
-        if len(raw) > MAX_JSON_BYTES:
-            raise Refused(413, "webchat-err-bad-request")
-        try:
-            return parse_json_body(raw)
-        except ValueError:
-            raise Refused(400, "webchat-err-bad-request") from None
-
-    async def _multipart(self, request: web.Request) -> tuple[dict[str, str], Attachment | None]:
-        """The form's short fields and its file, refused beyond the upload limit."""
-        limit = self.config.limits.max_upload_bytes
-        too_big = Refused(413, "webchat-err-file-too-big", mb=limit // (1024 * 1024))
-        if (request.content_length or 0) > limit + MAX_JSON_BYTES:
-            raise too_big
-        try:
-            reader = await request.multipart()
-        except (AssertionError, ValueError, KeyError):
-            raise Refused(400, "webchat-err-bad-request") from None
-        fields: dict[str, str] = {}
-        attachment = None
-        try:
-            for _ in range(4):  # id, lang, file: a longer form is not the page's
-                part = await reader.next()
-                if part is None:
-                    break
-                if not isinstance(part, BodyPartReader) or not part.name:
-                    raise Refused(400, "webchat-err-bad-request")
-                if part.name == "file" and attachment is None:
-                    content = await _read_limited(part, limit, too_big)
-                    name = shown_name(part.filename, "file")
-                    declared = part.headers.get("Content-Type") or None
-                    attachment = Attachment(file_id=name, mime_type=declared, file_name=name,
-                                            size=len(content), content=content)
-                elif part.name in ("id", "lang"):
-                    fields[part.name] = (await _read_limited(part, 128, Refused(
-                        400, "webchat-err-bad-request"))).decode("utf-8", "replace")
-                else:
-                    raise Refused(400, "webchat-err-bad-request")
-        except (ValueError, AssertionError, UnicodeError):
-            raise Refused(400, "webchat-err-bad-request") from None
-        return fields, attachment
-
-
-async def _read_limited(part: BodyPartReader, limit: int, refused: Refused) -> bytes:
-    """A part's bytes, or `refused` as soon as it exceeds `limit`."""
-    chunks, size = [], 0
-    while True:
-        chunk = await part.read_chunk(64 * 1024)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > limit:
-            raise refused
-        chunks.append(chunk)
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")
