@@ -196,6 +196,12 @@
     if (event.key === "Escape") close();
   });
 
+  window.addEventListener("message", function (event) {  // the widget was opened again
+    if (event.source === window.parent && event.data && event.data.type === "ghimar-chat:focus") {
+      input.focus();
+    }
+  });
+
   connect();
-  if (!embedded) input.focus();
+  input.focus();  // the page, or the widget's frame (made when the visitor opens it)
 })();

@@ -48,6 +48,7 @@
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     frame.focus();
+    if (frame.contentWindow) frame.contentWindow.postMessage({type: "ghimar-chat:focus"}, origin);
   }
 
   function close() {

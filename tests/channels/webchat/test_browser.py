@@ -268,6 +268,7 @@ def _file_request(walk: Walk, host: str, chat: str, files: dict[str, Path]) -> d
     walk.open_widget(host)
     walk.wait(lambda _: walk.ids() == before_reload)
     seen["resumed"] = "محمد أحمد العتيبي" in walk.log_text()
+    seen["focus_on_open"] = d.execute_script("return document.activeElement.id")
     walk.send("0501234567")
     walk.press("المقر الرئيسي")
     # the network goes down; meanwhile the visitor's answer (from their other device) and the
@@ -338,6 +339,9 @@ def _phone(walk: Walk, host: str) -> dict[str, Any]:
 
     walk.open_widget(host)
     walk.wait_text(REFERENCE)
+    walk.driver.execute_script(  # the Arabic confirmation with the reference, at the top
+        "[...document.querySelectorAll('.msg')].filter(m => m.innerText"
+        ".includes(arguments[0]))[0].scrollIntoView()", REFERENCE)
     walk.driver.switch_to.default_content()
     seen = {"overflow": walk.driver.execute_script(
         "return document.documentElement.scrollWidth > window.innerWidth + 1")}
@@ -385,7 +389,7 @@ async def test_a_visitor_files_a_request_in_the_widget(
     assert "٥" in texts  # the answer sent while the page was cut off is on it
     assert seen["choice_tags"] == ["BUTTON"] and seen["bubble_dirs"] == ["auto"]
     assert seen["input_dir"] == "auto" and seen["live"] == "log"
-    assert seen["focus_back"] == "launcher"
+    assert seen["focus_back"] == "launcher" and seen["focus_on_open"] == "text"
     assert phone_seen["overflow"] is False
     assert phone_seen["panel_width"] == phone_seen["inner_width"] == 390  # the whole screen
     for name in ("webchat-widget-ar.png", "webchat-page-en.png", "webchat-phone-ar.png"):
