@@ -22,6 +22,7 @@ from handlers.base import ChannelCore, ChannelRuntime
 from handlers.telegram.runtime import TelegramRuntime, build_driver
 from handlers.telegram.settings import load_telegram_settings
 from handlers.telegram.staff import TelegramStaffGroup, staff_hook
+from handlers.webchat.runtime import WebChatRuntime
 from handlers.whatsapp.runtime import WhatsAppRuntime
 from handlers.whatsapp.settings import load_whatsapp_settings
 
@@ -77,8 +78,15 @@ def whatsapp(app: App, links: RuntimeLinks | None = None,
     return WhatsAppRuntime(core(app), load_whatsapp_settings(environ))
 
 
+def web(app: App, links: RuntimeLinks | None = None) -> WebChatRuntime:
+    """The website chat: /chat/, /chat/widget.js and its API (config.yaml `web`); with
+    GHIMAR_REDIS_URL its workers also wake each other's pages through Redis."""
+    redis_url = app.settings.redis_url
+    return WebChatRuntime(core(app), redis_url.get_secret_value() if redis_url else None)
+
+
 ChannelFactory = Callable[[App, RuntimeLinks], ChannelRuntime]
-CHANNELS: dict[str, ChannelFactory] = {"telegram": telegram, "whatsapp": whatsapp}
+CHANNELS: dict[str, ChannelFactory] = {"telegram": telegram, "whatsapp": whatsapp, "web": web}
 
 
 def channel_factory(name: str) -> ChannelFactory:

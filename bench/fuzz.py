@@ -1,10 +1,12 @@
 """Hostile bodies at every HTTP entry point: counts of answers by status; 0 of them 5xx.
 
 The real runtime (Telegram webhook against the Bot API emulator, WhatsApp webhook against the
-Cloud API emulator, `POST /api/decisions`) runs in this process on a throw-away SQLite
-database. Bodies come from the suite's hypothesis strategies (tests/support/fuzz.py): real
-bodies with fields of the wrong type, arbitrary JSON, deep nesting, raw bytes. WhatsApp bodies
-are signed with the app secret, so they reach the parser. Exit status 1 when any answer is 5xx.
+Cloud API emulator, `POST /api/decisions`, the website chat's `POST /chat/api/messages` with a
+visitor's cookie and its own origin, its rate limits raised) runs in this process on a
+throw-away SQLite database. Bodies come from the suite's hypothesis strategies
+(tests/support/fuzz.py): real bodies with fields of the wrong type, arbitrary JSON, deep
+nesting, raw bytes. WhatsApp bodies are signed with the app secret, so they reach the parser.
+Exit status 1 when any answer is 5xx.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from tests.support.fuzz import (
     decision_templates,
     examples,
     telegram_templates,
+    webchat_templates,
     whatsapp_templates,
 )
 
 TOTAL, QUICK_TOTAL = 10_000, 1_000
-SHARE = {"telegram": 0.4, "whatsapp": 0.3, "decisions": 0.3}
+SHARE = {"telegram": 0.3, "whatsapp": 0.25, "decisions": 0.25, "webchat": 0.2}
 SECRET = "bench-fuzz-secret-0123456789abcdef-xyz"
 API_TOKEN = "bench-fuzz-api-token-0123456789abcdefgh"
 WA = {"WHATSAPP_ACCESS_TOKEN": "EAAG-bench", "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
@@ -53,7 +56,10 @@ async def run(total: int, seed: int) -> dict[str, Any]:
                            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/webhooks/telegram",
                            "TELEGRAM_WEBHOOK_SECRET": SECRET})
         app = await build_app(db.settings(http_port=port, api_token=API_TOKEN), faq=None)
-        runtime = Runtime(app, ["telegram", "whatsapp"])
+        web = app.config.web.model_copy(update={"visitor_per_minute": 1_000_000,
+                                                "ip_per_minute": 1_000_000})
+        app.config = app.config.model_copy(update={"web": web})
+        runtime = Runtime(app, ["telegram", "whatsapp", "web"])
         await runtime.start()
         wa.webhook_url = f"http://127.0.0.1:{port}/webhooks/whatsapp"
         api = f"http://127.0.0.1:{port}/api/decisions"
@@ -61,18 +67,26 @@ async def run(total: int, seed: int) -> dict[str, Any]:
         phone = WA["WHATSAPP_PHONE_NUMBER_ID"]
         started = time.monotonic()
         try:
-            async with aiohttp.ClientSession() as http:
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+                chat = f"http://127.0.0.1:{port}"
+                async with http.get(f"{chat}/chat/") as page:  # the visitor's cookie
+                    await page.read()
                 plan = [("telegram", bodies(telegram_templates())),
                         ("whatsapp", bodies(whatsapp_templates(phone))),
-                        ("decisions", bodies(decision_templates()))]
+                        ("decisions", bodies(decision_templates())),
+                        ("webchat", bodies(webchat_templates()))]
                 for name, strategy in plan:
                     for raw in examples(strategy, int(total * SHARE[name]), seed=seed):
                         if name == "telegram":
                             status, _ = await tg.post_webhook_raw(raw)
                         elif name == "whatsapp":
                             status, _ = await wa.deliver_raw(raw)
-                        else:
+                        elif name == "decisions":
                             async with http.post(api, data=raw, headers=auth) as resp:
+                                status = resp.status
+                        else:
+                            async with http.post(f"{chat}/chat/api/messages", data=raw,
+                                                 headers={"Origin": chat}) as resp:
                                 status = resp.status
                         counts[name][status] += 1
                         if status >= 500 and len(worst[name]) < 5:
@@ -109,7 +123,7 @@ def main(argv: list[str]) -> int:
     report = asyncio.run(run(total, args.seed))
     name = "fuzz-quick" if args.quick else "fuzz"
     path = write_json(name, {"seed": args.seed, **report}, measured)
-    shown = (200, 207, 400, 401, 413)
+    shown = (200, 202, 207, 400, 401, 413)
     print(f"{'entry point':14}" + "".join(f"{s:>7}" for s in (*shown, "5xx")))
     for point, by_status in report["by_entry_point"].items():
         five = sum(n for s, n in by_status.items() if s >= 500)

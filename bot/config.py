@@ -177,6 +177,29 @@ class WhatsAppConfig(_Strict):
     templates: dict[str, TemplateRef] = {}
 
 
+class WebChatConfig(_Strict):
+    """The website chat (`web` channel): who may embed it and how much a visitor may send."""
+
+    # origins of the pages that may embed the widget and call the chat (besides the bot's own)
+    allowed_origins: list[str] = []
+    cookie_samesite: Literal["Lax", "Strict", "None"] = "Lax"  # None: embedding across sites
+    cookie_days: int = Field(180, ge=1)  # a returning visitor resumes within this many days
+    history: int = Field(100, ge=1, le=1000)  # messages shown when a visitor comes back
+    max_text_chars: int = Field(2000, ge=1)
+    visitor_per_minute: int = Field(30, ge=1)  # requests a minute from one visitor
+    ip_per_minute: int = Field(240, ge=1)  # requests a minute from one address
+    streams_per_visitor: int = Field(8, ge=1)  # open tabs of one visitor
+    heartbeat_seconds: float = Field(20.0, gt=0)  # a comment on an idle stream (and a re-read)
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+                raise ValueError(f"{origin!r} is not an origin (scheme://host[:port])")
+        return value
+
+
 class QuietHours(_Strict):
     """No business-initiated message between start and end (local time), or on holidays."""
 
@@ -301,6 +324,7 @@ class AppConfig(_Strict):
     reminders: RemindersConfig = RemindersConfig()
     staff: StaffConfig = StaffConfig()
     whatsapp: WhatsAppConfig = WhatsAppConfig()
+    web: WebChatConfig = WebChatConfig()
     retention: RetentionConfig = RetentionConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     health: HealthConfig = HealthConfig()

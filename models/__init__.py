@@ -2,6 +2,7 @@
 
 from models.beneficiary import Beneficiary, ChannelIdentity
 from models.casework import RequestCheck, RequestCorrection, RequestNote
+from models.chatlog import ChatLogEntry
 from models.conversation import Conversation, InboundReceipt, TranscriptLine
 from models.escalation import Escalation, StaffAction
 from models.feedback import Feedback, KnowledgeGap, ReferenceCounter, VolunteerApplication
@@ -23,6 +24,7 @@ from models.staff import StaffLoginLink, StaffSession, StaffUser
 __all__ = [
     "Beneficiary",
     "ChannelIdentity",
+    "ChatLogEntry",
     "Conversation",
     "Declaration",
     "DocumentStatus",

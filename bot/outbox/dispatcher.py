@@ -29,6 +29,7 @@ from bot.messages import Outbound
 from bot.outbox.outcomes import OutcomeWriter
 from bot.outbox.ratelimit import ChannelRateLimiter, Limiter
 from bot.outbox.senders import (
+    OUTBOX_ID,
     ChannelSender,
     Failed,
     RateLimits,
@@ -199,9 +200,9 @@ class Dispatcher:
 
     async def _send(self, channel: str, address: str, row: OutboxMessage) -> SendResult:
         try:
-            return await self.senders[channel].send(
-                address, Outbound.from_payload(row.payload, kind=row.kind)
-            )
+            message = Outbound.from_payload(row.payload, kind=row.kind)
+            message.meta[OUTBOX_ID] = row.id
+            return await self.senders[channel].send(address, message)
         except Exception as exc:  # a sender bug must not stop the outbox
             log.exception("sender %s raised", channel)
             return Failed(f"{type(exc).__name__}: {exc}")

@@ -7,6 +7,8 @@ from typing import Protocol
 
 from bot.messages import Outbound
 
+OUTBOX_ID = "outbox_id"  # Outbound.meta: the row being delivered (a sender may key a log by it)
+
 
 @dataclass(frozen=True)
 class Sent:

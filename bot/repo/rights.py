@@ -8,6 +8,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    ChannelIdentity,
+    ChatLogEntry,
     Declaration,
     Escalation,
     Feedback,
@@ -91,14 +93,19 @@ async def cancel_follow_ups(session: AsyncSession, *, beneficiary_id: int,
 async def erase_conversation_traces(
     session: AsyncSession, *, beneficiary_id: int, identity_ids: list[int]
 ) -> None:
-    """Delete transcripts and sent messages; anonymise case summaries, audit details and
-    survey comments of one person."""
+    """Delete transcripts, sent messages and the website chat log; anonymise case summaries,
+    audit details and survey comments of one person."""
     if identity_ids:
         await session.execute(delete(TranscriptLine)
                               .where(TranscriptLine.identity_id.in_(identity_ids)))  # type: ignore[attr-defined]
         await session.execute(delete(OutboxMessage).where(
             OutboxMessage.identity_id.in_(identity_ids),  # type: ignore[union-attr]
             OutboxMessage.status != OutboxStatus.PENDING))
+        chats = select(ChannelIdentity.channel, ChannelIdentity.platform_user_id).where(
+            ChannelIdentity.id.in_(identity_ids))  # type: ignore[union-attr]
+        for channel, address in (await session.execute(chats)).all():  # the website's log
+            await session.execute(delete(ChatLogEntry).where(
+                ChatLogEntry.channel == channel, ChatLogEntry.address == address))
     cases = select(Escalation.id).where(Escalation.beneficiary_id == beneficiary_id)
     await session.execute(update(StaffAction)
                           .where(StaffAction.escalation_id.in_(cases.scalar_subquery()))  # type: ignore[union-attr]

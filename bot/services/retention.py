@@ -7,7 +7,8 @@
   (staff still need that context; its lines age out once the case is closed).
 - Every other table holding personal data (`prune_more`, statements in
   `bot/repo/retention_other_tables.py`):
-  outbox rows no longer pending after `outbox_days`, scheduled
+  outbox rows no longer pending after `outbox_days` (and the website chat log, which shows
+  what they delivered), scheduled
   rows done or cancelled after `scheduled_days`, knowledge gaps after `knowledge_gap_days`;
   closed cases lose their summary and audit details after `closed_case_days`; what a deletion
   request kept (`privacy.retain_after_deletion`) is anonymised when its years are over; files
@@ -31,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import PrivacyConfig, RetentionConfig
 from bot.db import transaction
+from bot.repo import chatlog
 from bot.repo import retention as repo
 from bot.repo import retention_other_tables as extra
 from bot.security.crypto import Vault
@@ -90,6 +92,7 @@ async def prune_more(
     days = dt.timedelta(days=1)
     steps = [
         ("outboxmessage", extra.delete_old_outbox, config.outbox_days),
+        ("chatlogentry", chatlog.delete_old, config.outbox_days),  # what the outbox delivered
         ("scheduledmessage", extra.delete_old_scheduled, config.scheduled_days),
         ("knowledgegap", extra.delete_old_gaps, config.knowledge_gap_days),
         ("escalation.summary", extra.anonymise_closed_cases, config.closed_case_days),

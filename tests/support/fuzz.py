@@ -165,3 +165,10 @@ def decision_templates() -> list[dict[str, Any]]:
     one = {"reference": "GH-2026-000001", "decision": "accepted", "reason": "",
            "decided_on": "2026-11-22", "service": "food", "amount": 500}
     return [one, {"decisions": [one, {**one, "decision": "rejected", "reason": "x"}]}]
+
+
+def webchat_templates() -> list[dict[str, Any]]:
+    """What the website chat's page posts: a text, a pressed button, the greeting."""
+    return [{"id": "f1", "text": "مرحبا", "lang": "ar"},
+            {"id": "f2", "payload": "menu:1", "label": "طلب دعم"},
+            {"id": "f3", "payload": "nav:resume"}]
