@@ -39,7 +39,12 @@ def test_layout_table_lists_every_top_level_folder() -> None:
     assert "so far" not in table
 
 
-def test_the_website_is_not_presented_as_a_channel_that_exists() -> None:
+def test_the_website_the_readme_presents_is_a_channel_that_starts() -> None:
+    """Issue 19 asked the README not to promise a website chat that did not exist; issue 16
+    built it, so the README presents it and `run` knows the channel it names."""
+    from app.channels import channel_factory
+
     intro = README.split("## Two commands", 1)[0]
-    assert "planned" in intro
-    assert "**Website**: planned" in README
+    assert "website" in intro and "planned" not in intro
+    assert "**Website** (`handlers/webchat/`, `GHIMAR_CHANNELS=web`)" in README
+    assert callable(channel_factory("web"))
