@@ -6,7 +6,7 @@ from models.escalation import Escalation, StaffAction
 from models.feedback import Feedback, KnowledgeGap, ReferenceCounter, VolunteerApplication
 from models.keys import KeyRotation
 from models.link import IdentityLink, LinkCode
-from models.outbox import OutboxMessage, OutboxStatus
+from models.outbox import OutboxMessage, OutboxStatus, RateBucket
 from models.request import (
     Declaration,
     DocumentStatus,
@@ -34,6 +34,7 @@ __all__ = [
     "LinkCode",
     "OutboxMessage",
     "OutboxStatus",
+    "RateBucket",
     "ReferenceCounter",
     "RequestDocument",
     "RequestStatus",

@@ -42,3 +42,12 @@ class OutboxMessage(SQLModel, table=True):
     delivery_status: str | None = Field(default=None, max_length=20)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
     sent_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class RateBucket(SQLModel, table=True):
+    """A shared GCRA bucket (PostgreSQL without Redis): the theoretical arrival time of the
+    next send, in seconds since the epoch on the database's clock, for one key (a channel's
+    global pace, its 429 pause, or one chat's pace)."""
+
+    key: str = Field(primary_key=True, max_length=120)
+    tat: float = 0.0

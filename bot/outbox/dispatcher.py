@@ -28,6 +28,7 @@ from bot.db import transaction
 from bot.messages import Outbound
 from bot.outbox.outcomes import OutcomeWriter
 from bot.outbox.ratelimit import ChannelRateLimiter, Limiter
+from bot.outbox.ratelimit_pg import chat_sessions
 from bot.outbox.senders import (
     ChannelSender,
     Failed,
@@ -63,7 +64,7 @@ class Dispatcher:
         self.config = config
         self.clock = clock
         self.limiters: dict[str, Limiter] = {}
-        self.make_limiter = make_limiter  # shared by workers (Redis); None: in this process
+        self.make_limiter = make_limiter  # shared by workers (Redis, PostgreSQL); None: here
         self.listeners: list[SentListener] = []
         self._wake = asyncio.Event()
         self.concurrency = concurrency
@@ -162,6 +163,7 @@ class Dispatcher:
             async with self._semaphore, self._address_lock(channel, address) as sessions:
                 if sessions is None:
                     return 0  # another worker is delivering this chat
+                chat_sessions.set(sessions)  # the shared limiter reserves on this connection
                 if rows is None:  # read under the chat's lock (several workers)
                     async with sessions() as session:
                         rows = await repo.pending_for_addresses(

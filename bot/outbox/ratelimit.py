@@ -42,6 +42,10 @@ class ChannelRateLimiter:
         """Stop all sends on the channel for a while (the platform said 429)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
+    def paused_for(self) -> float:
+        """Seconds the channel is still paused (0 when not)."""
+        return max(self._paused_until - self._clock(), 0.0)
+
     async def acquire(self, address: str, *, group: bool = False) -> None:
         """Wait for a free slot for this address, then take it.
 
