@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import transaction
-from bot.outbox.ratelimit import ChannelRateLimiter
+from bot.outbox.ratelimit import LATE_SLOT, MAX_FORFEITS, ChannelRateLimiter
 from bot.outbox.senders import RateLimits
 from bot.repo import ratebuckets
 
@@ -32,7 +32,6 @@ Sessions = async_sessionmaker[AsyncSession]
 # The sessions of the connection that delivers the current chat (set by the dispatcher).
 chat_sessions: ContextVar[Sessions | None] = ContextVar("chat_sessions", default=None)
 FORGET_EVERY = 1000  # reservations between two clean-ups of idle chat buckets
-LATE_SLOT = 0.05  # seconds: a worker that wakes later than this after its slot reserves again
 
 
 class PostgresRateLimiter:
@@ -68,6 +67,7 @@ class PostgresRateLimiter:
         gap = limits.group_interval if group else limits.per_chat_interval
         burst = 1 if group else limits.per_chat_burst
         sessions = chat_sessions.get() or self.sessions
+        forfeits = 0
         try:
             while True:
                 async with sessions() as session:
@@ -82,7 +82,9 @@ class PostgresRateLimiter:
                 if got.wait > 0:
                     woke = time.monotonic() + got.wait
                     await asyncio.sleep(got.wait)
-                    if got.reserved and time.monotonic() - woke > LATE_SLOT:
+                    if (got.reserved and time.monotonic() - woke > LATE_SLOT
+                            and forfeits < MAX_FORFEITS):
+                        forfeits += 1
                         continue  # the process stalled: slots that passed meanwhile would
                         # all go at once, so this one is forfeited and a new one reserved
                 if got.reserved and self.local.paused_for() <= 0:

@@ -1,4 +1,4 @@
-"""delivery: shared rate buckets (PostgreSQL without Redis)
+"""delivery: shared rate buckets (PostgreSQL without Redis), the inbound inbox
 
 Revision ID: d13e1a7b0c5d
 Revises: c99fadc8ee91
@@ -11,6 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+import models.encrypted
+import models.types
 
 revision = 'd13e1a7b0c5d'
 down_revision = 'c99fadc8ee91'
@@ -24,7 +26,21 @@ def upgrade() -> None:
     sa.Column('tat', sa.Float(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
+    with op.batch_alter_table('inboundreceipt') as batch_op:
+        batch_op.add_column(sa.Column('payload', models.encrypted.EncryptedJSON(), nullable=True))
+        batch_op.add_column(sa.Column('handled_at', models.types.UTCDateTime(timezone=True),
+                                      nullable=True))
+        batch_op.add_column(sa.Column('claimed_at', models.types.UTCDateTime(timezone=True),
+                                      nullable=True))
+        batch_op.create_index('ix_inbound_unhandled', ['handled_at', 'claimed_at'])
+    # every receipt so far was written by the turn that handled it
+    op.execute("UPDATE inboundreceipt SET handled_at = received_at")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('inboundreceipt') as batch_op:
+        batch_op.drop_index('ix_inbound_unhandled')
+        batch_op.drop_column('claimed_at')
+        batch_op.drop_column('handled_at')
+        batch_op.drop_column('payload')
     op.drop_table('ratebucket')
