@@ -45,11 +45,23 @@ def chat(
 
 
 @app.command()
-def run() -> None:
+def run(
+    workers: Annotated[int, typer.Option(
+        help="Processes sharing the HTTP port, the outbox and the rate limits "
+             "(PostgreSQL only).")] = 1,
+) -> None:
     """Start the enabled channels (GHIMAR_CHANNELS or config.yaml) and the outbox."""
     from app.runtime import serve
+    from app.workers import check_workers, supervise
 
     settings = load_cli_settings()
+    try:
+        check_workers(settings, workers)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if workers > 1:
+        raise typer.Exit(supervise(workers))
     run_async(lambda: serve(settings))
 
 

@@ -111,7 +111,7 @@ class TelegramRuntime:
         await self._publish_commands()
         if self.settings.webhook_mode:
             await self.inbox.run(stop)  # what a stopped worker stored and did not handle
-        else:
+        elif self.settings.polling:
             await self.poller.run(stop)
 
     async def _connect_once(self) -> bool:
