@@ -270,3 +270,33 @@ async def test_files_relayed_either_way_are_judged_by_content(
     await staff_says(app, desk, OFFICER, None, thread=topic, attachment=html)
     assert not any(m.file_key for m in convo.new_messages())
     assert "نوع الملف غير مقبول" in group.texts()
+
+
+async def test_a_topic_is_created_outside_any_transaction(
+    app: App, desk, group: FakeGroup, convo: Convo  # type: ignore[no-untyped-def]
+) -> None:
+    """createForumTopic is a Telegram round trip: on SQLite no writer lock may wait for it."""
+    import asyncio
+
+    from bot.db import transaction
+
+    free: list[bool] = []
+
+    async def create_topic(name: str) -> int:
+        async def write() -> None:
+            async with transaction(app.sessions):  # BEGIN IMMEDIATE on SQLite
+                pass
+
+        try:
+            await asyncio.wait_for(write(), timeout=3)
+            free.append(True)
+        except TimeoutError:
+            free.append(False)
+        group.topics.append(name)
+        return 100 + len(group.topics)
+
+    group.create_topic = create_topic  # type: ignore[method-assign]
+    await ask_for_person(convo)
+    await app.dispatcher.drain_once()
+    assert free == [True]
+    assert (await _case(app)).topic_id == 101
