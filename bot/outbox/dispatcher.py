@@ -26,6 +26,7 @@ from bot.clock import Clock
 from bot.config import OutboxConfig
 from bot.db import transaction
 from bot.messages import Outbound
+from bot.outbox.alarm import Alert, FailureAlarm
 from bot.outbox.outcomes import OutcomeWriter
 from bot.outbox.ratelimit import ChannelRateLimiter, Limiter
 from bot.outbox.ratelimit_pg import chat_sessions
@@ -44,6 +45,7 @@ from models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 SentListener = Callable[[OutboxMessage, SendResult], Awaitable[None]]
+AlertListener = Callable[[Alert], Awaitable[None]]
 Sessions = async_sessionmaker[AsyncSession]
 
 
@@ -74,6 +76,8 @@ class Dispatcher:
         self._recheck: set[tuple[str, str]] = set()  # busy chats that got new rows
         self._outcomes = OutcomeWriter(sessions)
         self._transient_tries: dict[int, int] = {}  # row id -> platform-away retries so far
+        self.alarm = FailureAlarm(clock, config.alert_failures, config.alert_window_minutes)
+        self.alert_listeners: list[AlertListener] = []  # the staff group's notice
 
     def limiter(self, channel: str) -> Limiter:
         """The rate limiter of a channel, made on first use from its sender's limits."""
@@ -218,6 +222,8 @@ class Dispatcher:
         now = self.clock.now()
         if not (isinstance(result, Failed) and result.transient):
             self._transient_tries.pop(row.id or 0, None)
+        if isinstance(result, Failed):
+            await self._count_failure(result.reason)
         if isinstance(result, Sent):
             await self._update(row, status=OutboxStatus.SENT, sent_at=now,
                                platform_message_id=result.platform_message_id,
@@ -247,6 +253,18 @@ class Dispatcher:
         await self._update(row, attempts=attempts, last_error=result.reason,
                            next_attempt_at=now + _seconds(delay))
         return False
+
+    async def _count_failure(self, reason: str) -> None:
+        alert = self.alarm.failed(reason)
+        if alert is None:
+            return
+        log.error("outbox: %s sends failed in the last %.0f minutes: %s", alert.failures,
+                  alert.minutes, alert.summary())
+        for listener in self.alert_listeners:
+            try:
+                await listener(alert)
+            except Exception:  # the alarm must never stop a delivery
+                log.exception("outbox alert listener failed")
 
     async def _transient(self, row: OutboxMessage, reason: str) -> bool:
         """The platform is away (network, 5xx): try again later without using an attempt,
