@@ -36,6 +36,7 @@ class OutboxMessage(SQLModel, table=True):
     dedupe_key: str = Field(max_length=160, unique=True)
     status: str = Field(default=OutboxStatus.PENDING, max_length=20)
     attempts: int = 0
+    parts_sent: int = 0  # a message of several parts: how many went (a retry resumes after)
     next_attempt_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     platform_message_id: str | None = Field(default=None, max_length=128, index=True)

@@ -31,6 +31,7 @@ from bot.outbox.outcomes import OutcomeWriter
 from bot.outbox.ratelimit import ChannelRateLimiter, Limiter
 from bot.outbox.ratelimit_pg import chat_sessions
 from bot.outbox.senders import (
+    PARTS_SENT,
     ChannelSender,
     Failed,
     RateLimits,
@@ -205,9 +206,10 @@ class Dispatcher:
 
     async def _send(self, channel: str, address: str, row: OutboxMessage) -> SendResult:
         try:
-            return await self.senders[channel].send(
-                address, Outbound.from_payload(row.payload, kind=row.kind)
-            )
+            message = Outbound.from_payload(row.payload, kind=row.kind)
+            if row.parts_sent:
+                message.meta[PARTS_SENT] = row.parts_sent  # resume after the delivered parts
+            return await self.senders[channel].send(address, message)
         except Exception as exc:  # a sender bug must not stop the outbox
             log.exception("sender %s raised", channel)
             return Failed(f"{type(exc).__name__}: {exc}")
@@ -224,6 +226,8 @@ class Dispatcher:
             self._transient_tries.pop(row.id or 0, None)
         if isinstance(result, Failed):
             await self._count_failure(result.reason)
+        if isinstance(result, Failed | RetryLater) and result.parts_sent > row.parts_sent:
+            await self._update(row, parts_sent=result.parts_sent)  # a retry resumes there
         if isinstance(result, Sent):
             await self._update(row, status=OutboxStatus.SENT, sent_at=now,
                                platform_message_id=result.platform_message_id,

@@ -1,4 +1,4 @@
-"""delivery: shared rate buckets (PostgreSQL without Redis), the inbound inbox
+"""delivery: shared rate buckets (PostgreSQL without Redis), the inbound inbox, multi-part progress
 
 Revision ID: d13e1a7b0c5d
 Revises: c99fadc8ee91
@@ -33,11 +33,16 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('claimed_at', models.types.UTCDateTime(timezone=True),
                                       nullable=True))
         batch_op.create_index('ix_inbound_unhandled', ['handled_at', 'claimed_at'])
+    with op.batch_alter_table('outboxmessage') as batch_op:
+        batch_op.add_column(sa.Column('parts_sent', sa.Integer(), nullable=False,
+                                      server_default='0'))
     # every receipt so far was written by the turn that handled it
     op.execute("UPDATE inboundreceipt SET handled_at = received_at")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('outboxmessage') as batch_op:
+        batch_op.drop_column('parts_sent')
     with op.batch_alter_table('inboundreceipt') as batch_op:
         batch_op.drop_index('ix_inbound_unhandled')
         batch_op.drop_column('claimed_at')

@@ -13,7 +13,7 @@ from bot.clock import FrozenClock
 from bot.config import TemplateRef
 from bot.db import transaction
 from bot.messages import Choice, Outbound
-from bot.outbox.senders import Failed, RetryLater, Sent
+from bot.outbox.senders import PARTS_SENT, Failed, RetryLater, Sent
 from bot.repo import outbox as outbox_repo
 from bot.repo.identities import get_identity
 from bot.services.notifications import survey_invitation
@@ -250,7 +250,9 @@ async def test_long_text_with_choices_resumes_after_a_failed_part(
 
     monkeypatch.setattr(sender.client, "send", second_part_throttled)
     before = len(wa.calls)
-    assert isinstance(await sender.send(USER, long), RetryLater)
+    first = await sender.send(USER, long)
+    assert isinstance(first, RetryLater) and first.parts_sent == 1  # kept in the outbox row
+    long.meta[PARTS_SENT] = first.parts_sent  # as the dispatcher hands the row's progress over
     assert isinstance(await sender.send(USER, long), Sent)
     sent = [c for c in wa.calls[before:] if c.method == "messages" and c.ok]
     assert [c.params["type"] for c in sent] == ["text", "text", "interactive"]  # no repeat
