@@ -8,8 +8,8 @@ two workers send.
     never got a reply. Run for this checkout and, with `--before PATH`, another (main).
 (b) Bot API outage: every send answered 502 for `--api-outage` seconds while committee
     decisions are imported; counted: notices delivered after it, notices `failed`.
-(c) Two workers (`bot run --workers 2`, PostgreSQL, no Redis) delivering decision notices and
-    multi-message replies at config.yaml's 30/s: the most sends in any second, chats that got
+(c) One and two workers (`bot run --workers 2`, PostgreSQL, no Redis) delivering decision
+    notices and replies at config.yaml's 30/s: the most sends in any second, chats that got
     more than a burst of three then 1/s, and 429s from the emulator that enforces those limits.
 """
 
@@ -216,8 +216,8 @@ async def api_outage(outage: float, n: int) -> dict[str, Any]:
                 if sends.log else None}
 
 
-async def two_workers(n: int, replies: int) -> dict[str, Any]:
-    """(c) `bot run --workers 2` on PostgreSQL at config.yaml's limits."""
+async def two_workers(n: int, replies: int, workers: int = 2) -> dict[str, Any]:
+    """(c) `bot run --workers N` on PostgreSQL at config.yaml's limits."""
     async with Database("postgres") as db, TelegramEmulator() as tg:
         await setup(db, n)
         for i in range(1, n + 1):
@@ -226,7 +226,7 @@ async def two_workers(n: int, replies: int) -> dict[str, Any]:
                        per_chat_burst=3)
         sends = Sends(tg)
         extra = {"GHIMAR_QUIET_HOURS": "off", "GHIMAR_CONFIG": str(config_copy(db.dir))}
-        bot = await bot_process(db, tg, workers=2, extra=extra).start()
+        bot = await bot_process(db, tg, workers=workers, extra=extra).start()
         try:
             await asyncio.sleep(3.0)  # both workers up
             people = [tg.make_user(USER0 + i, f"User{i}", "ar") for i in range(replies)]
@@ -252,7 +252,7 @@ async def two_workers(n: int, replies: int) -> dict[str, Any]:
         report = measure(sends.log)
         over = report.exceeded(RateLimits(30, 1, 20, per_chat_burst=3))
         per_chat = Counter(c for _, c in sends.log)
-        return {"workers": 2, "notices": n, "repliers": replies, "sends": len(times),
+        return {"workers": workers, "notices": n, "repliers": replies, "sends": len(times),
                 "chats_served": len(per_chat), "max_in_any_second": best,
                 "sustained_per_second": round(len(times) / max(times[-1] - times[0], 1e-9), 1)
                 if len(times) > 1 else None,
@@ -289,9 +289,11 @@ def main(argv: list[str]) -> int:
         report["api_outage"] = asyncio.run(api_outage(args.api_outage, notices))
         print(f"    {report['api_outage']}", flush=True)
     if args.only in (None, "c"):
-        print(f"(c) two workers, {fan} notices + 20 replies at 30/s ...", flush=True)
-        report["two_workers"] = asyncio.run(two_workers(fan, 20))
-        print(f"    {report['two_workers']}", flush=True)
+        report["workers"] = []
+        for workers in (1, 2):
+            print(f"(c) {workers} worker(s), {fan} notices + 20 replies at 30/s ...", flush=True)
+            report["workers"].append(asyncio.run(two_workers(fan, 20, workers)))
+            print(f"    {report['workers'][-1]}", flush=True)
     path = write_json("outage-quick" if args.quick else "outage", report, measured)
     print(f"outage: {path.name}")
     return 0
