@@ -53,6 +53,7 @@ def staff_desk(app: App, channel: StaffChannel, roster: dict[int, Staff], *,
     desk = StaffDesk(deps, channel, roster)
     app.engine.listeners.append(desk.on_events)
     app.dispatcher.listeners.append(desk.on_sent)
+    app.dispatcher.alert_listeners.append(desk.delivery_alert)
     return desk
 
 

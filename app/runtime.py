@@ -71,7 +71,8 @@ class Runtime:
         self._runner = web.AppRunner(self.web_app, access_log=None)
         await self._runner.setup()
         settings = self.app.settings
-        site = web.TCPSite(self._runner, settings.http_host, settings.http_port)
+        site = web.TCPSite(self._runner, settings.http_host, settings.http_port,
+                           reuse_port=settings.reuse_port or None)
         await site.start()
         server = site._server  # to learn the port when 0 was asked for
         sockets = getattr(server, "sockets", None) or []

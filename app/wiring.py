@@ -18,6 +18,7 @@ from bot.engine.context import Services
 from bot.engine.engine import ConversationEngine
 from bot.i18n import Catalog
 from bot.outbox.dispatcher import Dispatcher
+from bot.outbox.ratelimit_pg import postgres_limiters
 from bot.outbox.senders import ChannelSender
 from bot.security.at_rest import bind_vault
 from bot.security.crypto import Vault, resolve_secret
@@ -122,11 +123,13 @@ async def build_app(
     concurrency, turns = (64, 8) if settings.is_sqlite else (12, 6)
     engine = ConversationEngine(sessions, services, build_flows(), escalate=escalate_once,
                                 max_turns=turns)
-    limiters = None
+    limiters = None  # SQLite: one process, the limiter in memory
     if settings.redis_url is not None:
         from bot.outbox.ratelimit_redis import redis_limiters
 
         limiters = redis_limiters(settings.redis_url.get_secret_value())
+    elif not settings.is_sqlite:  # every worker shares the buckets in PostgreSQL
+        limiters = postgres_limiters(sessions)
     dispatcher = Dispatcher(sessions, {}, config.outbox, clock, concurrency=concurrency,
                             make_limiter=limiters)
     engine.wake_dispatcher = dispatcher.wake

@@ -130,8 +130,9 @@ def dbs_of(choice: str) -> list[str]:
 class Database:
     """A throw-away database (SQLite file or PostgreSQL database) with its data folder and key."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, root: Path = ROOT) -> None:
         self.kind = kind
+        self.root = root  # the checkout whose migrations make the schema
         self.dir = Path(tempfile.mkdtemp(prefix=f"ghimar-bench-{kind}-"))
         self.key = base64.urlsafe_b64encode(os.urandom(32)).decode()
         self.name = f"ghimar_bench_{uuid.uuid4().hex[:10]}"
@@ -158,7 +159,7 @@ class Database:
             await self._admin(f'CREATE DATABASE "{self.name}"')
             env = {**os.environ, **self.env(), "GHIMAR_LOG_LEVEL": "WARNING"}
             done = await asyncio.to_thread(
-                subprocess.run, [sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT,
+                subprocess.run, [sys.executable, "-m", "bot", "db", "upgrade"], cwd=self.root,
                 env=env, capture_output=True, text=True, timeout=180)
             if done.returncode != 0:
                 raise RuntimeError(f"db upgrade failed: {done.stderr[-2000:]}")

@@ -92,20 +92,28 @@ async def measure(start: Any, users: int, concurrency: int, buttons: bool = True
             "latency_ms": latency_ms(latencies), "log_errors": proc.errors()[:10]}
 
 
-async def run(users: int, concurrency: int, root: Path, db_kind: str) -> dict[str, Any]:
-    """The bot as configured, the bot without the global cap, the bare aiogram echo bot."""
+TARGETS: list[tuple[str, dict[str, float]]] = [("ghimar", {}),
+                                             ("ghimar_uncapped", {"per_second": UNCAPPED})]
+
+
+async def run(users: int, concurrency: int, root: Path, db_kind: str,
+              before: Path | None = None) -> dict[str, Any]:
+    """The bot as configured, the bot without the global cap (each also for the `before`
+    checkout, when given), the bare aiogram echo bot."""
     results: dict[str, Any] = {}
-    for name, telegram in (("ghimar", {}), ("ghimar_uncapped", {"per_second": UNCAPPED})):
-        async with Database(db_kind) as db:
-            cfg = config_copy(db.dir, root=root, **telegram)
+    targets = [(f"before_{name}", before, telegram) for name, telegram in TARGETS if before]
+    for name, checkout, telegram in [*targets, *((n, root, t) for n, t in TARGETS)]:
+        async with Database(db_kind, root=checkout) as db:
+            cfg = config_copy(db.dir, root=checkout, **telegram)
             extra = {"GHIMAR_CONFIG": str(cfg)}
 
-            def start(tg: Any, db: Database = db, extra: dict[str, str] = extra) -> Process:
+            def start(tg: Any, db: Database = db, extra: dict[str, str] = extra,
+                      checkout: Path = checkout) -> Process:
                 proc = ghimar_bot(db, tg, extra=extra)
-                proc.cwd = root
+                proc.cwd = checkout
                 return proc
 
-            print(f"{name} ({db_kind}, {root}) ...", flush=True)
+            print(f"{name} ({db_kind}, {checkout}) ...", flush=True)
             results[name] = await measure(start, users, concurrency)
             print(f"  {_line(results[name])}", flush=True)
     print("bare aiogram echo ...", flush=True)
@@ -130,10 +138,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--root", type=Path, default=ROOT,
                         help="checkout whose `python -m bot run` is measured")
     parser.add_argument("--name", help="results file name (default replies[-quick])")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="another checkout measured in the same run (e.g. /work/main)")
     args = parser.parse_args(argv)
     users = args.users or (QUICK_USERS if args.quick else USERS)
     measured = tree()
-    results = asyncio.run(run(users, args.concurrency, args.root.resolve(), args.db))
+    results = asyncio.run(run(users, args.concurrency, args.root.resolve(), args.db,
+                              args.before.resolve() if args.before else None))
     base = results["aiogram_echo"]["replies_per_second"]
     ratios = {name: round(r["replies_per_second"] / max(base, 1e-9), 3)
               for name, r in results.items() if name != "aiogram_echo"}

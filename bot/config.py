@@ -142,6 +142,12 @@ class OutboxConfig(_Strict):
     # until the message is give_up_after_hours old, then `failed` with the reason
     transient_max_backoff_seconds: float = Field(60.0, gt=0)
     give_up_after_hours: float = Field(24.0, gt=0)
+    # the inbound inbox: a stored update not handled this long after a worker took it (a
+    # crash, an outage during its turn) is taken over by a worker
+    inbox_lease_seconds: float = Field(30.0, gt=0)
+    # an ERROR line and one staff-group notice when this many sends failed within the window
+    alert_failures: int = Field(20, ge=1)
+    alert_window_minutes: float = Field(10.0, gt=0)
 
 
 class TelegramConfig(_Strict):

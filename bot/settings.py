@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_METRICS_TOKEN"))
     # rate limits shared by every worker of the bot (redis://host:6379/0); unset: per process
     redis_url: SecretStr | None = Field(None, validation_alias=_env("GHIMAR_REDIS_URL"))
+    # several processes listen on http_port (SO_REUSEPORT; set by `bot run --workers N`)
+    reuse_port: bool = Field(False, validation_alias=_env("GHIMAR_REUSE_PORT"))
 
     @field_validator("channels", mode="before")
     @classmethod

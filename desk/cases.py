@@ -74,34 +74,50 @@ def topic_name(case: Escalation, first_name: str, reference: str | None) -> str:
 
 
 async def open_case(deps: DeskDeps, staff: StaffChannel, escalation_id: int) -> None:
-    """Give a new escalation its topic (or card); out of hours, say when a person will answer."""
+    """Give a new escalation its topic (or card); out of hours, say when a person will answer.
+
+    The topic is created between two transactions, never inside one: on SQLite a transaction
+    holds the one writer lock, which must not wait for a Telegram round trip.
+    """
     from bot.db import transaction
 
+    name = await _topic_wanted(deps, staff, escalation_id)
+    topic = await _create_topic(staff, escalation_id, name) if name is not None else None
     async with transaction(deps.sessions) as session:
         case = await session.get(Escalation, escalation_id)
         if case is None or case.status == "closed":
             return
-        if staff.uses_topics and case.topic_id is None:
-            await _create_topic(deps, session, staff, case)
+        if name is not None and case.topic_id is None:
+            case.topic_id = topic
+            session.add(case)
         message = Outbound(await card_text(deps, session, case), kind="staff_card")
         await post_to_case(deps, session, staff, case, message, f"case:{case.id}:card")
         await _out_of_hours_notice(deps, session, case)
     deps.wake()
 
 
-async def _create_topic(
-    deps: DeskDeps, session: AsyncSession, staff: StaffChannel, case: Escalation
-) -> None:
-    person = await session.get(Beneficiary, case.beneficiary_id)
-    request = await session.get(SupportRequest, case.request_id) if case.request_id else None
+async def _topic_wanted(deps: DeskDeps, staff: StaffChannel, escalation_id: int,
+                        again: bool = False) -> str | None:
+    """The name of the topic the case needs (None: it has one, or the group has no topics)."""
+    async with deps.sessions() as session:  # a read: no writer lock
+        case = await session.get(Escalation, escalation_id)
+        if case is None or (case.status == "closed" and not again) or not staff.uses_topics:
+            return None
+        if case.topic_id is not None and not again:
+            return None
+        person = await session.get(Beneficiary, case.beneficiary_id)
+        request = await session.get(SupportRequest, case.request_id) if case.request_id else None
     first = ((person.full_name or "").split() or ["-"])[0] if person else "-"
-    name = topic_name(case, first, request.reference if request else None)
+    return topic_name(case, first, request.reference if request else None)
+
+
+async def _create_topic(staff: StaffChannel, escalation_id: int, name: str) -> int | None:
     try:
-        case.topic_id = await staff.create_topic(name)
+        return await staff.create_topic(name)
     except Exception as exc:  # no topics here (not a forum, no right): a card still works
-        log.warning("case %s: no forum topic (%s); posting a case card instead", case.id, exc)
-        case.topic_id = None
-    session.add(case)
+        log.warning("case %s: no forum topic (%s); posting a case card instead", escalation_id,
+                    exc)
+        return None
 
 
 async def recreate_topic(
@@ -110,12 +126,14 @@ async def recreate_topic(
     """The topic was deleted or closed: make a new one and re-post the card."""
     from bot.db import transaction
 
+    name = await _topic_wanted(deps, staff, escalation_id, again=True)
+    topic = await _create_topic(staff, escalation_id, name) if name is not None else None
     async with transaction(deps.sessions) as session:
         case = await session.get(Escalation, escalation_id)
         if case is None:
             return None
-        old = case.topic_id
-        await _create_topic(deps, session, staff, case)
+        old, case.topic_id = case.topic_id, topic
+        session.add(case)
         message = Outbound(await card_text(deps, session, case), kind="staff_card")
         await post_to_case(deps, session, staff, case, message,
                            f"case:{case.id}:card:{case.topic_id}")

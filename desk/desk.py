@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import transaction
 from bot.messages import Outbound
+from bot.outbox.alarm import Alert
 from bot.outbox.senders import Failed, SendResult, Sent
 from bot.repo import escalations, outbox
 from bot.uploads import UploadRefusal
@@ -78,6 +79,18 @@ class StaffDesk:
             await outbox.enqueue(session, channel=row.channel, address=row.address,
                                  message=message, dedupe_key=f"{row.dedupe_key}:topic:{topic}",
                                  now=self.deps.services.clock.now())
+
+    async def delivery_alert(self, alert: Alert) -> None:
+        """Sends keep failing (the outbox's alarm): one notice in the group, counts only."""
+        now = self.deps.services.clock.now()
+        text = staff_text(self.deps, "delivery-alert", failures=alert.failures,
+                          minutes=round(alert.minutes), reasons=alert.summary())
+        async with transaction(self.deps.sessions) as session:
+            await outbox.enqueue(session, channel=self.channel.channel,
+                                 address=self.channel.chat_id,
+                                 message=Outbound(text, kind="staff_notice"),
+                                 dedupe_key=f"alert:delivery:{now:%Y%m%d%H%M%S}", now=now)
+        self.deps.wake()
 
     async def digest(self) -> bool:
         """The daily digest (called by the scheduler's cron job)."""

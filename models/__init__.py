@@ -8,7 +8,7 @@ from models.escalation import Escalation, StaffAction
 from models.feedback import Feedback, KnowledgeGap, ReferenceCounter, VolunteerApplication
 from models.keys import KeyRotation
 from models.link import IdentityLink, LinkCode
-from models.outbox import OutboxMessage, OutboxStatus
+from models.outbox import OutboxMessage, OutboxStatus, RateBucket
 from models.request import (
     Declaration,
     DocumentStatus,
@@ -37,6 +37,7 @@ __all__ = [
     "LinkCode",
     "OutboxMessage",
     "OutboxStatus",
+    "RateBucket",
     "ReferenceCounter",
     "RequestCheck",
     "RequestCorrection",

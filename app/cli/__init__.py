@@ -57,10 +57,15 @@ def chat(
 
 
 @app.command()
-def run() -> None:
+def run(
+    workers: Annotated[int, typer.Option(
+        help="Processes sharing the HTTP port, the outbox and the rate limits "
+             "(PostgreSQL only).")] = 1,
+) -> None:
     """Start the enabled channels (GHIMAR_CHANNELS or config.yaml) and the outbox."""
     from app.doctor.platforms import channel_settings
     from app.runtime import serve
+    from app.workers import check_workers, supervise
 
     settings = load_cli_settings()
     try:
@@ -79,6 +84,13 @@ def run() -> None:
         typer.echo(f"error: {exc}\n(`python -m bot doctor` checks the whole set-up; "
                    "without tokens, `make chat` talks to the bot in this terminal)", err=True)
         raise typer.Exit(2) from exc
+    try:
+        check_workers(settings, workers)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if workers > 1:
+        raise typer.Exit(supervise(workers))
     run_async(lambda: serve(settings))
 
 

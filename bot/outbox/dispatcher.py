@@ -26,10 +26,13 @@ from bot.clock import Clock
 from bot.config import OutboxConfig
 from bot.db import transaction
 from bot.messages import Outbound
+from bot.outbox.alarm import Alert, FailureAlarm
 from bot.outbox.outcomes import OutcomeWriter
 from bot.outbox.ratelimit import ChannelRateLimiter, Limiter
+from bot.outbox.ratelimit_pg import chat_sessions
 from bot.outbox.senders import (
     OUTBOX_ID,
+    PARTS_SENT,
     ChannelSender,
     Failed,
     RateLimits,
@@ -44,6 +47,7 @@ from models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 SentListener = Callable[[OutboxMessage, SendResult], Awaitable[None]]
+AlertListener = Callable[[Alert], Awaitable[None]]
 Sessions = async_sessionmaker[AsyncSession]
 
 
@@ -64,7 +68,7 @@ class Dispatcher:
         self.config = config
         self.clock = clock
         self.limiters: dict[str, Limiter] = {}
-        self.make_limiter = make_limiter  # shared by workers (Redis); None: in this process
+        self.make_limiter = make_limiter  # shared by workers (Redis, PostgreSQL); None: here
         self.listeners: list[SentListener] = []
         self._wake = asyncio.Event()
         self.concurrency = concurrency
@@ -74,6 +78,8 @@ class Dispatcher:
         self._recheck: set[tuple[str, str]] = set()  # busy chats that got new rows
         self._outcomes = OutcomeWriter(sessions)
         self._transient_tries: dict[int, int] = {}  # row id -> platform-away retries so far
+        self.alarm = FailureAlarm(clock, config.alert_failures, config.alert_window_minutes)
+        self.alert_listeners: list[AlertListener] = []  # the staff group's notice
 
     def limiter(self, channel: str) -> Limiter:
         """The rate limiter of a channel, made on first use from its sender's limits."""
@@ -163,6 +169,7 @@ class Dispatcher:
             async with self._semaphore, self._address_lock(channel, address) as sessions:
                 if sessions is None:
                     return 0  # another worker is delivering this chat
+                chat_sessions.set(sessions)  # the shared limiter reserves on this connection
                 if rows is None:  # read under the chat's lock (several workers)
                     async with sessions() as session:
                         rows = await repo.pending_for_addresses(
@@ -202,6 +209,8 @@ class Dispatcher:
         try:
             message = Outbound.from_payload(row.payload, kind=row.kind)
             message.meta[OUTBOX_ID] = row.id
+            if row.parts_sent:
+                message.meta[PARTS_SENT] = row.parts_sent  # resume after the delivered parts
             return await self.senders[channel].send(address, message)
         except Exception as exc:  # a sender bug must not stop the outbox
             log.exception("sender %s raised", channel)
@@ -217,6 +226,10 @@ class Dispatcher:
         now = self.clock.now()
         if not (isinstance(result, Failed) and result.transient):
             self._transient_tries.pop(row.id or 0, None)
+        if isinstance(result, Failed):
+            await self._count_failure(result.reason)
+        if isinstance(result, Failed | RetryLater) and result.parts_sent > row.parts_sent:
+            await self._update(row, parts_sent=result.parts_sent)  # a retry resumes there
         if isinstance(result, Sent):
             await self._update(row, status=OutboxStatus.SENT, sent_at=now,
                                platform_message_id=result.platform_message_id,
@@ -246,6 +259,18 @@ class Dispatcher:
         await self._update(row, attempts=attempts, last_error=result.reason,
                            next_attempt_at=now + _seconds(delay))
         return False
+
+    async def _count_failure(self, reason: str) -> None:
+        alert = self.alarm.failed(reason)
+        if alert is None:
+            return
+        log.error("outbox: %s sends failed in the last %.0f minutes: %s", alert.failures,
+                  alert.minutes, alert.summary())
+        for listener in self.alert_listeners:
+            try:
+                await listener(alert)
+            except Exception:  # the alarm must never stop a delivery
+                log.exception("outbox alert listener failed")
 
     async def _transient(self, row: OutboxMessage, reason: str) -> bool:
         """The platform is away (network, 5xx): try again later without using an attempt,

@@ -13,6 +13,9 @@ from typing import Protocol
 
 from bot.outbox.senders import RateLimits
 
+LATE_SLOT = 0.05  # seconds: a sender that wakes later than this after its slot reserves again
+MAX_FORFEITS = 3  # ... at most this many times per send (a machine that is always late)
+
 
 class Limiter(Protocol):
     """What the dispatcher and the senders need of a channel's rate limiter."""
@@ -42,6 +45,10 @@ class ChannelRateLimiter:
         """Stop all sends on the channel for a while (the platform said 429)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
+    def paused_for(self) -> float:
+        """Seconds the channel is still paused (0 when not)."""
+        return max(self._paused_until - self._clock(), 0.0)
+
     async def acquire(self, address: str, *, group: bool = False) -> None:
         """Wait for a free slot for this address, then take it.
 
@@ -54,6 +61,7 @@ class ChannelRateLimiter:
         gap = limits.group_interval if group else limits.per_chat_interval
         burst = 1 if group else limits.per_chat_burst
         global_gap = 1.0 / limits.per_second
+        forfeits = 0
         while True:
             now = self._clock()
             chat_tat = max(self._chat_tat.get(address, 0.0), now)
@@ -68,6 +76,10 @@ class ChannelRateLimiter:
                 self._chat_tat = {a: t for a, t in self._chat_tat.items() if t > now}
             if slot > now:
                 await asyncio.sleep(slot - now)
+                if self._clock() - slot > LATE_SLOT and forfeits < MAX_FORFEITS:
+                    forfeits += 1
+                    continue  # the process stalled: the slots that passed meanwhile would all
+                    # go at once, a burst the platform refuses; this one reserves again
             if self._paused_until <= self._clock():
                 return
             # a 429 came while this slot was waiting: its slot is lost, queue again

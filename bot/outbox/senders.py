@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -24,6 +25,7 @@ class RetryLater:
     seconds: float
     reason: str = "rate limited"
     per_chat: bool = False  # only this chat must wait (e.g. WhatsApp 131056), not the channel
+    parts_sent: int = 0  # parts of a message of several already delivered (kept in its row)
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,26 @@ class Failed:
     reason: str
     permanent: bool = False
     transient: bool = False
+    parts_sent: int = 0  # parts of a message of several already delivered (kept in its row)
 
 
 SendResult = Sent | RetryLater | Unreachable | Failed
+# Outbound.meta key: how many parts of the message were delivered by earlier tries (the row's
+# parts_sent, set by the dispatcher); a sender resumes after them.
+PARTS_SENT = "parts_sent"
+
+
+def resume_at(message: Outbound) -> int:
+    """The first part of a message of several still to send."""
+    value = message.meta.get(PARTS_SENT)
+    return value if isinstance(value, int) and value > 0 else 0
+
+
+def with_progress(result: SendResult, parts_sent: int) -> SendResult:
+    """A failure after some parts went: the dispatcher keeps how many in the outbox row."""
+    if isinstance(result, RetryLater | Failed) and parts_sent > 0:
+        return dataclasses.replace(result, parts_sent=parts_sent)
+    return result
 
 
 @dataclass(frozen=True)

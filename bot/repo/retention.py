@@ -26,7 +26,9 @@ def _oldest_first(table: Table, expired: ColumnElement[bool]) -> Delete:
 
 _OPEN_CASE = exists().where(_CASES.c.identity_id == _LINES.c.identity_id,
                             _CASES.c.status != "closed")
-_DELETE_RECEIPTS = _oldest_first(_RECEIPTS, _RECEIPTS.c.received_at < bindparam("before"))
+_DELETE_RECEIPTS = _oldest_first(  # an update stored but not yet handled stays: work to do
+    _RECEIPTS, (_RECEIPTS.c.received_at < bindparam("before"))
+    & _RECEIPTS.c.handled_at.is_not(None))
 # Lines of an identity with a case not yet closed stay: staff still need that context.
 _DELETE_LINES = _oldest_first(_LINES, (_LINES.c.at < bindparam("before")) & ~_OPEN_CASE)
 

@@ -14,10 +14,13 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from typing import Any
 
 from aiohttp import web
 
 from bot.config import ConfigError
+from bot.db import is_unavailable
+from bot.inbox import Inbox
 from bot.jsonbody import BadBody, parse_json_body
 from handlers.base import ChannelCore
 from handlers.telegram import normalize
@@ -71,6 +74,11 @@ class TelegramRuntime:
                                      wake=self._wake,
                                      default_language=core.config.default_language)
         self.poller = Poller(self.handler, driver, settings.polling_timeout)
+        self.inbox = Inbox(core.sessions, CHANNEL, handle=self._from_inbox,
+                           key=lambda u: f"tg:{normalize.update_id(u)}",
+                           chat=lambda u: (normalize.chat_of(u) or {}).get("id"),
+                           clock=core.services.clock,
+                           lease_seconds=core.config.outbox.inbox_lease_seconds)
         self.username = ""
         self._connected = False
 
@@ -101,7 +109,9 @@ class TelegramRuntime:
         if not self._connected and not await self._connect(stop):
             return
         await self._publish_commands()
-        if not self.settings.webhook_mode:
+        if self.settings.webhook_mode:
+            await self.inbox.run(stop)  # what a stopped worker stored and did not handle
+        elif self.settings.polling:
             await self.poller.run(stop)
 
     async def _connect_once(self) -> bool:
@@ -163,13 +173,25 @@ class TelegramRuntime:
             return web.Response(status=400, text="body is not JSON")
         if not isinstance(update, dict) or normalize.update_id(update) is None:
             return web.Response(status=400, text="not a Telegram update")
+        early = await self.handler.triage(update)  # a group we do not serve: no database
+        if early is not None:
+            return web.Response(status=200, text=early.value)
         try:
-            outcome = await self.handler.handle(update)
-        except Exception:  # nothing was committed: a 500 makes Telegram deliver it again
-            log.exception("telegram update %s failed", normalize.update_id(update))
+            fresh = await self.inbox.receive(update)  # committed before the 200
+        except Exception as exc:  # nothing was stored: Telegram delivers it again later
+            uid = normalize.update_id(update)
+            if is_unavailable(exc):
+                log.warning("telegram update %s refused with 503: the database is unavailable "
+                            "(%s)", uid, type(exc).__name__)
+                return web.Response(status=503, text="try again")
+            log.exception("telegram update %s not stored", uid)
             return web.Response(status=500, text="try again")
-        return web.Response(status=200, text=outcome.value if outcome is not Outcome.HANDLED
-                            else "ok")
+        return web.Response(status=200, text="ok" if fresh else Outcome.DUPLICATE.value)
+
+    async def _from_inbox(self, update: dict[str, Any]) -> bool:
+        """Handle a stored update; True when a conversation turn marked it handled."""
+        outcome = await self.handler.route(update)
+        return outcome in (Outcome.HANDLED, Outcome.DUPLICATE)
 
     async def close(self) -> None:
         """Close the driver's HTTP sessions."""

@@ -2,29 +2,35 @@
 
 One Outbound may become several Telegram messages (4096-character chunks, a document). Every
 extra message takes its own rate-limit slot, and when a later part fails, the parts already
-delivered are remembered so a retry does not repeat them.
+delivered are kept in the outbox row (the result's parts_sent), so a retry, even after a
+restart, does not repeat them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-import time
 from collections.abc import Awaitable, Callable
 
 from bot.config import TelegramConfig
 from bot.i18n import Catalog
 from bot.messages import Outbound
 from bot.metrics import rate_limited
-from bot.outbox.senders import Failed, RateLimits, RetryLater, SendResult, Sent, Unreachable
+from bot.outbox.senders import (
+    Failed,
+    RateLimits,
+    RetryLater,
+    SendResult,
+    Sent,
+    Unreachable,
+    resume_at,
+    with_progress,
+)
 from bot.storage import DocumentStore
 from handlers.telegram.driver import ApiError, Driver, ErrorKind
 from handlers.telegram.render import Part, language_of, render
 
 CHANNEL = "telegram"
 SAFETY = 0.9  # stay 10% under Telegram's limits: network jitter bunches requests together
-PROGRESS_TTL = 6 * 3600.0
 Pace = Callable[[str], Awaitable[None]]
 
 
@@ -67,7 +73,6 @@ class TelegramSender:
         self.pace = pace
         self.wake = wake  # the dispatcher polls once a second; after a 429, call it back on time
         self.default_language = default_language  # for messages without meta["lang"] (staff)
-        self._progress: dict[tuple[str, str], tuple[int, float]] = {}
 
     async def send(self, address: str, message: Outbound) -> SendResult:
         """Send every part of the message; classify the first failure."""
@@ -83,8 +88,7 @@ class TelegramSender:
             return Failed("nothing to send: the message has no text", permanent=True)
         thread = str(message.meta.get("thread_id") or "")
         thread_id = int(thread) if thread.isdigit() else None
-        key = (address, _digest(message))
-        done = self._progress.pop(key, (0, 0.0))[0]
+        done = min(resume_at(message), len(parts) - 1)
         last_id: int | None = None
         for index in range(done, len(parts)):
             if index > done and self.pace is not None:
@@ -92,20 +96,15 @@ class TelegramSender:
             try:
                 last_id = await self._send_part(chat_id, parts[index], thread_id)
             except ApiError as exc:
-                return self._failed(key, index, to_result(exc))
+                return self._failed(index, to_result(exc))
             except _DocumentUnreadable as exc:
-                return self._failed(key, index, Failed(str(exc), permanent=exc.permanent))
+                return self._failed(index, Failed(str(exc), permanent=exc.permanent))
         return Sent(platform_message_id=str(last_id) if last_id is not None else None)
 
-    def _failed(self, key: tuple[str, str], index: int, result: SendResult) -> SendResult:
+    def _failed(self, index: int, result: SendResult) -> SendResult:
         if isinstance(result, RetryLater) and self.wake is not None:
             asyncio.get_running_loop().call_later(result.seconds + 0.05, self.wake)
-        final = isinstance(result, Unreachable | Failed) and getattr(result, "permanent", True)
-        if index > 0 and not final:
-            now = time.monotonic()
-            self._progress = {k: v for k, v in self._progress.items() if now - v[1] < PROGRESS_TTL}
-            self._progress[key] = (index, now)
-        return result
+        return with_progress(result, index)  # the outbox row keeps the parts delivered
 
     async def _send_part(self, chat_id: int, part: Part, thread_id: int | None) -> int:
         if part.file_key is None:
@@ -132,7 +131,3 @@ class _DocumentUnreadable(Exception):
         super().__init__(reason)
         self.permanent = permanent
 
-
-def _digest(message: Outbound) -> str:
-    payload = json.dumps(message.to_payload(), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()

@@ -23,6 +23,7 @@ _NAMES = {
     "staff_chat_id": "TELEGRAM_STAFF_CHAT_ID",
     "polling_timeout": "TELEGRAM_POLLING_TIMEOUT",
     "staff_ids": "TELEGRAM_STAFF_IDS",
+    "polling": "TELEGRAM_POLLING",
 }
 
 
@@ -43,6 +44,9 @@ class TelegramSettings(BaseSettings):
     staff_chat_id: int | None = Field(None, validation_alias=_env("staff_chat_id"))
     polling_timeout: int = Field(25, ge=0, le=50, validation_alias=_env("polling_timeout"))
     staff_ids: str | None = Field(None, validation_alias=_env("staff_ids"))  # "9001:officer,..."
+    # without a webhook: whether this process long-polls (`bot run --workers N`: only the
+    # first; Telegram serves one getUpdates per token)
+    polling: bool = Field(True, validation_alias=_env("polling"))
 
     @field_validator("webhook_url", "driver", "staff_chat_id", "bot_token", "webhook_secret",
                      mode="before")

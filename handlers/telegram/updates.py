@@ -38,7 +38,8 @@ def _is_login(text: str | None) -> bool:
 class Outcome(Enum):
     """What became of an update."""
 
-    HANDLED = "handled"
+    HANDLED = "handled"  # a conversation turn (its receipt marked handled)
+    ROUTED = "routed"  # the staff desk or the console's sign-in, not the engine
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
     INVALID = "invalid"
@@ -59,6 +60,12 @@ class UpdateHandler:
 
     async def handle(self, update: dict[str, Any]) -> Outcome:
         """Process one update; raises only when the engine could not commit the turn."""
+        early = await self.triage(update)
+        return early if early is not None else await self.route(update)
+
+    async def triage(self, update: dict[str, Any]) -> Outcome | None:
+        """What needs no database, done at once: a malformed update, a group we do not serve
+        (its button answered). None: the update is for a conversation or the staff desk."""
         uid = normalize.update_id(update)
         try:
             self.driver.validate(update)
@@ -66,8 +73,24 @@ class UpdateHandler:
             log.warning("telegram update %s ignored: %s", uid, exc)
             return Outcome.INVALID
         chat = normalize.chat_of(update) or {}
-        if chat.get("type") != "private":
+        if chat.get("type") != "private" and not self._is_staff_chat(chat):
             return await self._not_private(update, chat)
+        if (chat.get("type") == "private" and normalize.callback_of(update) is None
+                and normalize.to_inbound(update) is None):
+            log.info("telegram update %s ignored: no beneficiary message in it", uid)
+            return Outcome.IGNORED  # a member status change, an edit...
+        return None
+
+    def _is_staff_chat(self, chat: dict[str, Any]) -> bool:
+        return (self.staff_chat_id is not None and chat.get("id") == self.staff_chat_id
+                and self.staff is not None)
+
+    async def route(self, update: dict[str, Any]) -> Outcome:
+        """Hand a triaged update to the staff desk or to the engine (a turn)."""
+        chat = normalize.chat_of(update) or {}
+        if chat.get("type") != "private" and self.staff is not None:
+            await self.staff(update, self.driver)  # the staff chat (triage let it through)
+            return Outcome.ROUTED
         query = normalize.callback_of(update)
         if query is None:
             return await self._turn(update, None)
@@ -90,7 +113,7 @@ class UpdateHandler:
             reply = await self.login(int(chat_id)) if isinstance(chat_id, int) else None
             if reply is not None and isinstance(chat_id, int):  # staff: never seen by the engine
                 await self.driver.send_text(chat_id, reply, None, None)
-                return Outcome.HANDLED
+                return Outcome.ROUTED
         if inbound.attachment is not None:
             inbound = await self._with_content(inbound)
         result = await self.engine.handle(inbound)
@@ -101,10 +124,6 @@ class UpdateHandler:
         return Outcome.HANDLED
 
     async def _not_private(self, update: dict[str, Any], chat: dict[str, Any]) -> Outcome:
-        hook = self.staff
-        if self.staff_chat_id is not None and chat.get("id") == self.staff_chat_id and hook:
-            await hook(update, self.driver)
-            return Outcome.HANDLED
         query = normalize.callback_of(update)
         if query is not None:  # never leave a button spinning, even where we do not serve
             await self._quietly(self.driver.answer_callback(str(query.get("id"))), "answer")

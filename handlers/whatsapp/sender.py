@@ -11,13 +11,10 @@ A rejected access token (190) holds the whole channel without using up any attem
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import mimetypes
 import re
 import time
-from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,7 +24,15 @@ from bot.config import WhatsAppConfig
 from bot.i18n import LANGUAGES, Catalog
 from bot.messages import Outbound
 from bot.metrics import rate_limited
-from bot.outbox.senders import Failed, RateLimits, RetryLater, SendResult, Sent
+from bot.outbox.senders import (
+    Failed,
+    RateLimits,
+    RetryLater,
+    SendResult,
+    Sent,
+    resume_at,
+    with_progress,
+)
 from bot.repo.identities import get_identity
 from bot.storage import DocumentStore
 from handlers.whatsapp.client import (
@@ -44,7 +49,6 @@ log = logging.getLogger(__name__)
 TEMPLATE_ONLY = "wa_template_only"  # Outbound.meta hint: skip the free-form attempt
 MAX_BACKOFF_SECONDS = 300.0
 TOKEN_PAUSE_SECONDS = 60.0  # an expired or revoked token: the whole channel waits this long
-PROGRESS_TTL_SECONDS = 6 * 3600.0
 _KEY_CHARS = re.compile(r"[^a-zA-Z0-9_-]")
 
 
@@ -69,8 +73,6 @@ class WhatsAppSender:
         self.default_language = default_language
         self.limits = RateLimits(per_second=config.per_second,
                                  per_chat_interval=config.per_chat_interval)
-        # (address, digest of the parts) -> (next part, monotonic time): retries resume there
-        self._progress: OrderedDict[tuple[str, str], tuple[int, float]] = OrderedDict()
         self._backoff: dict[str, int] = {}
         self.token_pause = TOKEN_PAUSE_SECONDS
         self._token_alarm_until = 0.0  # monotonic: one ERROR per pause, not one per message
@@ -123,38 +125,22 @@ class WhatsAppSender:
         if not parts:
             return Failed("nothing to send: the message has no text, choices or file",
                           permanent=True)
-        digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-        key = (address, digest)
         wamid = None
-        for index in range(self._resume_at(key), len(parts)):
+        for index in range(min(resume_at(message), len(parts) - 1), len(parts)):
             part = parts[index]
             if part["type"] == "document":
                 uploaded = await self._upload(address, message)
                 if not isinstance(uploaded, str):
-                    return self._remember(key, index, uploaded)
+                    return with_progress(uploaded, index)
                 part = {"type": "document", "document": {**part["document"], "id": uploaded}}
             result = await self.client.send(address, part)
             if not result.ok:
                 if result.code == REENGAGEMENT:
                     return None
-                return self._remember(key, index, self._classify(address, result))
+                return with_progress(self._classify(address, result), index)
             wamid = result.wamid
         self._backoff.pop(address, None)
         return Sent(platform_message_id=wamid)
-
-    def _resume_at(self, key: tuple[str, str]) -> int:
-        index, when = self._progress.pop(key, (0, 0.0))
-        return index if time.monotonic() - when < PROGRESS_TTL_SECONDS else 0
-
-    def _remember(self, key: tuple[str, str], index: int, result: SendResult) -> SendResult:
-        """Keep how far a message got when it will be retried; return the result."""
-        retried = isinstance(result, RetryLater) or (
-            isinstance(result, Failed) and not result.permanent)
-        if index and retried:
-            self._progress[key] = (index, time.monotonic())
-            while len(self._progress) > 1000:
-                self._progress.popitem(last=False)
-        return result
 
     async def _upload(self, address: str, message: Outbound) -> str | SendResult:
         """Upload the message's stored document; its media id, or the failure."""

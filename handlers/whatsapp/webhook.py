@@ -19,6 +19,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Limits
+from bot.db import is_unavailable
 from bot.engine.engine import ConversationEngine
 from bot.jsonbody import parse_json_body
 from bot.messages import Inbound
@@ -98,7 +99,11 @@ class WhatsAppWebhook:
             await self.recorder.record(parsed.statuses)
             for inbound in parsed.messages:
                 await self.engine.handle(await self._with_media(inbound))
-        except Exception:  # answer 500 so that Meta delivers again; done turns are skipped
+        except Exception as exc:  # 5xx so that Meta delivers again; done turns are skipped
+            if is_unavailable(exc):  # intake pauses while the database is away
+                log.warning("WhatsApp webhook answered 503: the database is unavailable (%s)",
+                            type(exc).__name__)
+                return web.Response(status=503, text="Retry")
             log.exception("WhatsApp webhook processing failed; Meta will retry")
             return web.Response(status=500, text="Retry")
         return web.Response(text="EVENT_RECEIVED")

@@ -6,6 +6,8 @@ import asyncio
 import itertools
 import time
 
+import pytest
+
 from bot.outbox.ratelimit import ChannelRateLimiter
 from bot.outbox.senders import RateLimits
 
@@ -53,3 +55,25 @@ async def test_a_pause_holds_every_chat_including_reserved_slots() -> None:
     await asyncio.sleep(0.02)
     limiter.pause(0.3)  # a 429 while b waits for its slot
     assert (await waiting)[0] >= 0.3
+
+
+async def test_a_slot_woken_late_is_not_spent_in_a_burst() -> None:
+    """A process that stalled past its slot reserves a new one: the slots that passed
+    meanwhile would otherwise all go at once."""
+    now = [100.0]
+    limiter = ChannelRateLimiter(RateLimits(per_second=10, per_chat_interval=0.01,
+                                            per_chat_burst=1), monotonic=lambda: now[0])
+    await limiter.acquire("a")  # slot 100.0; the next global slot is 100.1
+    stalls = iter([0.5])  # the first sleep wakes 0.5 s late, the others on time
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds + next(stalls, 0.0)
+
+    real_sleep = asyncio.sleep
+    asyncio.sleep = sleep  # type: ignore[assignment]
+    try:
+        await limiter.acquire("b")  # slot 100.1, woken at 100.6: forfeited, a new one taken
+    finally:
+        asyncio.sleep = real_sleep  # type: ignore[assignment]
+    assert now[0] == pytest.approx(100.6)  # a new slot, free at once
+    assert limiter._global_tat == pytest.approx(100.7)  # the late slot and the new one

@@ -37,7 +37,18 @@ async def add_receipts(app: App, *ages: dt.timedelta, now: dt.datetime) -> None:
     async with transaction(app.sessions) as session:
         for i, age in enumerate(ages):
             session.add(InboundReceipt(channel="telegram", message_id=f"{i}:{age}",
-                                       received_at=now - age))
+                                       received_at=now - age, handled_at=now - age))
+
+
+async def test_an_update_stored_but_not_handled_is_kept(app: App, clock: FrozenClock) -> None:
+    now = clock.now()
+    async with transaction(app.sessions) as session:  # the inbox: work still to do
+        session.add(InboundReceipt(channel="telegram", message_id="tg:1", payload={"x": 1},
+                                   received_at=now - 30 * DAY, claimed_at=now - 30 * DAY))
+    await add_receipts(app, 30 * DAY, now=now)
+    assert await prune(app.sessions, DEFAULTS, now=now) == {"inboundreceipt": 1,
+                                                             "transcriptline": 0}
+    assert await receipt_ids(app) == {"tg:1"}
 
 
 async def new_identity(app: App, user: str) -> int:

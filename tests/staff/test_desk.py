@@ -270,3 +270,66 @@ async def test_files_relayed_either_way_are_judged_by_content(
     await staff_says(app, desk, OFFICER, None, thread=topic, attachment=html)
     assert not any(m.file_key for m in convo.new_messages())
     assert "نوع الملف غير مقبول" in group.texts()
+
+
+async def test_a_topic_is_created_outside_any_transaction(
+    app: App, desk, group: FakeGroup, convo: Convo  # type: ignore[no-untyped-def]
+) -> None:
+    """createForumTopic is a Telegram round trip: on SQLite no writer lock may wait for it."""
+    import asyncio
+
+    from bot.db import transaction
+
+    free: list[bool] = []
+
+    async def create_topic(name: str) -> int:
+        async def write() -> None:
+            async with transaction(app.sessions):  # BEGIN IMMEDIATE on SQLite
+                pass
+
+        try:
+            await asyncio.wait_for(write(), timeout=3)
+            free.append(True)
+        except TimeoutError:
+            free.append(False)
+        group.topics.append(name)
+        return 100 + len(group.topics)
+
+    group.create_topic = create_topic  # type: ignore[method-assign]
+    await ask_for_person(convo)
+    await app.dispatcher.drain_once()
+    assert free == [True]
+    assert (await _case(app)).topic_id == 101
+
+
+async def test_failures_rising_ring_once_in_the_log_and_the_staff_group(
+    app: App, desk, group: FakeGroup, caplog  # type: ignore[no-untyped-def]
+) -> None:
+    from bot.messages import Outbound
+    from bot.outbox.alarm import FailureAlarm
+    from bot.outbox.senders import RateLimits
+    from bot.repo import outbox as outbox_repo
+
+    class Away:  # a WhatsApp whose API answers 502
+        channel, limits = "whatsapp", RateLimits(per_second=1000, per_chat_interval=0.001)
+
+        async def send(self, address: str, message: Outbound) -> Failed:
+            return Failed(f"transient: 502 Bad Gateway for {address}", transient=True)
+
+    app.add_sender(Away())  # type: ignore[arg-type]
+    app.dispatcher.alarm = FailureAlarm(app.services.clock, threshold=3, window_minutes=10)
+    async with app.sessions() as s, s.begin():
+        for i in range(5):
+            await outbox_repo.enqueue(s, channel="whatsapp", address=f"96650000000{i}",
+                                      message=Outbound(f"قرار {i}"), dedupe_key=f"w{i}",
+                                      now=app.services.clock.now())
+    with caplog.at_level("ERROR", logger="bot.outbox.dispatcher"):
+        await app.dispatcher.drain_once()  # five failures: the alarm rings once, at the third
+        await app.dispatcher.drain_once()  # the notice reaches the staff group
+    errors = [r.getMessage() for r in caplog.records if "sends failed" in r.getMessage()]
+    assert errors == ["outbox: 3 sends failed in the last 10 minutes: "
+                      "transient: 502 Bad Gateway for ••• ×3"]
+    notices = [m for m in group.posts() if m.kind == "staff_notice"]
+    assert len(notices) == 1
+    text = plain(notices[0].text)
+    assert "3" in text and "502 Bad Gateway" in text and "966500000000" not in text

@@ -175,7 +175,8 @@ class Bench:
         async def done() -> bool:
             async with self.app.sessions() as s:
                 receipts = (await s.execute(select(func.count()).select_from(InboundReceipt)
-                            .where(InboundReceipt.message_id.in_(keys)))).scalar_one()
+                            .where(InboundReceipt.message_id.in_(keys),
+                                   InboundReceipt.handled_at.is_not(None)))).scalar_one()
                 pending = (await s.execute(select(func.count()).select_from(OutboxMessage).where(
                     OutboxMessage.status == OutboxStatus.PENDING))).scalar_one()
             return receipts == len(keys) and pending == 0

@@ -12,7 +12,7 @@ from app.wiring import App
 from bot.messages import Choice, Outbound
 from bot.repo import outbox as outbox_repo
 from models import ChannelIdentity, OutboxMessage, OutboxStatus
-from tests.channels.telegram.conftest import Bench, shown
+from tests.channels.telegram.conftest import Bench, eventually, shown
 from tests.emulators import RateLimits, TelegramEmulator
 from tests.flows.helpers import PDF
 
@@ -181,3 +181,38 @@ async def test_real_limits_are_never_exceeded(
         assert times[4] - times[3] >= 1.0
     assert report.per_chat_min_interval[group["id"]] >= 3.0  # 20 a minute, no burst
     assert set(await statuses(app)) == {OutboxStatus.SENT}
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+async def test_a_long_message_resumes_after_a_restart_without_repeating_parts(
+        bench: Bench) -> None:
+    """The parts delivered are kept in the outbox row: a new worker sends only the rest."""
+    tg, app = bench.tg, bench.app
+    chat = 7310
+    paragraphs = [f"الفقرة {i}: " + "ن" * 1500 for i in range(6)]  # three 4096-character parts
+    telegram = app.dispatcher.senders["telegram"]
+    original, calls = telegram._send_part, 0  # type: ignore[attr-defined]
+
+    async def second_part_meets_a_502(*args: object) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            tg.fail_next("sendMessage", 502, count=1)
+        return await original(*args)
+
+    telegram._send_part = second_part_meets_a_502  # type: ignore[attr-defined]
+    await enqueue(app, chat, Outbound("\n\n".join(paragraphs)))
+    await eventually(lambda: _rows_with_progress(app))
+    await bench.restart()  # a new worker (new sender: nothing in memory) retries the row
+    await bench.settled([], timeout=20)
+    delivered = [shown(c) for c in tg.sent_messages(chat)]
+    assert delivered == ["\n\n".join(paragraphs[i:i + 2]) for i in (0, 2, 4)]  # each once
+    async with bench.app.sessions() as s:
+        row = (await s.execute(select(OutboxMessage))).scalar_one()
+    assert (row.status, row.parts_sent) == (OutboxStatus.SENT, 1)
+
+
+async def _rows_with_progress(app: App) -> bool:
+    async with app.sessions() as s:
+        rows = (await s.execute(select(OutboxMessage))).scalars().all()
+    return [r.parts_sent for r in rows] == [1]

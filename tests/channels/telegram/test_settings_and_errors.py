@@ -22,6 +22,7 @@ from aiohttp import web
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TimedOut
 
 from app.channels import telegram as make
+from bot.clock import SystemClock
 from bot.config import ConfigError, load_config
 from bot.i18n import Catalog
 from bot.messages import Outbound
@@ -50,7 +51,8 @@ def fake_app(driver: str = "aiogram") -> Any:
     config = config.model_copy(update={"telegram": config.telegram.model_copy(
         update={"driver": driver})})
     return SimpleNamespace(config=config, services=SimpleNamespace(documents=None,
-                                                                   catalog=Catalog()),
+                                                                   catalog=Catalog(),
+                                                                   clock=SystemClock()),
                            engine=None, sessions=None, dispatcher=SimpleNamespace(senders={}))
 
 
