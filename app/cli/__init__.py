@@ -70,6 +70,7 @@ def run(
     settings = load_cli_settings()
     try:
         config = load_config(settings.config_path)
+        check_workers(settings, workers)  # several workers need PostgreSQL, whatever the tokens
     except ConfigError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -83,11 +84,6 @@ def run(
     except ConfigError as exc:
         typer.echo(f"error: {exc}\n(`python -m bot doctor` checks the whole set-up; "
                    "without tokens, `make chat` talks to the bot in this terminal)", err=True)
-        raise typer.Exit(2) from exc
-    try:
-        check_workers(settings, workers)
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     if workers > 1:
         raise typer.Exit(supervise(workers))

@@ -135,15 +135,32 @@ def _shot(driver, name: str) -> None:  # type: ignore[no-untyped-def]
     assert driver.save_screenshot(str(SHOTS / name))
 
 
+def _replaced(old):  # type: ignore[no-untyped-def]
+    """A wait condition: the element's page is gone. Chromium reports a node of an unloaded
+    page either as stale or as 'does not belong to the document'; both mean replaced."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def check(_driver) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+    return check
+
+
 def _click(driver, element_id: str) -> None:  # type: ignore[no-untyped-def]
     """Press a button or link and wait until the next page has replaced this one."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, element_id).click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 10).until(_replaced(old))
 
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"  # MPL-2.0, vendored
@@ -167,7 +184,6 @@ def _axe(driver, page: str, problems: list[str]) -> None:  # type: ignore[no-unt
 def _walk(base: str, link: str) -> dict[str, object]:
     """The staff side, in a real browser (blocking: runs in a thread)."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     seen: dict[str, object] = {}
@@ -190,7 +206,7 @@ def _walk(base: str, link: str) -> dict[str, object]:
         _axe(driver, "requests ar", problems)
         old = driver.find_element(By.TAG_NAME, "html")
         driver.find_element(By.LINK_TEXT, REFERENCE).click()
-        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+        WebDriverWait(driver, 10).until(_replaced(old))
         seen["request_title"] = driver.title
         seen["doc_frames"] = len(driver.find_elements(By.CSS_SELECTOR, ".doc iframe, .doc img"))
         for item in ("document-national_id_copy", "answer-family_size"):  # step 2

@@ -26,7 +26,7 @@ from bot.clock import SystemClock
 from bot.config import ConfigError, load_config
 from bot.i18n import Catalog
 from bot.messages import Outbound
-from bot.outbox.senders import Failed, RateLimits, RetryLater, Sent, Unreachable
+from bot.outbox.senders import PARTS_SENT, Failed, RateLimits, RetryLater, Sent, Unreachable
 from bot.settings import ROOT
 from handlers.telegram import aiogram_driver, ptb_driver
 from handlers.telegram.driver import ApiError, ErrorKind, scrubbed
@@ -174,10 +174,13 @@ async def test_a_retried_long_message_does_not_repeat_its_delivered_parts() -> N
 
     sender = TelegramSender(driver, None, Catalog(), limits_from(load_config(  # type: ignore
         ROOT / "config.yaml").telegram), pace=pace)
-    long = Outbound("\n\n".join(["أ" * 3000, "ب" * 3000, "ج" * 3000]))
-    assert await sender.send("55", long) == RetryLater(2, "429")
+    text = "\n\n".join(["أ" * 3000, "ب" * 3000, "ج" * 3000])
+    long = Outbound(text)
+    first = await sender.send("55", long)
+    assert first == RetryLater(2, "429", parts_sent=1)  # the dispatcher keeps it in the row
+    long.meta[PARTS_SENT] = first.parts_sent  # ... and hands it back with the retry
     assert await sender.send("55", long) == Sent("4")
     assert driver.sent == ["أ" * 3000, "ب" * 3000, "ج" * 3000]
     assert paced == ["55", "55"]  # every part after the first of an attempt waits its turn
-    assert await sender.send("55", long) == Sent("7")  # the same text later is a new message
+    assert await sender.send("55", Outbound(text)) == Sent("7")  # the same text: a new message
     assert await sender.send("x", long) == Failed("not a Telegram chat id: 'x'", permanent=True)
