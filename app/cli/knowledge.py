@@ -47,9 +47,11 @@ def result_dict(result: FaqResult, lang: str) -> dict[str, Any]:
     """One result as the JSON object printed by `ask --json`."""
     best = result.best
     answered = result.kind == "answer" and best is not None
-    lang = lang if lang in ("ar", "en") else "ar"
+    # the question's own language (result.lang) decides; `lang` only stands in for a bad one
+    lang = result.lang if result.lang in ("ar", "en") else lang
     return {
         "question": result.query,
+        "language": lang,
         "entry_id": best.entry.id if answered and best else None,
         "score": best.score if best else 0.0,
         "answer": best.entry.answer[lang] if answered and best else None,
