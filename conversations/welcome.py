@@ -27,6 +27,7 @@ from bot.engine.matching import match_choice
 from bot.messages import Choice, Inbound, Outbound
 from bot.text import fold
 from conversations import my_data
+from conversations.common import faq_entry_text
 
 _PERSON_WORDS = ("موظف", "شخص", "انسان", "مسؤول", "person", "human", "agent", "staff")
 
@@ -60,8 +61,8 @@ def _answered(ctx: Ctx, text: str) -> bool:
     result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang)
     if result.kind != "answer" or result.best is None:
         return False
-    entry = result.best.entry
-    ctx.say("consent-faq-answer", answer=entry.answer[ctx.lang], source=entry.source[ctx.lang])
+    entry, lang = result.best.entry, result.lang  # answered in the question's own language
+    ctx.reply(Outbound(faq_entry_text(ctx, "consent-faq-answer", entry, lang)))
     return True
 
 
@@ -106,8 +107,8 @@ async def _questions_only(ctx: Ctx, inbound: Inbound) -> Transition:
     faq, text = ctx.services.faq, (inbound.text or "").strip()
     result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang) if faq and text else None
     if result is not None and result.kind == "answer" and result.best is not None:
-        entry = result.best.entry
-        ctx.say("faq-answer", answer=entry.answer[ctx.lang], source=entry.source[ctx.lang])
+        entry, lang = result.best.entry, result.lang
+        ctx.reply(Outbound(faq_entry_text(ctx, "faq-answer", entry, lang)))
     else:
         ctx.say("consent-faq-unknown")
     return Goto("declined")

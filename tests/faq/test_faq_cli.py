@@ -74,18 +74,21 @@ def test_gaps_report_groups_most_frequent_first(tmp_path: Path) -> None:
         ("متي توزيع السلال الرمضانيه؟؟", "unknown"),
         ("هل عندكم دورات تدريبية", "unknown"),
         ("هل عندكم دورات تدريبيه؟", "unknown"),
-        ("الجواب عن الأوراق ما فادني", "unhelpful"),
+        ("الجواب عن الأوراق ما فادني", "unhelpful", "documents"),
         ("   ", "unknown"),
+        ("وش رقمكم", "picked", "phone"),
+        ("وش رقمكم؟", "picked", "phone"),
     ]
     out = tmp_path / "gaps.csv"
-    assert cli.gaps_report(rows, out) == 3
+    assert cli.gaps_report(rows, out) == 4
     with out.open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.DictReader(fh))
-    assert list(table[0]) == ["question", "count", "reason", "examples"]
-    assert [(r["count"], r["reason"]) for r in table] == [
-        ("4", "unknown"),
-        ("2", "unknown"),
-        ("1", "unhelpful"),
+    assert list(table[0]) == ["question", "count", "reason", "examples", "entry"]
+    assert [(r["count"], r["reason"], r["entry"]) for r in table] == [
+        ("4", "unknown", ""),
+        ("2", "picked", "phone"),
+        ("2", "unknown", ""),
+        ("1", "unhelpful", "documents"),
     ]
     assert table[0]["question"] == "متى توزيع السلال الرمضانيه"
     assert len(table[0]["examples"].split(" | ")) == 3
