@@ -107,10 +107,11 @@ def _answer_prompt(ctx: Ctx) -> Outbound:
 
 def _helpful_choices(ctx: Ctx) -> list[Choice]:
     offer = FAQ_OFFERS.get(ctx.data.get("faq_entry", ""))  # e.g. the researcher explains
-    return [Choice("helpful:yes", ctx.t("faq-helpful-yes")),
-            Choice("helpful:no", ctx.t("faq-helpful-no")),
-            *([Choice(offer[0], ctx.t(offer[1]))] if offer else []),
-            Choice("nav:menu", ctx.t("menu-back"))]
+    t = _in_question_lang  # the buttons under an answer speak the answer's language
+    return [Choice("helpful:yes", t(ctx, "faq-helpful-yes")),
+            Choice("helpful:no", t(ctx, "faq-helpful-no")),
+            *([Choice(offer[0], t(ctx, offer[1]))] if offer else []),
+            Choice("nav:menu", t(ctx, "menu-back"))]
 
 
 async def _helpful_handle(ctx: Ctx, inbound: Inbound) -> Transition:

@@ -87,3 +87,14 @@ async def test_did_you_mean_shows_up_to_three_buttons_and_a_pick_is_logged(app: 
     async with app.sessions() as s:
         gap = (await s.execute(select(KnowledgeGap))).scalar_one()
         assert (gap.reason, gap.entry_id, gap.question) == ("picked", "phone", "وش رقمكم")
+
+
+async def test_buttons_under_an_english_answer_are_in_english(faq_app: App) -> None:
+    c = Convo(faq_app, "q6")
+    await c.send("hi")
+    await c.press("أوافق")
+    replies = await c.send("How do I apply for support?")
+    labels = [ch.label for m in replies for ch in m.choices]
+    assert any("Yes" in label for label in labels), labels
+    out = c.text(await c.press("Yes"))
+    assert "شكراً" in out  # thanks, then the menu, in the conversation's own language
