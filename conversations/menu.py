@@ -5,7 +5,7 @@ flowchart TD
     main[[menu]] -- a choice --> flows[request / status / volunteer / feedback / person / language]
     main -- free text --> faq{FAQ confidence}
     faq -- high --> helpful{helpful?}
-    faq -- middle --> suggest[did you mean: top 3] --> helpful
+    faq -- middle --> suggest[did you mean: up to 3 buttons] -- picked, logged for gaps --> helpful
     faq -- low --> unknown[honest: I do not know] --> main
     unknown -- twice in a row --> person[escalation]
     helpful -- yes --> main
@@ -23,6 +23,7 @@ from bot.messages import Choice, Inbound, Outbound
 from bot.metrics import faq_answered
 from bot.services.escalations import open_escalation
 from bot.text import fold
+from conversations.common import faq_entry_text
 from conversations.my_data import WORDS as MY_DATA_WORDS
 
 MENU_ITEMS = {
@@ -68,6 +69,7 @@ async def _free_text(ctx: Ctx, inbound: Inbound) -> Transition:
     result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang)
     faq_answered(result.kind)
     ctx.data["faq_question"] = text[:300]
+    ctx.data["faq_lang"] = result.lang  # answered in the question's own language
     if result.kind == "answer" and result.best is not None:
         ctx.data["faq_unknown_streak"] = 0
         ctx.data["faq_entry"] = result.best.entry.id
@@ -84,22 +86,34 @@ async def _free_text(ctx: Ctx, inbound: Inbound) -> Transition:
         await open_escalation(ctx, "faq_unknown", details=text[:300])
         ctx.say("faq-unknown-escalated")
         return Goto("main")
-    ctx.say("faq-unknown")
+    ctx.reply(Outbound(_in_question_lang(ctx, "faq-unknown")))
     return Goto("main")
+
+
+def _faq_lang(ctx: Ctx) -> str:
+    """The language of the last question (English question, English answer), else the chat's."""
+    lang = ctx.data.get("faq_lang")
+    return lang if lang in ("ar", "en") else ctx.lang
+
+
+def _in_question_lang(ctx: Ctx, key: str, **args: object) -> str:
+    """A catalogue text in the language of the last question."""
+    return ctx.services.catalog.t(_faq_lang(ctx), key, **args)
 
 
 def _answer_prompt(ctx: Ctx) -> Outbound:
     entry = ctx.services.faq.entries[ctx.data["faq_entry"]]
-    text = ctx.t("faq-answer", answer=entry.answer[ctx.lang], source=entry.source[ctx.lang])
+    text = faq_entry_text(ctx, "faq-answer", entry, _faq_lang(ctx))
     return Outbound(text, choices=_helpful_choices(ctx))
 
 
 def _helpful_choices(ctx: Ctx) -> list[Choice]:
     offer = FAQ_OFFERS.get(ctx.data.get("faq_entry", ""))  # e.g. the researcher explains
-    return [Choice("helpful:yes", ctx.t("faq-helpful-yes")),
-            Choice("helpful:no", ctx.t("faq-helpful-no")),
-            *([Choice(offer[0], ctx.t(offer[1]))] if offer else []),
-            Choice("nav:menu", ctx.t("menu-back"))]
+    t = _in_question_lang  # the buttons under an answer speak the answer's language
+    return [Choice("helpful:yes", t(ctx, "faq-helpful-yes")),
+            Choice("helpful:no", t(ctx, "faq-helpful-no")),
+            *([Choice(offer[0], t(ctx, offer[1]))] if offer else []),
+            Choice("nav:menu", t(ctx, "menu-back"))]
 
 
 async def _helpful_handle(ctx: Ctx, inbound: Inbound) -> Transition:
@@ -116,19 +130,24 @@ async def _helpful_handle(ctx: Ctx, inbound: Inbound) -> Transition:
 
 def _suggest_choices(ctx: Ctx) -> list[Choice]:
     entries = ctx.services.faq.entries
-    ids = [i for i in ctx.data.get("faq_suggestions", []) if i in entries]
-    return [Choice(f"faq:{i}", entries[i].question[ctx.lang]) for i in ids]
+    ids = [i for i in ctx.data.get("faq_suggestions", []) if i in entries][:3]
+    lang = _faq_lang(ctx)
+    return [Choice(f"faq:{i}", entries[i].question[lang]) for i in ids]
 
 
 def _suggest_prompt(ctx: Ctx) -> Outbound:
-    return Outbound(ctx.t("faq-did-you-mean"), choices=_suggest_choices(ctx))
+    return Outbound(_in_question_lang(ctx, "faq-did-you-mean"), choices=_suggest_choices(ctx))
 
 
 async def _suggest_handle(ctx: Ctx, inbound: Inbound) -> Transition:
     picked = match_choice(inbound, _suggest_choices(ctx))
     if picked is None:
         return await _free_text(ctx, inbound)
-    ctx.data["faq_entry"] = picked.id.split(":", 1)[1]
+    entry_id = picked.id.split(":", 1)[1]
+    ctx.data["faq_entry"] = entry_id
+    # the question deserved a direct answer: `knowledge gaps` lists it with the entry chosen
+    await ctx.store.add_gap(question=ctx.data.get("faq_question", ""), language=_faq_lang(ctx),
+                            reason="picked", entry_id=entry_id)
     return Goto("helpful")
 
 

@@ -28,6 +28,7 @@ from bot.messages import Choice, Inbound, Outbound
 from bot.metrics import faq_answered
 from bot.text import fold
 from conversations import my_data
+from conversations.common import faq_entry_text
 
 _PERSON_WORDS = ("موظف", "شخص", "انسان", "مسؤول", "person", "human", "agent", "staff")
 
@@ -62,8 +63,8 @@ def _answered(ctx: Ctx, text: str) -> bool:
     if result.kind != "answer" or result.best is None:
         return False
     faq_answered("answer")  # before consent only answers count: the rest repeats the consent
-    entry = result.best.entry
-    ctx.say("consent-faq-answer", answer=entry.answer[ctx.lang], source=entry.source[ctx.lang])
+    entry, lang = result.best.entry, result.lang  # answered in the question's own language
+    ctx.reply(Outbound(faq_entry_text(ctx, "consent-faq-answer", entry, lang)))
     return True
 
 
@@ -109,8 +110,8 @@ async def _questions_only(ctx: Ctx, inbound: Inbound) -> Transition:
     result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang) if faq and text else None
     faq_answered(result.kind if result is not None else "unknown")
     if result is not None and result.kind == "answer" and result.best is not None:
-        entry = result.best.entry
-        ctx.say("faq-answer", answer=entry.answer[ctx.lang], source=entry.source[ctx.lang])
+        entry, lang = result.best.entry, result.lang
+        ctx.reply(Outbound(faq_entry_text(ctx, "faq-answer", entry, lang)))
     else:
         ctx.say("consent-faq-unknown")
     return Goto("declined")

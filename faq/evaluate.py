@@ -15,10 +15,19 @@ NONE = "none"
 
 @dataclass(frozen=True)
 class EvalItem:
-    """A question and the entry id that should answer it ("none" for off-topic)."""
+    """A question, the entry id that should answer it ("none" for off-topic) and a category.
+
+    A label may name two entries that answer the question equally well ("a|b").
+    """
 
     label: str
     question: str
+    category: str = ""
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """The acceptable entry ids ({"none"} for off-topic)."""
+        return frozenset(self.label.split("|"))
 
 
 @dataclass
@@ -30,7 +39,11 @@ class EvalReport:
     top3: int = 0
     answered_right: int = 0
     confident_wrong: int = 0
+    suggested_right: int = 0
+    off_topic: int = 0
+    off_topic_unknown: int = 0
     seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
     failures: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def rate(self, count: int) -> float:
@@ -48,17 +61,36 @@ class EvalReport:
             "ms_per_question": round(1000 * self.seconds / max(self.total, 1), 3),
         }
 
+    def detail(self) -> dict[str, float]:
+        """Shares over in-topic questions (direct right, suggested right) and off-topic ones."""
+        in_topic = self.total - self.off_topic
+        return {
+            "questions": self.total,
+            "in_topic": in_topic,
+            "off_topic": self.off_topic,
+            "direct_right": _share(self.answered_right, in_topic),
+            "suggest_right": _share(self.suggested_right, in_topic),
+            "confident_wrong": _share(self.confident_wrong, self.total),
+            "off_topic_dont_know": _share(self.off_topic_unknown, self.off_topic),
+        }
+
+
+def _share(count: int, total: int) -> float | None:
+    """count / total rounded to 4 decimals; None when there is nothing to divide."""
+    return round(count / total, 4) if total else None
+
 
 def read_eval_set(path: Path) -> list[EvalItem]:
-    """Read 'label<TAB>question' lines; '#' starts a comment line."""
+    """Read 'label<TAB>question' or 'label<TAB>category<TAB>question' lines; '#' comments."""
     items = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        label, sep, question = line.partition("\t")
-        if not sep or not question.strip():
-            raise ValueError(f"{path}:{n}: expected 'label<TAB>question'")
-        items.append(EvalItem(label.strip(), question.strip()))
+        cells = line.split("\t")
+        if len(cells) not in (2, 3) or not cells[-1].strip():
+            raise ValueError(f"{path}:{n}: expected 'label[<TAB>category]<TAB>question'")
+        category = cells[1].strip() if len(cells) == 3 else ""
+        items.append(EvalItem(cells[0].strip(), cells[-1].strip(), category))
     return items
 
 
@@ -72,15 +104,20 @@ def evaluate(kb: KnowledgeBase, items: list[EvalItem]) -> EvalReport:
     for item in items:
         start = time.perf_counter()
         result = kb.ask(item.question)
-        report.seconds += time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+        report.seconds += elapsed
+        report.latencies.append(elapsed)
         report.total += 1
         ids = [m.entry.id for m in result.matches]
         answered = result.kind == "answer"
         if item.label == NONE:
             ok1 = ok3 = not answered
+            report.off_topic += 1
+            report.off_topic_unknown += result.kind == "unknown"
         else:
-            ok1, ok3 = ids[:1] == [item.label], item.label in ids[:3]
+            ok1, ok3 = ids[:1] != [] and ids[0] in item.labels, bool(item.labels & set(ids[:3]))
             report.answered_right += answered and ok1
+            report.suggested_right += result.kind == "suggest" and ok3
         report.top1 += ok1
         report.top3 += ok3
         if answered and not ok1:

