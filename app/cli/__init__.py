@@ -32,6 +32,8 @@ To serve beneficiaries, set these environment variables (deploy/README.md explai
   WhatsApp: GHIMAR_CHANNELS=whatsapp WHATSAPP_ACCESS_TOKEN=... WHATSAPP_PHONE_NUMBER_ID=...
             WHATSAPP_APP_SECRET=... WHATSAPP_VERIFY_TOKEN=...
   (both: GHIMAR_CHANNELS=telegram,whatsapp); then `python -m bot doctor` checks them.
+The website chat needs no token: GHIMAR_CHANNELS=web serves it at http://127.0.0.1:8080/chat/
+  (GHIMAR_HTTP_PORT changes the port) with the staff console at /staff/.
 To talk to the bot in this terminal without any token: make chat (or python -m bot chat)"""
 
 
