@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from typing import Annotated, Any
 
@@ -47,6 +49,8 @@ def chat(
     from handlers.terminal import chat as terminal_chat
 
     settings = load_cli_settings()
+    if "GHIMAR_LOG_LEVEL" not in os.environ:  # a conversation, not a server's log
+        logging.getLogger().setLevel(logging.WARNING)
 
     async def main() -> None:
         bot = await build_app(settings)
