@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from typing import Annotated, Any
 
@@ -32,6 +34,8 @@ To serve beneficiaries, set these environment variables (deploy/README.md explai
   WhatsApp: GHIMAR_CHANNELS=whatsapp WHATSAPP_ACCESS_TOKEN=... WHATSAPP_PHONE_NUMBER_ID=...
             WHATSAPP_APP_SECRET=... WHATSAPP_VERIFY_TOKEN=...
   (both: GHIMAR_CHANNELS=telegram,whatsapp); then `python -m bot doctor` checks them.
+The website chat needs no token: GHIMAR_CHANNELS=web serves it at http://127.0.0.1:8080/chat/
+  (GHIMAR_HTTP_PORT changes the port) with the staff console at /staff/.
 To talk to the bot in this terminal without any token: make chat (or python -m bot chat)"""
 
 
@@ -45,6 +49,8 @@ def chat(
     from handlers.terminal import chat as terminal_chat
 
     settings = load_cli_settings()
+    if "GHIMAR_LOG_LEVEL" not in os.environ:  # a conversation, not a server's log
+        logging.getLogger().setLevel(logging.WARNING)
 
     async def main() -> None:
         bot = await build_app(settings)
