@@ -6,7 +6,9 @@ pacing is part of what is measured). Latency runs from the POST to the first mes
 emulator receives in that chat. Targets: `python -m bot run` on SQLite with config.yaml as it
 is (Telegram's ~30 messages/s overall included) and with the global cap lifted (per-chat
 pacing only), and the bare aiogram echo bot. `--root DIR` runs the bot from another checkout
-(to compare with an older commit in one sitting); the harness stays this one.
+(to compare with an older commit in one sitting); the harness stays this one. `--stall S`
+freezes each target S seconds every 2 s (a starved CPU); each result also says how many sends
+the emulator saw in its busiest second and which of Telegram's limits were exceeded.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import os
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -30,10 +34,16 @@ from bench.harness import (
     write_json,
 )
 from bench.load import Load, Sends, User, webhook_load
+from tests.emulators import RateLimits
+from tests.emulators.telegram_rates import measure as rate_report
 
 USERS, CONCURRENCY = 200, 20
 QUICK_USERS = 60
+STALL_EVERY = 2.0  # seconds between two freezes of the bot (--stall)
 UNCAPPED = 100_000  # telegram.per_second of the "uncapped" config copy
+# Telegram's limits as config.yaml configures them (30/s, a burst of 3 then ~1/s a chat)
+TELEGRAM_LIMITS = RateLimits(global_per_second=30, per_chat_per_second=1,
+                             per_group_per_minute=20, per_chat_burst=3)
 
 
 def first_button(sends: Sends, chat: Any) -> tuple[str, int]:
@@ -68,10 +78,23 @@ async def one_user(load: Load, u: User, latencies: list[float], failures: list[s
             await asyncio.sleep(0.01)
 
 
-async def measure(start: Any, users: int, concurrency: int, buttons: bool = True
-                  ) -> dict[str, Any]:
-    """Run the users against a fresh emulator and the started target."""
-    async with webhook_load(start) as (load, _, proc):
+async def stalls(pid: int, seconds: float, every: float = STALL_EVERY) -> None:
+    """Freeze the target process for `seconds` every `every` seconds (SIGSTOP, SIGCONT): the
+    CPU starvation of a busy machine, made repeatable; until cancelled."""
+    while True:
+        await asyncio.sleep(every)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+
+
+async def measure(start: Any, users: int, concurrency: int, buttons: bool = True,
+                  stall: float = 0.0) -> dict[str, Any]:
+    """Run the users against a fresh emulator and the started target (frozen `stall`
+    seconds every STALL_EVERY seconds while the measured users run, when given)."""
+    async with webhook_load(start) as (load, sends, proc):
         for _ in range(3):  # warm-up users (imports, caches, connections)
             await one_user(load, load.new_user(), [], [], buttons)
         await asyncio.sleep(1.2)
@@ -84,12 +107,21 @@ async def measure(start: Any, users: int, concurrency: int, buttons: bool = True
                 await one_user(load, queue.pop(0), latencies, failures, buttons)
 
         started = time.monotonic()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        stalling = asyncio.create_task(stalls(proc.pid, stall)) if stall > 0 else None
+        try:
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+        finally:
+            if stalling is not None:
+                stalling.cancel()
+                await asyncio.gather(stalling, return_exceptions=True)
         seconds = time.monotonic() - started
+        rates = rate_report(sends.log)  # what Telegram would have refused (429)
     return {"users": users, "concurrency": concurrency, "replies": len(latencies),
             "failed": len(failures), "seconds": round(seconds, 2),
             "replies_per_second": round(len(latencies) / seconds, 1),
-            "latency_ms": latency_ms(latencies), "log_errors": proc.errors()[:10]}
+            "latency_ms": latency_ms(latencies), "log_errors": proc.errors()[:10],
+            "max_sends_in_one_second": rates.global_max_per_second,
+            "over_telegram_limits": rates.exceeded(TELEGRAM_LIMITS)[:10]}
 
 
 TARGETS: list[tuple[str, dict[str, float]]] = [("ghimar", {}),
@@ -97,7 +129,7 @@ TARGETS: list[tuple[str, dict[str, float]]] = [("ghimar", {}),
 
 
 async def run(users: int, concurrency: int, root: Path, db_kind: str,
-              before: Path | None = None) -> dict[str, Any]:
+              before: Path | None = None, stall: float = 0.0) -> dict[str, Any]:
     """The bot as configured, the bot without the global cap (each also for the `before`
     checkout, when given), the bare aiogram echo bot."""
     results: dict[str, Any] = {}
@@ -114,10 +146,11 @@ async def run(users: int, concurrency: int, root: Path, db_kind: str,
                 return proc
 
             print(f"{name} ({db_kind}, {checkout}) ...", flush=True)
-            results[name] = await measure(start, users, concurrency)
+            results[name] = await measure(start, users, concurrency, stall=stall)
             print(f"  {_line(results[name])}", flush=True)
     print("bare aiogram echo ...", flush=True)
-    results["aiogram_echo"] = await measure(echo_bot, users, concurrency, buttons=False)
+    results["aiogram_echo"] = await measure(echo_bot, users, concurrency, buttons=False,
+                                            stall=stall)
     print(f"  {_line(results['aiogram_echo'])}", flush=True)
     return results
 
@@ -125,7 +158,8 @@ async def run(users: int, concurrency: int, root: Path, db_kind: str,
 def _line(r: dict[str, Any]) -> str:
     lat = r["latency_ms"]
     return (f"{r['replies_per_second']} replies/s ({r['failed']} failed), p50 {lat['p50']} "
-            f"p95 {lat['p95']} p99 {lat['p99']} ms")
+            f"p95 {lat['p95']} p99 {lat['p99']} ms, at most {r['max_sends_in_one_second']} "
+            f"sends in a second, {len(r['over_telegram_limits'])} limits exceeded")
 
 
 def main(argv: list[str]) -> int:
@@ -140,16 +174,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--name", help="results file name (default replies[-quick])")
     parser.add_argument("--before", type=Path, default=None,
                         help="another checkout measured in the same run (e.g. /work/main)")
+    parser.add_argument("--stall", type=float, default=0.0, metavar="SECONDS",
+                        help=f"freeze each target this long every {STALL_EVERY:g} s (SIGSTOP): "
+                             "a starved CPU, as on a busy machine")
     args = parser.parse_args(argv)
     users = args.users or (QUICK_USERS if args.quick else USERS)
     measured = tree()
     results = asyncio.run(run(users, args.concurrency, args.root.resolve(), args.db,
-                              args.before.resolve() if args.before else None))
+                              args.before.resolve() if args.before else None, args.stall))
     base = results["aiogram_echo"]["replies_per_second"]
     ratios = {name: round(r["replies_per_second"] / max(base, 1e-9), 3)
               for name, r in results.items() if name != "aiogram_echo"}
     name = args.name or ("replies-quick" if args.quick else "replies")
-    path = write_json(name, {"root": str(args.root), "db": args.db, "ratio_to_aiogram": ratios,
+    path = write_json(name, {"root": str(args.root), "db": args.db, "stall": args.stall,
+                             "ratio_to_aiogram": ratios,
                              "results": results}, measured)
     for target, r in results.items():
         ratio = f" = {ratios[target]:.3f}x aiogram" if target in ratios else ""

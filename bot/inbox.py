@@ -56,12 +56,19 @@ class Inbox:
     async def receive(self, update: Update) -> bool:
         """Store the update durably (raises when the database is away), then handle it in
         the background; False when this update was received before."""
+        return (await self.receive_all([update]))[0]
+
+    async def receive_all(self, updates: list[Update]) -> list[bool]:
+        """Store several updates in one commit (raises when the database is away), then
+        handle the new ones in the background; for each, whether it was new."""
+        now = self.clock.now()
         async with transaction(self.sessions) as session:
-            fresh = await receipts.store(session, channel=self.channel,
-                                         message_id=self.key(update), payload=update,
-                                         now=self.clock.now())
-        if fresh:
-            self._start(update)
+            fresh = [await receipts.store(session, channel=self.channel,
+                                          message_id=self.key(update), payload=update, now=now)
+                     for update in updates]
+        for update, new in zip(updates, fresh, strict=True):
+            if new:
+                self._start(update)
         return fresh
 
     def _start(self, update: Update) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -10,11 +12,14 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import AppConfig
+from bot.db import is_unavailable
 from bot.engine.context import Services
 from bot.engine.engine import ConversationEngine
+from bot.inbox import Handle, Inbox, Update
 from bot.outbox.dispatcher import Dispatcher
 from bot.outbox.senders import ChannelSender
 
+log = logging.getLogger(__name__)
 MAX_BODY = 2 * 1024 * 1024  # webhooks larger than this are refused with 413
 
 
@@ -31,6 +36,29 @@ class ChannelCore:
     def add_sender(self, sender: ChannelSender) -> None:
         """Register how the channel's outbox messages are delivered."""
         self.dispatcher.senders[sender.channel] = sender
+
+    def inbox(self, channel: str, *, handle: Handle, key: Callable[[Update], str],
+              chat: Callable[[Update], Hashable]) -> Inbox:
+        """The channel's inbound inbox (`key`: the engine's receipt id of a stored update)."""
+        return Inbox(self.sessions, channel, handle=handle, key=key, chat=chat,
+                     clock=self.services.clock,
+                     lease_seconds=self.config.outbox.inbox_lease_seconds)
+
+
+async def store_or_refuse(inbox: Inbox, updates: list[Update]) -> list[bool] | web.Response:
+    """Commit received updates to the inbox before the platform is answered 200 (for each:
+    whether it was new); when nothing could be stored, the answer that makes the platform
+    deliver them again later: 503 while the database is away, else 500."""
+    try:
+        return await inbox.receive_all(updates)
+    except Exception as exc:
+        keys = ", ".join(inbox.key(update) for update in updates)[:200]
+        if is_unavailable(exc):  # intake pauses; nothing is dropped
+            log.warning("%s update(s) %s refused with 503: the database is unavailable (%s)",
+                        inbox.channel, keys, type(exc).__name__)
+            return web.Response(status=503, text="try again")
+        log.exception("%s update(s) %s not stored", inbox.channel, keys)
+        return web.Response(status=500, text="try again")
 
 
 class ChannelRuntime(Protocol):

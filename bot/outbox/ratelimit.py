@@ -1,20 +1,23 @@
 """Rate limiting for one channel: a global pace and a per-chat pace with a short burst.
 
 Both use GCRA (the generic cell rate algorithm): each key keeps a "theoretical arrival
-time"; a send may go when it is no more than (burst - 1) gaps ahead of now.
+time"; a send may go when it is no more than (burst - 1) gaps ahead of now. The global pace
+is also held to a sliding window of the sends actually let go, the count the platform keeps
+(at most ⌈per_second⌉ in any ⌈per_second⌉/per_second seconds): a sender that wakes after its
+slot because the process stalled (CPU, GC) sends at once when the window still admits it, and
+otherwise waits only until it does, instead of all the slots that passed going in one burst.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
 from bot.outbox.senders import RateLimits
-
-LATE_SLOT = 0.05  # seconds: a sender that wakes later than this after its slot reserves again
-MAX_FORFEITS = 3  # ... at most this many times per send (a machine that is always late)
 
 
 class Limiter(Protocol):
@@ -40,6 +43,9 @@ class ChannelRateLimiter:
         self._global_tat = 0.0
         self._chat_tat: dict[str, float] = {}
         self._paused_until = 0.0
+        capacity = max(1, math.ceil(limits.per_second))
+        self._window = capacity / limits.per_second  # seconds
+        self._sent: deque[float] = deque(maxlen=capacity)  # the last sends let go
 
     def pause(self, seconds: float) -> None:
         """Stop all sends on the channel for a while (the platform said 429)."""
@@ -61,7 +67,6 @@ class ChannelRateLimiter:
         gap = limits.group_interval if group else limits.per_chat_interval
         burst = 1 if group else limits.per_chat_burst
         global_gap = 1.0 / limits.per_second
-        forfeits = 0
         while True:
             now = self._clock()
             chat_tat = max(self._chat_tat.get(address, 0.0), now)
@@ -76,10 +81,15 @@ class ChannelRateLimiter:
                 self._chat_tat = {a: t for a, t in self._chat_tat.items() if t > now}
             if slot > now:
                 await asyncio.sleep(slot - now)
-                if self._clock() - slot > LATE_SLOT and forfeits < MAX_FORFEITS:
-                    forfeits += 1
-                    continue  # the process stalled: the slots that passed meanwhile would all
-                    # go at once, a burst the platform refuses; this one reserves again
+            while (full := self._window_full_for()) > 0:  # woken late, behind other late ones
+                await asyncio.sleep(full)
             if self._paused_until <= self._clock():
+                self._sent.append(self._clock())
                 return
             # a 429 came while this slot was waiting: its slot is lost, queue again
+
+    def _window_full_for(self) -> float:
+        """Seconds until the sliding window admits one more send (0: it does now)."""
+        if len(self._sent) < (self._sent.maxlen or 1):
+            return 0.0
+        return max(self._sent[0] + self._window - self._clock(), 0.0)

@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import transaction
-from bot.outbox.ratelimit import LATE_SLOT, MAX_FORFEITS, ChannelRateLimiter
+from bot.outbox.ratelimit import ChannelRateLimiter
 from bot.outbox.senders import RateLimits
 from bot.repo import ratebuckets
 
@@ -32,6 +32,8 @@ Sessions = async_sessionmaker[AsyncSession]
 # The sessions of the connection that delivers the current chat (set by the dispatcher).
 chat_sessions: ContextVar[Sessions | None] = ContextVar("chat_sessions", default=None)
 FORGET_EVERY = 1000  # reservations between two clean-ups of idle chat buckets
+LATE_SLOT = 0.05  # seconds: a worker that wakes later than this after its slot reserves again
+MAX_FORFEITS = 3  # ... at most this many times per send (a machine that is always late)
 
 
 class PostgresRateLimiter:

@@ -44,10 +44,12 @@ async def claim(session: AsyncSession, *, channel: str, message_id: str) -> bool
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def seen(session: AsyncSession, *, channel: str, message_id: str) -> bool:
-    """Whether a platform message id was already recorded (processed or being processed)."""
+async def handled(session: AsyncSession, *, channel: str, message_id: str) -> bool:
+    """Whether a turn already handled this platform message id (a stored, unhandled update
+    is not)."""
     stmt = select(InboundReceipt.id).where(InboundReceipt.channel == channel,
-                                           InboundReceipt.message_id == message_id)
+                                           InboundReceipt.message_id == message_id,
+                                           InboundReceipt.handled_at.is_not(None))
     return (await session.execute(stmt)).first() is not None
 
 

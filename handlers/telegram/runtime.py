@@ -19,10 +19,8 @@ from typing import Any
 from aiohttp import web
 
 from bot.config import ConfigError
-from bot.db import is_unavailable
-from bot.inbox import Inbox
 from bot.jsonbody import BadBody, parse_json_body
-from handlers.base import ChannelCore
+from handlers.base import ChannelCore, store_or_refuse
 from handlers.telegram import normalize
 from handlers.telegram.driver import ApiError, Command, Driver, ErrorKind
 from handlers.telegram.sender import CHANNEL, TelegramSender, limits_from
@@ -74,11 +72,9 @@ class TelegramRuntime:
                                      wake=self._wake,
                                      default_language=core.config.default_language)
         self.poller = Poller(self.handler, driver, settings.polling_timeout)
-        self.inbox = Inbox(core.sessions, CHANNEL, handle=self._from_inbox,
-                           key=lambda u: f"tg:{normalize.update_id(u)}",
-                           chat=lambda u: (normalize.chat_of(u) or {}).get("id"),
-                           clock=core.services.clock,
-                           lease_seconds=core.config.outbox.inbox_lease_seconds)
+        self.inbox = core.inbox(CHANNEL, handle=self._from_inbox,
+                                key=lambda u: f"tg:{normalize.update_id(u)}",
+                                chat=lambda u: (normalize.chat_of(u) or {}).get("id"))
         self.username = ""
         self._connected = False
 
@@ -176,17 +172,10 @@ class TelegramRuntime:
         early = await self.handler.triage(update)  # a group we do not serve: no database
         if early is not None:
             return web.Response(status=200, text=early.value)
-        try:
-            fresh = await self.inbox.receive(update)  # committed before the 200
-        except Exception as exc:  # nothing was stored: Telegram delivers it again later
-            uid = normalize.update_id(update)
-            if is_unavailable(exc):
-                log.warning("telegram update %s refused with 503: the database is unavailable "
-                            "(%s)", uid, type(exc).__name__)
-                return web.Response(status=503, text="try again")
-            log.exception("telegram update %s not stored", uid)
-            return web.Response(status=500, text="try again")
-        return web.Response(status=200, text="ok" if fresh else Outcome.DUPLICATE.value)
+        fresh = await store_or_refuse(self.inbox, [update])  # committed before the 200
+        if isinstance(fresh, web.Response):  # nothing stored: Telegram delivers it again
+            return fresh
+        return web.Response(status=200, text="ok" if fresh[0] else Outcome.DUPLICATE.value)
 
     async def _from_inbox(self, update: dict[str, Any]) -> bool:
         """Handle a stored update; True when a conversation turn marked it handled."""

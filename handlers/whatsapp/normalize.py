@@ -42,6 +42,7 @@ class Parsed:
     """What one webhook body holds, in order."""
 
     messages: list[Inbound] = field(default_factory=list)
+    stored: list[dict[str, Any]] = field(default_factory=list)  # messages as the inbox keeps them
     statuses: list[StatusEvent] = field(default_factory=list)
     skipped: int = 0
 
@@ -142,6 +143,28 @@ def _message(item: Any, names: dict[str, str]) -> Inbound | None:
                    **{k: v for k, v in fields.items() if v is not None})
 
 
+def to_stored(item: dict[str, Any], name: str | None) -> dict[str, Any]:
+    """One message as the inbound inbox keeps it: the raw item and its sender's profile name."""
+    return {"message": item, "name": name}
+
+
+def from_stored(stored: dict[str, Any]) -> Inbound | None:
+    """The Inbound of a message kept by the inbox (as `parse_body` made it)."""
+    item, name = _dict(stored.get("message")), stored.get("name")
+    names = {wa_digits(item.get("from")): name} if isinstance(name, str) and name else {}
+    return _message(item, names)
+
+
+def stored_key(stored: dict[str, Any]) -> str:
+    """The engine's receipt id of a kept message ("wa:" + its wamid)."""
+    return message_id(str(_dict(stored.get("message")).get("id") or ""))
+
+
+def stored_sender(stored: dict[str, Any]) -> str:
+    """The wa_id that sent a kept message (its chat)."""
+    return wa_digits(_dict(stored.get("message")).get("from"))
+
+
 def _status(item: Any) -> StatusEvent | None:
     item = _dict(item)
     wamid, status = _text(item.get("id")), _text(item.get("status"))
@@ -187,6 +210,7 @@ def parse_body(body: Any, phone_number_id: str) -> Parsed:
                     parsed.skipped += 1
                 else:
                     parsed.messages.append(inbound)
+                    parsed.stored.append(to_stored(item, names.get(inbound.user_id) or None))
             for item in _list(value.get("statuses")):
                 event = _status(item)
                 if event is None:

@@ -49,7 +49,7 @@ class WhatsAppRuntime:
         self.recorder = StatusRecorder(core.sessions, config, services.clock,
                                        core.dispatcher.wake)
         self.webhook = WhatsAppWebhook(
-            core.engine, core.sessions, core.config.limits, self.client, self.recorder,
+            core, self.client, self.recorder,
             app_secret=settings.app_secret.get_secret_value(),
             verify_token=settings.verify_token.get_secret_value(),
         )
@@ -63,8 +63,9 @@ class WhatsAppRuntime:
                  self.settings.api_base_url)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Nothing long-lived: Meta pushes to the webhook."""
-        return
+        """Handle the stored messages a stopped worker left, until `stop` (Meta pushes the
+        rest to the webhook)."""
+        await self.webhook.inbox.run(stop)
 
     async def close(self) -> None:
         """Close the Graph client's connections."""

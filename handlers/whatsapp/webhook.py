@@ -1,11 +1,12 @@
 """GET/POST /webhooks/whatsapp: the verification handshake and signed message delivery.
 
-A POST is processed in the request, in order: the signature is checked on the raw bytes
-first (nothing else happens without it), then statuses are recorded and each message goes
-through the engine, whose transaction claims the wamid. 200 is answered only once every
-turn is committed; if anything fails the answer is 500 and Meta delivers the body again,
-when the turns already committed are recognised as duplicates. No work is left in memory
-that a crash could lose, and a retry or a second worker never answers twice.
+A POST is checked on the raw bytes first (nothing is stored without a good
+X-Hub-Signature-256), then its delivery statuses are recorded and each message is stored in
+the inbound inbox (de-duplicated by its wamid, encrypted) in one commit; 200 is answered only
+after that commit. While the database is away the answer is 503 and Meta delivers the body
+again (intake pauses, nothing is dropped). Each stored message is then handled in the
+background — its media fetched, its turn run by the engine, whose transaction claims the wamid
+— and one that a stopped worker left is taken over from the table (`run`).
 """
 
 from __future__ import annotations
@@ -14,19 +15,23 @@ import dataclasses
 import hashlib
 import hmac
 import logging
+from typing import Any
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Limits
 from bot.db import is_unavailable
-from bot.engine.engine import ConversationEngine
 from bot.jsonbody import parse_json_body
 from bot.messages import Inbound
 from bot.repo import receipts
-from handlers.base import MAX_BODY
+from handlers.base import MAX_BODY, ChannelCore, store_or_refuse
 from handlers.whatsapp.client import GraphClient
-from handlers.whatsapp.normalize import CHANNEL, parse_body
+from handlers.whatsapp.normalize import (
+    CHANNEL,
+    from_stored,
+    parse_body,
+    stored_key,
+    stored_sender,
+)
 from handlers.whatsapp.statuses import StatusRecorder
 
 log = logging.getLogger(__name__)
@@ -45,17 +50,17 @@ class WhatsAppWebhook:
 
     def __init__(
         self,
-        engine: ConversationEngine,
-        sessions: async_sessionmaker[AsyncSession],
-        limits: Limits,
+        core: ChannelCore,
         client: GraphClient,
         recorder: StatusRecorder,
         *,
         app_secret: str,
         verify_token: str,
     ) -> None:
-        self.engine, self.sessions, self.limits = engine, sessions, limits
+        self.engine, self.sessions, self.limits = core.engine, core.sessions, core.config.limits
         self.client, self.recorder = client, recorder
+        self.inbox = core.inbox(CHANNEL, handle=self._from_inbox, key=stored_key,
+                                chat=stored_sender)
         self._app_secret, self._verify_token = app_secret, verify_token
 
     def register(self, web_app: web.Application) -> None:
@@ -97,20 +102,31 @@ class WhatsAppWebhook:
             return web.Response(status=400, text="Bad Request")
         try:
             await self.recorder.record(parsed.statuses)
-            for inbound in parsed.messages:
-                await self.engine.handle(await self._with_media(inbound))
-        except Exception as exc:  # 5xx so that Meta delivers again; done turns are skipped
+        except Exception as exc:  # 5xx so that Meta delivers again; known statuses are skipped
             if is_unavailable(exc):  # intake pauses while the database is away
                 log.warning("WhatsApp webhook answered 503: the database is unavailable (%s)",
                             type(exc).__name__)
                 return web.Response(status=503, text="Retry")
-            log.exception("WhatsApp webhook processing failed; Meta will retry")
+            log.exception("WhatsApp statuses not recorded; Meta will retry")
             return web.Response(status=500, text="Retry")
+        if parsed.stored:
+            fresh = await store_or_refuse(self.inbox, parsed.stored)  # committed before 200
+            if isinstance(fresh, web.Response):  # nothing stored: Meta delivers it again
+                return fresh
         return web.Response(text="EVENT_RECEIVED")
 
-    async def _seen(self, inbound: Inbound) -> bool:
+    async def _from_inbox(self, stored: dict[str, Any]) -> bool:
+        """Handle a stored message: fetch its media, run its turn (which marks it handled)."""
+        inbound = from_stored(stored)
+        if inbound is None:
+            return False  # not a message for a turn: the inbox marks it handled
+        await self.engine.handle(await self._with_media(inbound))
+        return True
+
+    async def _handled(self, inbound: Inbound) -> bool:
         async with self.sessions() as session:
-            return await receipts.seen(session, channel=CHANNEL, message_id=inbound.message_id)
+            return await receipts.handled(session, channel=CHANNEL,
+                                          message_id=inbound.message_id)
 
     async def _with_media(self, inbound: Inbound) -> Inbound:
         """Download an allowed attachment within the size limit (not for a known message)."""
@@ -118,8 +134,8 @@ class WhatsAppWebhook:
         limits = self.limits
         if attachment is None or attachment.mime_type not in limits.allowed_upload_types:
             return inbound  # the step explains which file types it takes
-        if await self._seen(inbound):
-            return inbound  # a retry: the engine will skip it, no need to fetch the file
+        if await self._handled(inbound):
+            return inbound  # taken over after its turn: the engine skips it, no fetch
         info = await self.client.media_info(attachment.file_id)
         if not info.ok:
             log.warning("WhatsApp media %s not available: %s", attachment.file_id,

@@ -57,9 +57,9 @@ async def test_a_pause_holds_every_chat_including_reserved_slots() -> None:
     assert (await waiting)[0] >= 0.3
 
 
-async def test_a_slot_woken_late_is_not_spent_in_a_burst() -> None:
-    """A process that stalled past its slot reserves a new one: the slots that passed
-    meanwhile would otherwise all go at once."""
+async def test_a_slot_woken_late_goes_at_once_when_the_window_admits_it() -> None:
+    """A process that stalled past its slot sends at once (it does not queue again behind
+    everyone) when fewer than per_second sends went in the last second."""
     now = [100.0]
     limiter = ChannelRateLimiter(RateLimits(per_second=10, per_chat_interval=0.01,
                                             per_chat_burst=1), monotonic=lambda: now[0])
@@ -72,8 +72,34 @@ async def test_a_slot_woken_late_is_not_spent_in_a_burst() -> None:
     real_sleep = asyncio.sleep
     asyncio.sleep = sleep  # type: ignore[assignment]
     try:
-        await limiter.acquire("b")  # slot 100.1, woken at 100.6: forfeited, a new one taken
+        await limiter.acquire("b")  # slot 100.1, woken at 100.6: 1 send in the last second
     finally:
         asyncio.sleep = real_sleep  # type: ignore[assignment]
-    assert now[0] == pytest.approx(100.6)  # a new slot, free at once
-    assert limiter._global_tat == pytest.approx(100.7)  # the late slot and the new one
+    assert now[0] == pytest.approx(100.6)  # sent on waking, no second wait
+    assert limiter._global_tat == pytest.approx(100.2)  # no slot taken at the back
+
+
+async def test_after_a_stall_the_late_slots_never_exceed_the_rate_in_any_second() -> None:
+    """30 chats queue at 20/s; the loop stalls 0.6 s, so a dozen slots pass unused. The late
+    senders go at once as far as a one-second sliding window allows (the platform's count),
+    the rest wait for it: never more than 20 sends in any second, and no slot is re-queued."""
+    limiter = ChannelRateLimiter(RateLimits(per_second=20, per_chat_interval=1.0,
+                                            per_chat_burst=1))
+    sent: list[float] = []
+
+    async def one(address: str) -> None:
+        await limiter.acquire(address)
+        sent.append(time.monotonic())
+
+    start = time.monotonic()
+    tasks = [asyncio.create_task(one(f"chat{i}")) for i in range(30)]
+    await asyncio.sleep(0)  # every task has reserved its slot (0, 0.05, ... 1.45 s)
+    time.sleep(0.6)  # the process stalls: the slots of 0.05 ... 0.6 s pass
+    await asyncio.gather(*tasks)
+    sent.sort()
+    busiest = max(sum(1 for t in sent if s <= t < s + 1.0 - 1e-3) for s in sent)
+    assert busiest <= 20
+    assert sent[12] - start < 0.7  # the 13 slots that passed went on waking (window empty)
+    # 7 more fit the window by 1.0 s, the other 10 wait for it (1.6 s); forfeiting the late
+    # slots instead would have queued them behind the last slot (1.45 s) until 2.1 s
+    assert sent[-1] - start < 1.9

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from app.wiring import App, build_app
+from app.wiring import build_app
 from bot.db import make_engine, make_sessionmaker
-from bot.repo import receipts
 from handlers.telegram.runtime import TelegramRuntime
 from models import InboundReceipt
 from tests.channels.telegram.conftest import Bench, eventually
+from tests.support.inbox import is_, stored, unhandled
 
 pytestmark = pytest.mark.parametrize(("driver", "mode"), [("aiogram", "webhook")])
 
@@ -24,20 +24,6 @@ def telegram(bench: Bench) -> TelegramRuntime:
     channel = bench.runtime.channels[0]
     assert isinstance(channel, TelegramRuntime)
     return channel
-
-
-async def stored(app: App) -> list[tuple[str, bool, bool]]:
-    """(id, handled, payload kept) of every receipt."""
-    async with app.sessions() as s:
-        rows = (await s.execute(select(InboundReceipt.message_id, InboundReceipt.handled_at,
-                                       InboundReceipt.payload))).all()
-    return sorted((key, at is not None, payload is not None) for key, at, payload in rows)
-
-
-async def unhandled(app: App) -> int:
-    """Stored updates no turn has handled yet."""
-    async with app.sessions() as s:
-        return await receipts.unhandled_count(s, channel="telegram")
 
 
 async def test_an_update_is_stored_before_the_200_and_handled_from_the_table(
@@ -52,7 +38,7 @@ async def test_an_update_is_stored_before_the_200_and_handled_from_the_table(
     channel = telegram(bench)
     handle, channel.inbox.handle = channel.inbox.handle, engine_down
     assert await tg.post_webhook(update) == (200, "ok")  # answered: it is stored
-    await eventually(lambda: _is(stored(app), [(f"tg:{update['update_id']}", False, True)]))
+    await eventually(lambda: is_(stored(app), [(f"tg:{update['update_id']}", False, True)]))
     assert tg.calls_of("sendMessage") == []
     assert await tg.post_webhook(update) == (200, "duplicate")  # Telegram's redelivery
 
@@ -93,7 +79,7 @@ async def test_a_restart_handles_what_was_stored_but_not_handled(
     monkeypatch.setattr(telegram(bench).inbox, "handle", crash)
     for update in updates:
         assert (await tg.post_webhook(update))[0] == 200
-    await eventually(lambda: _eq(unhandled(app), 3))
+    await eventually(lambda: is_(unhandled(app, "telegram"), 3))
     await bench.stop()  # a new worker (lease shortened) takes the three over on start
     bench.app = await build_app(app.settings, clock=app.services.clock, faq=None,
                                 migrate=False)
@@ -104,15 +90,7 @@ async def test_a_restart_handles_what_was_stored_but_not_handled(
     await bench.settled([u["update_id"] for u in updates], timeout=20)
     for user in users:
         assert len(tg.sent_messages(user["id"])) >= 1
-    assert await unhandled(bench.app) == 0
+    assert await unhandled(bench.app, "telegram") == 0
     async with bench.app.sessions() as s:
         assert (await s.execute(select(func.count()).select_from(InboundReceipt))
                 ).scalar_one() == 3
-
-
-async def _is(value: Any, expected: Any) -> bool:
-    return await value == expected
-
-
-async def _eq(value: Any, expected: int) -> bool:
-    return await value == expected

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.runtime import Runtime
 from app.wiring import App
 from bot.clock import FrozenClock
+from bot.repo import receipts
 from bot.settings import Settings
 from models import OutboxMessage, OutboxStatus
 from tests.conftest import TEST_KEY
@@ -45,11 +46,10 @@ async def wa(clock: FrozenClock) -> AsyncIterator[WhatsAppEmulator]:
         yield emulator
 
 
-@pytest.fixture
-async def runtime(
-    app: App, wa: WhatsAppEmulator, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Runtime]:
-    """`python -m bot run` with WhatsApp only, pointed at the emulator."""
+async def start_worker(app: App, wa: WhatsAppEmulator,
+                       monkeypatch: pytest.MonkeyPatch) -> Runtime:
+    """Start `python -m bot run` with WhatsApp only, pointed at the emulator (which then
+    delivers its webhooks to this worker)."""
     for name, value in {**ENV, "WHATSAPP_API_BASE_URL": wa.base_url}.items():
         monkeypatch.setenv(name, value)
     fast = app.config.whatsapp.model_copy(update={"per_second": 1000.0,
@@ -58,6 +58,15 @@ async def runtime(
     server = Runtime(app, ["whatsapp"])
     await server.start()
     wa.webhook_url = f"http://127.0.0.1:{server.port}/webhooks/whatsapp"
+    return server
+
+
+@pytest.fixture
+async def runtime(
+    app: App, wa: WhatsAppEmulator, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Runtime]:
+    """`python -m bot run` with WhatsApp only, pointed at the emulator."""
+    server = await start_worker(app, wa, monkeypatch)
     yield server
     await server.stop()
 
@@ -73,10 +82,13 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
 
 
 async def settled(app: App) -> None:
-    """Wait until the outbox has nothing due and the dispatcher is idle."""
+    """Wait until the inbox holds nothing unhandled, the outbox has nothing due and the
+    dispatcher is idle."""
 
     async def idle() -> bool:
         async with app.sessions() as session:
+            if await receipts.unhandled_count(session, channel="whatsapp"):
+                return False
             stmt = select(func.count()).select_from(OutboxMessage).where(
                 OutboxMessage.status == OutboxStatus.PENDING,
                 OutboxMessage.next_attempt_at <= app.services.clock.now())

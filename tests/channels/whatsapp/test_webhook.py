@@ -117,23 +117,3 @@ async def test_oversized_body_gets_413(wa: WhatsAppEmulator, user: Beneficiary) 
     assert status == 413
     unsigned_status, _ = await wa.deliver_raw(b"x" * (MAX_BODY + 1), signature=None)
     assert unsigned_status == 413
-
-
-async def test_a_database_outage_answers_503_and_the_redelivery_is_answered(
-        app: App, wa: WhatsAppEmulator, user: Beneficiary, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Meta delivers a 5xx-answered body again: nothing is lost while the database is away."""
-    import sqlalchemy.exc
-
-    body = wa.text_message(user.wa_id, "مرحبا")
-    real = app.engine.handle
-
-    async def away(_inbound: object) -> object:
-        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError())
-
-    monkeypatch.setattr(app.engine, "handle", away)
-    status, _ = await wa.deliver(body)
-    assert status == 503
-    monkeypatch.setattr(app.engine, "handle", real)
-    replies = await user.deliver(body)  # Meta's redelivery
-    assert replies
