@@ -15,7 +15,7 @@ from bot.uploads import content_type
 from models import Feedback
 from models.feedback import FEEDBACK_STATUSES
 from web.deps import STAFF, ConsoleDeps, deps_of
-from web.followed_up import Change, ItemPages, Refused, assign_or_note
+from web.followed_up import SAVED, Change, ItemPages, Refused, assign_or_note
 from web.listing import audit, staff_choices, words
 from web.render import SECURITY_HEADERS, page
 
@@ -64,8 +64,9 @@ def _more(deps: ConsoleDeps, row: Feedback) -> dict[str, object]:
             "flag_days": deps.config.staff.complaint_flag_days, "max_reply": MAX_REPLY}
 
 
+# One suggestion or complaint (reading its text is audited); its status (new, in progress,
+# closed), assignee, notes (never shown to the sender), and a reply on the sender's channel.
 PAGES = ItemPages("feedback_item.html", "f", "feedback", FEEDBACK_STATUSES, _load, _more)
-item_view = PAGES.view  # one suggestion or complaint (reading its text is audited)
 
 
 async def _apply(change: Change[Feedback]) -> str:
@@ -96,26 +97,6 @@ async def _apply(change: Change[Feedback]) -> str:
     return assign_or_note(row, change.what, change.form)
 
 
-async def set_status(request: web.Request) -> web.Response:
-    """New, in progress, closed."""
-    return await PAGES.change(request, "status", _apply)
-
-
-async def assign(request: web.Request) -> web.Response:
-    """Give the item to a member of staff (or to nobody)."""
-    return await PAGES.change(request, "assign", _apply)
-
-
-async def notes(request: web.Request) -> web.Response:
-    """Staff notes (never shown to the sender)."""
-    return await PAGES.change(request, "notes", _apply)
-
-
-async def reply(request: web.Request) -> web.Response:
-    """Answer the sender on the channel they wrote from."""
-    return await PAGES.change(request, "reply", _apply, message="lists-reply-sent")
-
-
 async def attachment(request: web.Request) -> web.Response:
     """The file sent with a complaint, as a download (its type judged by its content);
     every download is audited."""
@@ -141,9 +122,6 @@ async def attachment(request: web.Request) -> web.Response:
 def add_routes(router: web.UrlDispatcher) -> None:
     """The suggestions and complaints pages."""
     router.add_get("/{kind:suggestions|complaints}", feedback_list)
-    router.add_get("/feedback/{reference}", item_view)
-    router.add_post("/feedback/{reference}/status", set_status)
-    router.add_post("/feedback/{reference}/assign", assign)
-    router.add_post("/feedback/{reference}/notes", notes)
-    router.add_post("/feedback/{reference}/reply", reply)
+    PAGES.add_routes(router, "/feedback/{reference}", _apply,
+                     changes={**SAVED, "reply": "lists-reply-sent"})
     router.add_get("/feedback/{reference}/attachment", attachment)

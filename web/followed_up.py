@@ -4,7 +4,8 @@ the item with its assignee choices, and a posted change applied, audited and sho
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+import functools
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -58,6 +59,9 @@ class Change(Generic[Row]):
     now: dt.datetime
 
 
+SAVED = {"status": "lists-saved", "assign": "lists-saved", "notes": "lists-saved"}
+
+
 def _no_more(deps: ConsoleDeps, row: Any) -> dict[str, Any]:
     return {}
 
@@ -109,3 +113,12 @@ class ItemPages(Generic[Row]):
         except Refused as refused:
             return await self.show(request, status=refused.status, error=refused.error)
         return await self.show(request, message=message)
+
+    def add_routes(self, router: web.UrlDispatcher, base: str,
+                   apply: Callable[[Change[Row]], Awaitable[str]], *,
+                   changes: Mapping[str, str] = SAVED) -> None:
+        """GET `base` (the item), POST `base/<change>` for each change (-> its message)."""
+        router.add_get(base, self.view)
+        for what, message in changes.items():
+            router.add_post(f"{base}/{what}", functools.partial(
+                self.change, what=what, apply=apply, message=message))

@@ -45,8 +45,9 @@ async def _load(session: AsyncSession, reference: str) -> VolunteerApplication:
     return row
 
 
+# One application (name and mobile in full: reading it is audited); its status (new,
+# contacted, accepted, declined: the applicant is told of the last three), assignee, notes.
 PAGES = ItemPages("volunteer.html", "v", "volunteer", VOLUNTEER_STATUSES, _load)
-volunteer_view = PAGES.view  # one application (name and mobile in full: reading it is audited)
 
 
 async def _apply(change: Change[VolunteerApplication]) -> str:
@@ -72,21 +73,6 @@ async def _apply(change: Change[VolunteerApplication]) -> str:
     return detail
 
 
-async def set_status(request: web.Request) -> web.Response:
-    """New, contacted, accepted, declined; the applicant is told of the last three."""
-    return await PAGES.change(request, "status", _apply)
-
-
-async def assign(request: web.Request) -> web.Response:
-    """Give the application to a member of staff (or to nobody)."""
-    return await PAGES.change(request, "assign", _apply)
-
-
-async def notes(request: web.Request) -> web.Response:
-    """Staff notes (never shown to the applicant)."""
-    return await PAGES.change(request, "notes", _apply)
-
-
 async def export(request: web.Request) -> web.Response:
     """The list as CSV (with names and mobiles: permitted roles only, audited)."""
     deps = deps_of(request)
@@ -105,7 +91,4 @@ def add_routes(router: web.UrlDispatcher) -> None:
     """The volunteers pages."""
     router.add_get("/volunteers", volunteer_list)
     router.add_get("/volunteers.csv", export)
-    router.add_get("/volunteers/{reference}", volunteer_view)
-    router.add_post("/volunteers/{reference}/status", set_status)
-    router.add_post("/volunteers/{reference}/assign", assign)
-    router.add_post("/volunteers/{reference}/notes", notes)
+    PAGES.add_routes(router, "/volunteers/{reference}", _apply)
