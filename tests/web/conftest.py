@@ -82,6 +82,21 @@ async def signed_in(deps: ConsoleDeps, base: str, telegram_id: int) -> aiohttp.C
     return http
 
 
+async def page_token(http: aiohttp.ClientSession, url: str) -> str:
+    """Open a page; the CSRF token of its first form (as a browser has it)."""
+    async with http.get(url) as resp:
+        return csrf_of(await resp.text())
+
+
+async def mark(http: aiohttp.ClientSession, page: str, item: str, state: str,
+               token: str | None) -> tuple[int, str]:
+    """Post one checklist item's state on a request's page (`token` None: without the CSRF
+    token); the answer's status and HTML."""
+    data = {"item": item, "state": state, **({"csrf": token} if token else {})}
+    async with http.post(page + "/verify", data=data) as resp:
+        return resp.status, await resp.text()
+
+
 def csrf_of(html: str) -> str:
     """The CSRF token of the first form in a page."""
     found = re.search(r'name="csrf" value="([^"]+)"', html)

@@ -19,7 +19,14 @@ from bot.repo import feedback
 from faq import KnowledgeBase
 from models import StaffAction
 from tests.support.serving import running
-from tests.web.conftest import ADMIN, OFFICER, RESEARCHER, STAFF_IDS, csrf_of, signed_in
+from tests.web.conftest import (
+    ADMIN,
+    OFFICER,
+    RESEARCHER,
+    STAFF_IDS,
+    page_token,
+    signed_in,
+)
 from web.deps import DEPS, ConsoleDeps
 from web.knowledge import raw_to_fields
 
@@ -48,8 +55,7 @@ def _ask_cli(folder: Path, question: str) -> dict[str, object]:
 
 async def _save(http: aiohttp.ClientSession, base: str, fields: dict[str, str], *, new: bool
                 ) -> tuple[int, str, str]:
-    async with http.get(f"{base}/staff/knowledge") as resp:
-        token = csrf_of(await resp.text())
+    token = await page_token(http, f"{base}/staff/knowledge")
     data = {**fields, "csrf": token, "new": "1" if new else "0"}
     async with http.post(f"{base}/staff/knowledge/save", data=data) as resp:
         return resp.status, await resp.text(), resp.url.path
