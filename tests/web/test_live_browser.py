@@ -39,7 +39,7 @@ from tests.web.test_browser import (  # noqa: F401
     _axe,
     _browser,
     _click,
-    _shot,
+    _look,
     database_url,
     pytestmark,
 )
@@ -76,9 +76,8 @@ def _open_case(driver: Any, base: str, link: str, case_id: int, problems: list[s
 
     driver.get(link)
     _click(driver, "continue")
-    driver.get(f"{base}/staff/conversations")
-    _shot(driver, "console-conversations-ar.png")
-    _axe(driver, "conversations", problems)
+    _look(driver, f"{base}/staff/conversations",
+          "console-conversations-ar.png", "conversations", problems)
     _click(driver, f"case-{case_id}")
     WebDriverWait(driver, 10).until(expected_conditions.text_to_be_present_in_element(
         (By.ID, "live-state"), "تحديث مباشر"))
@@ -102,20 +101,15 @@ def _knowledge(driver: Any, base: str, problems: list[str]) -> None:
     """Read, try, the gaps, then edit an entry's Arabic answer and save."""
     from selenium.webdriver.common.by import By
 
-    driver.get(f"{base}/staff/knowledge")
-    _shot(driver, "console-knowledge-ar.png")
-    _axe(driver, "knowledge", problems)
-    driver.get(f"{base}/staff/knowledge/try?q={QUESTION}")
-    _shot(driver, "console-knowledge-try-ar.png")
-    _axe(driver, "knowledge try", problems)
-    driver.get(f"{base}/staff/knowledge/gaps")
-    _shot(driver, "console-knowledge-gaps-ar.png")
-    _axe(driver, "knowledge gaps", problems)
+    _look(driver, f"{base}/staff/knowledge", "console-knowledge-ar.png", "knowledge", problems)
+    _look(driver, f"{base}/staff/knowledge/try?q={QUESTION}",
+          "console-knowledge-try-ar.png", "knowledge try", problems)
+    _look(driver, f"{base}/staff/knowledge/gaps",
+          "console-knowledge-gaps-ar.png", "knowledge gaps", problems)
     _click(driver, "gap-1")
     _axe(driver, "knowledge new from gap", problems)
-    driver.get(f"{base}/staff/knowledge/entries/fees?lang=en")
-    _shot(driver, "console-knowledge-entry-en.png")
-    _axe(driver, "knowledge entry en", problems)
+    _look(driver, f"{base}/staff/knowledge/entries/fees?lang=en",
+          "console-knowledge-entry-en.png", "knowledge entry en", problems)
     driver.get(f"{base}/staff/knowledge/entries/fees?lang=ar")
     answer = driver.find_element(By.ID, "f-answer-ar")
     answer.clear()
@@ -169,11 +163,10 @@ async def test_one_desk_two_doors_live_and_the_faq_edited_in_chromium(
         seen = await asyncio.to_thread(_wait_live, driver, "متى يصلني الرد؟")
         assert seen["marker"] is True  # the same page, not a reload
         assert seen["status"] == "مع موظف"
-        await asyncio.to_thread(_shot, driver, "console-conversation-ar.png")
-        await asyncio.to_thread(_axe, driver, "conversation", problems)
-        await asyncio.to_thread(driver.get, f"{base}/staff/conversations/{case.id}?lang=en")
-        await asyncio.to_thread(_shot, driver, "console-conversation-en.png")
-        await asyncio.to_thread(_axe, driver, "conversation en", problems)
+        await asyncio.to_thread(_look, driver, None, "console-conversation-ar.png",
+                                "conversation", problems)
+        await asyncio.to_thread(_look, driver, f"{base}/staff/conversations/{case.id}?lang=en",
+                                "console-conversation-en.png", "conversation en", problems)
         assert "التقديم على الجمعية بلا أي رسوم" not in _ask_cli(folder, QUESTION)
         await asyncio.to_thread(_knowledge, driver, base, problems)
     finally:
