@@ -12,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import transaction
 from bot.repo import staff as repo
 from bot.services.decision_correction import correct_decision
-from bot.services.decisions import DECISION_WORDS, DecisionError, parse_decision, record_decision
+from bot.services.decisions import DECISION_WORDS, DecisionError
 from bot.services.lifecycle import IllegalTransition
 from bot.text import clean
 from models import StaffSession, SupportRequest
 from web.committee import committee
 from web.deps import STAFF, ConsoleDeps, deps_of
 from web.roles import may
-from web.views import _actor, _refused, change_request
+from web.views import _actor, _refused, change_request, record
 
 
 @dataclass(frozen=True)
@@ -39,15 +39,8 @@ def _reason(form: object) -> str:
 
 async def _decide_one(deps: ConsoleDeps, staff: StaffSession, reference: str, word: str,
                       reason: str) -> BulkLine:
-    now = deps.services.clock.now()
     try:
-        decision = parse_decision(reference=reference, decision=word, reason=reason or None)
-        async with transaction(deps.sessions) as session:
-            outcome, row = await record_decision(session, config=deps.config, decision=decision,
-                                                 actor=_actor(staff), now=now)
-            await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
-                             action="decide", request_id=row.id, now=now,
-                             detail=f"{row.reference}: {decision.decision} ({outcome}, bulk)")
+        outcome = await record(deps, staff, reference, word, reason, note=", bulk")
     except (DecisionError, IllegalTransition) as exc:
         return BulkLine(reference, "error", str(exc))
     return BulkLine(reference, outcome)

@@ -176,6 +176,21 @@ async def reveal(request: web.Request) -> web.Response:
     return await change_request(request, "reveal_national_id", apply, reveal=True)
 
 
+async def record(deps: ConsoleDeps, staff: StaffSession, reference: str, word: str,
+                 reason: str, *, note: str = "") -> str:
+    """Record one committee decision and its audit line (`note` added to the detail); the
+    outcome (recorded or unchanged). DecisionError (or IllegalTransition) when refused."""
+    now = deps.services.clock.now()
+    decision = parse_decision(reference=reference, decision=word, reason=reason or None)
+    async with transaction(deps.sessions) as session:
+        outcome, row = await record_decision(session, config=deps.config, decision=decision,
+                                             actor=_actor(staff), now=now)
+        await repo.audit(session, staff_key=staff.staff_key, role=staff.role, action="decide",
+                         request_id=row.id, now=now,
+                         detail=f"{row.reference}: {decision.decision} ({outcome}{note})")
+    return outcome
+
+
 async def decide(request: web.Request) -> web.Response:
     """Step 5: the committee's accept or reject with a reason; the notice goes via the outbox."""
     deps, staff = deps_of(request), request[STAFF]
@@ -186,16 +201,8 @@ async def decide(request: web.Request) -> web.Response:
     reason = clean(str(form.get("reason", ""))) or clean(str(form.get("template", "")))
     if word == "rejected" and not reason:
         return await _request_page(request, status=400, error="console-reason-needed")
-    now = deps.services.clock.now()
     try:
-        decision = parse_decision(reference=request.match_info["reference"], decision=word,
-                                  reason=reason or None)
-        async with transaction(deps.sessions) as session:
-            outcome, row = await record_decision(session, config=deps.config, decision=decision,
-                                                 actor=_actor(staff), now=now)
-            await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
-                             action="decide", request_id=row.id, now=now,
-                             detail=f"{row.reference}: {decision.decision} ({outcome})")
+        outcome = await record(deps, staff, request.match_info["reference"], word, reason)
     except DecisionError:
         return await _request_page(request, status=409, error="console-decision-refused")
     if outcome == "recorded" and deps.on_decision is not None:
