@@ -11,6 +11,7 @@ import asyncio
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,6 +126,14 @@ def _browser(width: int, height: int):  # type: ignore[no-untyped-def]
     return webdriver.Chrome(service=Service(str(DRIVER)), options=options)
 
 
+def _walk_start() -> tuple[dict[str, object], list[str], Any]:
+    """A walk's findings (its axe problems among them) and a desktop-sized browser."""
+    problems: list[str] = []
+    driver = _browser(1280, 900)
+    driver.set_script_timeout(30)
+    return {"axe": problems}, problems, driver
+
+
 def _shot(driver, name: str) -> None:  # type: ignore[no-untyped-def]
     """A full-page screenshot (the window grown to the page's height)."""
     width = driver.execute_script("return window.outerWidth")
@@ -187,11 +196,7 @@ def _walk(base: str, link: str) -> dict[str, object]:
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    seen: dict[str, object] = {}
-    problems: list[str] = []
-    seen["axe"] = problems
-    driver = _browser(1280, 900)
-    driver.set_script_timeout(30)
+    seen, problems, driver = _walk_start()
     try:
         driver.get(f"{base}/staff/login")
         _axe(driver, "login", problems)

@@ -23,6 +23,7 @@ from tests.web.test_browser import (  # noqa: F401 (the walk's marks; on SQLite)
     _look,
     _overflows_on_phone,
     _shot,
+    _walk_start,
     database_url,
     pytestmark,
 )
@@ -56,11 +57,7 @@ def _walk(base: str, link: str) -> dict[str, object]:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    seen: dict[str, object] = {}
-    problems: list[str] = []
-    seen["axe"] = problems
-    driver = _browser(1280, 900)
-    driver.set_script_timeout(30)
+    seen, problems, driver = _walk_start()
     try:
         driver.get(link)
         _click(driver, "continue")
