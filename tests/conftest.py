@@ -13,6 +13,7 @@ from app.wiring import App, build_app
 from bot.clock import FrozenClock
 from bot.db import make_engine, upgrade
 from bot.settings import Settings
+from tests.emulators import TelegramEmulator
 from tests.support.convo import Convo
 from tests.support.databases import create_pg_database, drop_pg_database, truncate_all
 
@@ -85,6 +86,13 @@ async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[App]:
         await truncate_all(bot.db)
     yield bot
     await bot.close()
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[TelegramEmulator]:
+    """The Telegram Bot API emulator, running."""
+    async with TelegramEmulator() as emulator:
+        yield emulator
 
 
 @pytest.fixture

@@ -35,13 +35,6 @@ PNG_1x1 = bytes.fromhex(
 
 
 @pytest.fixture
-async def tg() -> AsyncIterator[TelegramEmulator]:
-    """A running emulator."""
-    async with TelegramEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
 async def aio(tg: TelegramEmulator) -> AsyncIterator[AioBot]:
     """aiogram Bot pointed at the emulator."""
     bot = AioBot(tg.token, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)))

@@ -20,13 +20,6 @@ from tests.emulators.common import fixtures_dir
 
 
 @pytest.fixture
-async def tg() -> AsyncIterator[TelegramEmulator]:
-    """A running emulator."""
-    async with TelegramEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
 async def http(tg: TelegramEmulator) -> AsyncIterator[httpx.AsyncClient]:
     """Plain HTTP client with base_url = the bot's API root."""
     async with httpx.AsyncClient(base_url=f"{tg.base_url}/bot{tg.token}/") as client:

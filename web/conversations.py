@@ -8,6 +8,7 @@ group sees it, and the group's replies show up here through the live feed (`web.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 
 import filetype  # the content sniffing of the upload check, for the served type
 from aiohttp import web
@@ -108,6 +109,28 @@ def _signature(desk: DeskDeps, staff: StaffSession) -> dict[str, str]:
             "name": staff.name or staff.staff_key}
 
 
+Mirrored = tuple[str, tuple[str, str] | None]  # the topic's text, and the file relayed
+
+
+async def _on_open_case(request: web.Request, desk: DeskDeps, message_id: str, done: str,
+                        work: Callable[[AsyncSession, Escalation],
+                                       Awaitable[Mirrored | web.Response]]) -> web.Response:
+    """Do `work` on the case unless it is closed (409), mirror what it returns into the case's
+    topic, wake the desk and go back to the case (`work` may answer with a page instead)."""
+    deps = deps_of(request)
+    async with transaction(deps.sessions) as session:
+        case = await _load(session, request)
+        if case.status == "closed":
+            return await case_page(request, status=409, error="live-case-closed")
+        outcome = await work(session, case)
+        if isinstance(outcome, web.Response):
+            return outcome
+        await _mirror(desk, deps, session, case, outcome[0], f"console:{message_id}",
+                      outcome[1])
+    desk.wake()
+    raise web.HTTPSeeOther(f"/staff/conversations/{case.id}?done={done}")
+
+
 async def act(request: web.Request) -> web.Response:
     """Claim, release, close or note, exactly as the group's commands; mirrored to the topic."""
     deps, staff = deps_of(request), request[STAFF]
@@ -121,17 +144,13 @@ async def act(request: web.Request) -> web.Response:
     if action == "note" and not text:
         return await case_page(request, status=400, error="live-note-empty")
     message_id = f"web:{secrets.token_hex(8)}"
-    async with transaction(deps.sessions) as session:
-        case = await _load(session, request)
-        if case.status == "closed":
-            return await case_page(request, status=409, error="live-case-closed")
+
+    async def work(session: AsyncSession, case: Escalation) -> Mirrored:
         said = await service.act(desk, session, member_of(staff), case, action, text, message_id)
         key = "live-group-note" if action == "note" else "live-group-action"
-        await _mirror(desk, deps, session, case,
-                      staff_text(desk, key, said=said, text=text, **_signature(desk, staff)),
-                      f"console:{message_id}")
-    desk.wake()
-    raise web.HTTPSeeOther(f"/staff/conversations/{case.id}?done={action}")
+        return staff_text(desk, key, said=said, text=text, **_signature(desk, staff)), None
+
+    return await _on_open_case(request, desk, message_id, action, work)
 
 
 async def reply(request: web.Request) -> web.Response:
@@ -153,22 +172,18 @@ async def reply(request: web.Request) -> web.Response:
     if text is None and attachment is None:
         return await case_page(request, status=400, error="live-reply-empty")
     message_id = f"web:{secrets.token_hex(8)}"
-    async with transaction(deps.sessions) as session:
-        case = await _load(session, request)
-        if case.status == "closed":
-            return await case_page(request, status=409, error="live-case-closed")
+
+    async def work(session: AsyncSession, case: Escalation) -> Mirrored | web.Response:
         outcome = await service.reply(desk, session, member_of(staff), case, message_id, text,
                                       attachment)
         if isinstance(outcome, UploadRefusal):
             return await case_page(request, status=400, error=outcome.key,
                                    error_args=dict(outcome.args or {}))
         shown = text or (f"[{outcome[1]}]" if outcome else "")
-        await _mirror(desk, deps, session, case,
-                      staff_text(desk, "live-group-reply", text=shown,
-                                 **_signature(desk, staff)),
-                      f"console:{message_id}", outcome)
-    desk.wake()
-    raise web.HTTPSeeOther(f"/staff/conversations/{case.id}?done=reply")
+        return (staff_text(desk, "live-group-reply", text=shown, **_signature(desk, staff)),
+                outcome)
+
+    return await _on_open_case(request, desk, message_id, "reply", work)
 
 
 async def case_file(request: web.Request) -> web.StreamResponse:

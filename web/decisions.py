@@ -3,21 +3,23 @@ the templates or in words), and an admin correcting a recorded decision, with it
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import transaction
 from bot.repo import staff as repo
 from bot.services.decision_correction import correct_decision
-from bot.services.decisions import DECISION_WORDS, DecisionError, parse_decision, record_decision
+from bot.services.decisions import DECISION_WORDS, DecisionError
 from bot.services.lifecycle import IllegalTransition
 from bot.text import clean
-from models import StaffSession
+from models import StaffSession, SupportRequest
 from web.committee import committee
 from web.deps import STAFF, ConsoleDeps, deps_of
 from web.roles import may
-from web.views import _actor, _load, _refused, _request_page
+from web.views import _actor, _refused, change_request, record
 
 
 @dataclass(frozen=True)
@@ -37,15 +39,8 @@ def _reason(form: object) -> str:
 
 async def _decide_one(deps: ConsoleDeps, staff: StaffSession, reference: str, word: str,
                       reason: str) -> BulkLine:
-    now = deps.services.clock.now()
     try:
-        decision = parse_decision(reference=reference, decision=word, reason=reason or None)
-        async with transaction(deps.sessions) as session:
-            outcome, row = await record_decision(session, config=deps.config, decision=decision,
-                                                 actor=_actor(staff), now=now)
-            await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
-                             action="decide", request_id=row.id, now=now,
-                             detail=f"{row.reference}: {decision.decision} ({outcome}, bulk)")
+        outcome = await record(deps, staff, reference, word, reason, note=", bulk")
     except (DecisionError, IllegalTransition) as exc:
         return BulkLine(reference, "error", str(exc))
     return BulkLine(reference, outcome)
@@ -77,29 +72,24 @@ async def decide_many(request: web.Request) -> web.Response:
 
 async def correct(request: web.Request) -> web.Response:
     """An admin replaces a recorded decision; old and new stay in the request's history."""
-    deps, staff = deps_of(request), request[STAFF]
+    staff = request[STAFF]
     if not may(staff.role, "correct_decision"):
         return await _refused(request, "correct_decision")
     form = await request.post()
     word = clean(str(form.get("decision", ""))).lower()
     reason, why = clean(str(form.get("reason", ""))), clean(str(form.get("why", "")))
-    now = deps.services.clock.now()
-    try:
-        async with transaction(deps.sessions) as session:
-            row = await _load(deps, session, request.match_info["reference"])
-            if word not in DECISION_WORDS:
-                raise DecisionError(f"unknown decision {word!r}")
-            fix = await correct_decision(session, request=row, decision=DECISION_WORDS[word],
-                                         reason=reason or None, why=why, actor=_actor(staff),
-                                         now=now)
-            await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
-                             action="correct_decision", request_id=row.id, now=now,
-                             detail=f"{row.reference}: {fix.old_value} -> {fix.new_value}")
-    except DecisionError:
-        return await _request_page(request, status=409, error="cr-decision-not-corrected")
-    if deps.on_decision is not None:
-        deps.on_decision()
-    return await _request_page(request, message="cr-decision-corrected")
+
+    async def apply(session: AsyncSession, row: SupportRequest, now: dt.datetime) -> str:
+        if word not in DECISION_WORDS:
+            raise DecisionError(f"unknown decision {word!r}")
+        fix = await correct_decision(session, request=row, decision=DECISION_WORDS[word],
+                                     reason=reason or None, why=why, actor=_actor(staff),
+                                     now=now)
+        return f"{row.reference}: {fix.old_value} -> {fix.new_value}"
+
+    return await change_request(request, "correct_decision", apply,
+                                message="cr-decision-corrected", refused=(DecisionError,),
+                                error="cr-decision-not-corrected", decided=True)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

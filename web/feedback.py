@@ -9,16 +9,15 @@ import datetime as dt
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db import transaction
 from bot.repo import console_lists as repo
 from bot.services.follow_up import tell
 from bot.uploads import content_type
-from models import Feedback, StaffSession
+from models import Feedback
 from models.feedback import FEEDBACK_STATUSES
 from web.deps import STAFF, ConsoleDeps, deps_of
-from web.listing import assign_or_note, audit, audit_in, require, staff_choices, words
+from web.followed_up import SAVED, Change, ItemPages, Refused, assign_or_note
+from web.listing import audit, staff_choices, words
 from web.render import SECURITY_HEADERS, page
-from web.roles import may
 
 KINDS = {"suggestions": "suggestion", "complaints": "complaint"}
 PAGE_OF = {kind: name for name, kind in KINDS.items()}
@@ -60,79 +59,42 @@ async def _load(session: AsyncSession, reference: str) -> Feedback:
     return row
 
 
-async def _item_page(request: web.Request, *, status: int = 200, message: str | None = None,
-                     error: str | None = None) -> web.Response:
-    deps, staff = deps_of(request), request[STAFF]
-    async with deps.sessions() as session:
-        row = await _load(session, request.match_info["reference"])
-        members = await staff_choices(deps, session)
-    return page(request, deps, "feedback_item.html", status=status, f=row, members=members,
-                names=dict(members), statuses=FEEDBACK_STATUSES, message=message, error=error,
-                page_name=PAGE_OF.get(row.kind, "suggestions"), is_flagged=flagged(deps, row),
-                flag_days=deps.config.staff.complaint_flag_days,
-                may_act=may(staff.role, "follow_up"), max_reply=MAX_REPLY)
+def _more(deps: ConsoleDeps, row: Feedback) -> dict[str, object]:
+    return {"page_name": PAGE_OF.get(row.kind, "suggestions"), "is_flagged": flagged(deps, row),
+            "flag_days": deps.config.staff.complaint_flag_days, "max_reply": MAX_REPLY}
 
 
-async def item_view(request: web.Request) -> web.Response:
-    """One suggestion or complaint (reading its text is audited)."""
-    response = await _item_page(request)
-    await audit(request, "feedback_view", request.match_info["reference"])
-    return response
+# One suggestion or complaint (reading its text is audited); its status (new, in progress,
+# closed), assignee, notes (never shown to the sender), and a reply on the sender's channel.
+PAGES = ItemPages("feedback_item.html", "f", "feedback", FEEDBACK_STATUSES, _load, _more)
 
 
-async def _change(request: web.Request, what: str) -> web.Response:
-    deps = deps_of(request)
-    staff: StaffSession = await require(request, "follow_up", f"feedback_{what}")
-    form = await request.post()
-    now = deps.services.clock.now()
-    async with transaction(deps.sessions) as session:
-        row = await _load(session, request.match_info["reference"])
-        if what == "status":
-            to = str(form.get("status", ""))
-            if to not in FEEDBACK_STATUSES:
-                return await _item_page(request, status=400, error="lists-bad-status")
-            detail = f"{row.reference}: {row.status} -> {to}"
-            row.status, row.closed_at = to, now if to == "closed" else None
-        elif what == "reply":
-            text = words(form, "text", MAX_REPLY + 1)
-            if not text or len(text) > MAX_REPLY:
-                return await _item_page(request, status=400, error="lists-reply-bad")
-            told = await tell(session, deps.services, beneficiary_id=row.beneficiary_id,
-                              channel=row.channel, key="lists-feedback-reply",
-                              dedupe_key=f"feedback:{row.id}:reply:{now.isoformat()}",
-                              reference=row.reference or "", text=text)
-            if told is None:
-                return await _item_page(request, status=409, error="lists-unreachable")
-            row.replied_at = now
-            if row.status == "new":
-                row.status = "in_progress"
-            detail = f"{row.reference}: reply on {told.channel}"
-        else:
-            detail = assign_or_note(row, what, form)
-        session.add(row)
-        await audit_in(session, deps, staff, f"feedback_{what}", detail)
-    return await _item_page(request,
-                            message="lists-reply-sent" if what == "reply" else "lists-saved")
-
-
-async def set_status(request: web.Request) -> web.Response:
-    """New, in progress, closed."""
-    return await _change(request, "status")
-
-
-async def assign(request: web.Request) -> web.Response:
-    """Give the item to a member of staff (or to nobody)."""
-    return await _change(request, "assign")
-
-
-async def notes(request: web.Request) -> web.Response:
-    """Staff notes (never shown to the sender)."""
-    return await _change(request, "notes")
-
-
-async def reply(request: web.Request) -> web.Response:
-    """Answer the sender on the channel they wrote from."""
-    return await _change(request, "reply")
+async def _apply(change: Change[Feedback]) -> str:
+    """A posted status, reply (on the sender's channel), assignee or notes."""
+    row, now = change.row, change.now
+    if change.what == "status":
+        to = str(change.form.get("status", ""))
+        if to not in FEEDBACK_STATUSES:
+            raise Refused(400, "lists-bad-status")
+        detail = f"{row.reference}: {row.status} -> {to}"
+        row.status, row.closed_at = to, now if to == "closed" else None
+        return detail
+    if change.what == "reply":
+        text = words(change.form, "text", MAX_REPLY + 1)
+        if not text or len(text) > MAX_REPLY:
+            raise Refused(400, "lists-reply-bad")
+        told = await tell(change.session, change.deps.services,
+                          beneficiary_id=row.beneficiary_id, channel=row.channel,
+                          key="lists-feedback-reply",
+                          dedupe_key=f"feedback:{row.id}:reply:{now.isoformat()}",
+                          reference=row.reference or "", text=text)
+        if told is None:
+            raise Refused(409, "lists-unreachable")
+        row.replied_at = now
+        if row.status == "new":
+            row.status = "in_progress"
+        return f"{row.reference}: reply on {told.channel}"
+    return assign_or_note(row, change.what, change.form)
 
 
 async def attachment(request: web.Request) -> web.Response:
@@ -160,9 +122,6 @@ async def attachment(request: web.Request) -> web.Response:
 def add_routes(router: web.UrlDispatcher) -> None:
     """The suggestions and complaints pages."""
     router.add_get("/{kind:suggestions|complaints}", feedback_list)
-    router.add_get("/feedback/{reference}", item_view)
-    router.add_post("/feedback/{reference}/status", set_status)
-    router.add_post("/feedback/{reference}/assign", assign)
-    router.add_post("/feedback/{reference}/notes", notes)
-    router.add_post("/feedback/{reference}/reply", reply)
+    PAGES.add_routes(router, "/feedback/{reference}", _apply,
+                     changes={**SAVED, "reply": "lists-reply-sent"})
     router.add_get("/feedback/{reference}/attachment", attachment)

@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,20 +97,3 @@ def words(form: Any, name: str, limit: int = MAX_NOTE) -> str:
     value = str(form.get(name, ""))
     lines = [clean(line) for line in value.splitlines()]
     return "\n".join(lines).strip()[:limit]
-
-
-class FollowedUp(Protocol):
-    """A row staff follow up: a volunteer application, a suggestion or a complaint."""
-
-    reference: str | None
-    assigned_to: str | None
-    notes: str | None
-
-
-def assign_or_note(row: FollowedUp, what: str, form: Any) -> str:
-    """Apply a posted assignee ("assign") or staff notes ("notes"); the audit detail."""
-    if what == "assign":
-        row.assigned_to = str(form.get("to", ""))[:80] or None
-        return f"{row.reference}: {row.assigned_to or '-'}"
-    row.notes = words(form, "notes") or None
-    return f"{row.reference}: notes"

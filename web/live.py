@@ -10,14 +10,13 @@ EventSource (Last-Event-ID) resumes where it stopped.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
-import json
 import time
 from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot import sse
 from bot.repo import cases as cases_repo
 from bot.repo import staff as staff_repo
 from bot.security.redact import redact
@@ -113,11 +112,6 @@ async def _session_alive(deps: ConsoleDeps, cookie: str | None) -> bool:
     return row is not None and row.last_seen + dt.timedelta(minutes=deps.idle_minutes) > now
 
 
-def _event(name: str, data: dict[str, object], event_id: str | None = None) -> bytes:
-    head = f"id: {event_id}\n" if event_id else ""
-    return f"{head}event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
-
-
 async def events(request: web.Request) -> web.StreamResponse:
     """The case's new timeline entries and status changes, as they reach the database."""
     deps = deps_of(request)
@@ -126,14 +120,13 @@ async def events(request: web.Request) -> web.StreamResponse:
         case = await session.get(Escalation, case_id)
     if case is None:
         raise web.HTTPNotFound(text="no such case", headers=SECURITY_HEADERS)
-    cursor = Cursor.parse(request.headers.get("Last-Event-ID") or request.query.get("after"))
-    response = web.StreamResponse(headers={
-        **SECURITY_HEADERS, "Content-Type": "text/event-stream", "X-Accel-Buffering": "no"})
+    cursor = Cursor.parse(sse.last_event_id(request.headers, request.query))
+    response = web.StreamResponse(headers={**SECURITY_HEADERS, **sse.HEADERS})
     await response.prepare(request)
     stop, cookie = request.config_dict[STOP], request.cookies.get("staff_session")
     status, beat, checked = (case.status, case.claimed_by), time.monotonic(), time.monotonic()
     try:
-        await response.write(b"retry: 2000\n\n")
+        await response.write(sse.RETRY)
         while not stop.is_set():
             async with deps.sessions() as session:
                 case = await session.get(Escalation, case_id)
@@ -142,22 +135,22 @@ async def events(request: web.Request) -> web.StreamResponse:
             items, cursor = await timeline(deps, case, cursor)
             if items:
                 html = fragment(request, deps, "case_items.html", items=items, case=case)
-                await response.write(_event("items", {"html": html}, str(cursor)))
+                await response.write(sse.frame({"html": html}, event_id=str(cursor), name="items"))
                 beat = time.monotonic()
             if (case.status, case.claimed_by) != status:
                 status = (case.status, case.claimed_by)
                 html = fragment(request, deps, "case_status.html", case=case)
-                await response.write(_event("status", {"html": html, "status": case.status}))
+                data = {"html": html, "status": case.status}
+                await response.write(sse.frame(data, name="status"))
             if time.monotonic() - beat > KEEPALIVE_SECONDS:
-                await response.write(b": keep-alive\n\n")
+                await response.write(sse.HEARTBEAT)
                 beat = time.monotonic()
             if time.monotonic() - checked > SESSION_CHECK_SECONDS:
                 if not await _session_alive(deps, cookie):
-                    await response.write(_event("signed-out", {}))
+                    await response.write(sse.frame({}, name="signed-out"))
                     break
                 checked = time.monotonic()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=deps.live_poll_seconds)
+            await sse.wait(stop, deps.live_poll_seconds)
     except ConnectionResetError:
         pass  # the page was closed
     return response

@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
-from aiohttp import web
+import datetime as dt
 
-from bot.db import transaction
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.repo import casework
-from bot.repo import staff as staff_repo
 from bot.text import clean
-from models import RequestNote
-from web.deps import STAFF, deps_of
-from web.views import _load, _request_page
+from models import RequestNote, SupportRequest
+from web.deps import STAFF
+from web.views import _request_page, change_request
 
 MAX_NOTE = 2000
 
 
 async def add_note(request: web.Request) -> web.Response:
     """An internal note on the request (any role); every note is in the audit log."""
-    deps, staff = deps_of(request), request[STAFF]
+    staff = request[STAFF]
     text = clean(str((await request.post()).get("text", "")))[:MAX_NOTE]
     if not text:
         return await _request_page(request, status=400, error="cr-note-empty")
-    now = deps.services.clock.now()
-    async with transaction(deps.sessions) as session:
-        row = await _load(deps, session, request.match_info["reference"])
+
+    async def apply(session: AsyncSession, row: SupportRequest, now: dt.datetime) -> str:
         note = await casework.add_note(session, note=RequestNote(
             request_id=row.id, staff_key=staff.staff_key, staff_name=staff.name, text=text,
             at=now))
-        await staff_repo.audit(session, staff_key=staff.staff_key, role=staff.role, action="note",
-                               request_id=row.id, now=now,
-                               detail=f"{row.reference}: note {note.id}")
-    return await _request_page(request, message="cr-note-added")
+        return f"{row.reference}: note {note.id}"
+
+    return await change_request(request, "note", apply, message="cr-note-added")
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

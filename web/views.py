@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import transaction
 from bot.repo import requests as requests_repo
@@ -23,6 +25,7 @@ from web.request_extras import cases_assigned, page_context
 from web.roles import may
 
 REFERENCE = re.compile(r"^[A-Z]{1,5}-\d{4}-\d{1,8}$")
+Apply = Callable[[AsyncSession, SupportRequest, dt.datetime], Awaitable[str]]
 STEPS = {"registration_completed": RequestStatus.REGISTRATION_COMPLETED,
          "service_delivered": RequestStatus.SERVICE_DELIVERED}
 
@@ -139,17 +142,53 @@ async def _refused(request: web.Request, action: str) -> web.Response:
     return await _request_page(request, status=403, error="console-not-allowed")
 
 
+async def change_request(request: web.Request, action: str, apply: Apply, *,
+                         message: str | None = None, refused: tuple[type[Exception], ...] = (),
+                         error: str = "", decided: bool = False, reveal: bool = False
+                         ) -> web.Response:
+    """Load the request, apply one change and audit it as `action` (`apply` returns the
+    detail) in one transaction, then show the page again: with `message`, or with `error`
+    (409) when `apply` raises one of `refused`. A change of decision (`decided`) is told to
+    the committee page's listeners."""
+    deps, staff = deps_of(request), request[STAFF]
+    now = deps.services.clock.now()
+    try:
+        async with transaction(deps.sessions) as session:
+            row = await _load(deps, session, request.match_info["reference"])
+            detail = await apply(session, row, now)
+            await repo.audit(session, staff_key=staff.staff_key, role=staff.role, action=action,
+                             request_id=row.id, now=now, detail=detail)
+    except refused:
+        return await _request_page(request, status=409, error=error)
+    if decided and deps.on_decision is not None:
+        deps.on_decision()
+    return await _request_page(request, reveal=reveal, message=message)
+
+
 async def reveal(request: web.Request) -> web.Response:
     """Show the national ID in full to a permitted role, and audit it."""
-    deps, staff = deps_of(request), request[STAFF]
-    if not may(staff.role, "reveal_id"):
+    if not may(request[STAFF].role, "reveal_id"):
         return await _refused(request, "reveal_national_id")
+
+    async def apply(session: AsyncSession, row: SupportRequest, now: dt.datetime) -> str:
+        return row.reference or ""
+
+    return await change_request(request, "reveal_national_id", apply, reveal=True)
+
+
+async def record(deps: ConsoleDeps, staff: StaffSession, reference: str, word: str,
+                 reason: str, *, note: str = "") -> str:
+    """Record one committee decision and its audit line (`note` added to the detail); the
+    outcome (recorded or unchanged). DecisionError (or IllegalTransition) when refused."""
+    now = deps.services.clock.now()
+    decision = parse_decision(reference=reference, decision=word, reason=reason or None)
     async with transaction(deps.sessions) as session:
-        row = await _load(deps, session, request.match_info["reference"])
-        await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
-                         action="reveal_national_id", request_id=row.id,
-                         now=deps.services.clock.now(), detail=row.reference)
-    return await _request_page(request, reveal=True)
+        outcome, row = await record_decision(session, config=deps.config, decision=decision,
+                                             actor=_actor(staff), now=now)
+        await repo.audit(session, staff_key=staff.staff_key, role=staff.role, action="decide",
+                         request_id=row.id, now=now,
+                         detail=f"{row.reference}: {decision.decision} ({outcome}{note})")
+    return outcome
 
 
 async def decide(request: web.Request) -> web.Response:
@@ -162,16 +201,8 @@ async def decide(request: web.Request) -> web.Response:
     reason = clean(str(form.get("reason", ""))) or clean(str(form.get("template", "")))
     if word == "rejected" and not reason:
         return await _request_page(request, status=400, error="console-reason-needed")
-    now = deps.services.clock.now()
     try:
-        decision = parse_decision(reference=request.match_info["reference"], decision=word,
-                                  reason=reason or None)
-        async with transaction(deps.sessions) as session:
-            outcome, row = await record_decision(session, config=deps.config, decision=decision,
-                                                 actor=_actor(staff), now=now)
-            await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
-                             action="decide", request_id=row.id, now=now,
-                             detail=f"{row.reference}: {decision.decision} ({outcome})")
+        outcome = await record(deps, staff, request.match_info["reference"], word, reason)
     except DecisionError:
         return await _request_page(request, status=409, error="console-decision-refused")
     if outcome == "recorded" and deps.on_decision is not None:
@@ -187,20 +218,15 @@ async def set_status(request: web.Request) -> web.Response:
     target = STEPS.get(str((await request.post()).get("to", "")))
     if target is None:
         return await _request_page(request, status=400, error="console-status-refused")
-    now = deps.services.clock.now()
-    try:
-        async with transaction(deps.sessions) as session:
-            row = await _load(deps, session, request.match_info["reference"])
-            await advance(session, config=deps.config, request=row, to=target,
-                          actor=_actor(staff), now=now)
-            await repo.audit(session, staff_key=staff.staff_key, role=staff.role,
-                             action="set_status", request_id=row.id, now=now,
-                             detail=f"{row.reference}: {target}")
-    except IllegalTransition:
-        return await _request_page(request, status=409, error="console-status-refused")
-    if deps.on_decision is not None:
-        deps.on_decision()
-    return await _request_page(request, message="console-status-recorded")
+
+    async def apply(session: AsyncSession, row: SupportRequest, now: dt.datetime) -> str:
+        await advance(session, config=deps.config, request=row, to=target,
+                      actor=_actor(staff), now=now)
+        return f"{row.reference}: {target}"
+
+    return await change_request(request, "set_status", apply, message="console-status-recorded",
+                                refused=(IllegalTransition,), error="console-status-refused",
+                                decided=True)
 
 
 async def document(request: web.Request) -> web.StreamResponse:
@@ -232,17 +258,15 @@ async def document(request: web.Request) -> web.StreamResponse:
 
 async def assign(request: web.Request) -> web.Response:
     """Step 3: refer the request to a social-research officer (or take the referral back)."""
-    deps, staff = deps_of(request), request[STAFF]
-    if not may(staff.role, "assign"):
+    if not may(request[STAFF].role, "assign"):
         return await _refused(request, "assign")
     to = str((await request.post()).get("to", "")) or None
-    now = deps.services.clock.now()
-    async with transaction(deps.sessions) as session:
-        row = await _load(deps, session, request.match_info["reference"])
+
+    async def apply(session: AsyncSession, row: SupportRequest, now: dt.datetime) -> str:
         await repo.assign(session, request=row, staff_key=to, now=now)
-        await repo.audit(session, staff_key=staff.staff_key, role=staff.role, action="assign",
-                         request_id=row.id, now=now, detail=f"{row.reference}: {to or '-'}")
-    return await _request_page(request, message="console-assigned")
+        return f"{row.reference}: {to or '-'}"
+
+    return await change_request(request, "assign", apply, message="console-assigned")
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.repo._narrow import where_given, within
 from models import (
     Feedback,
     RequestStatusChange,
@@ -26,11 +27,7 @@ async def volunteers(
 ) -> list[VolunteerApplication]:
     """Volunteer applications, newest first, narrowed by status and assignee."""
     v = VolunteerApplication
-    stmt = select(v)
-    if status:
-        stmt = stmt.where(v.status == status)
-    if assigned_to:
-        stmt = stmt.where(v.assigned_to == assigned_to)
+    stmt = where_given(select(v), (v.status, status), (v.assigned_to, assigned_to))
     stmt = stmt.order_by(v.created_at.desc(), v.id.desc()).limit(limit)  # type: ignore[union-attr]
     return list((await session.execute(stmt)).scalars())
 
@@ -48,11 +45,8 @@ async def feedback_items(
     """Suggestions or complaints (one kind), newest first, narrowed by status and assignee;
     `opened_before` keeps those not closed that were opened before that moment."""
     f = Feedback
-    stmt = select(f).where(f.kind == kind)
-    if status:
-        stmt = stmt.where(f.status == status)
-    if assigned_to:
-        stmt = stmt.where(f.assigned_to == assigned_to)
+    stmt = where_given(select(f).where(f.kind == kind), (f.status, status),
+                       (f.assigned_to, assigned_to))
     if opened_before:
         stmt = stmt.where(f.status != "closed", f.created_at < opened_before)  # type: ignore[operator]
     stmt = stmt.order_by(f.created_at.desc(), f.id.desc()).limit(limit)  # type: ignore[union-attr]
@@ -81,11 +75,7 @@ async def audit_lines(
 ) -> list[StaffAction]:
     """Lines of the audit log matching the filter, newest first."""
     a = StaffAction
-    stmt = select(a)
-    if where.staff_key:
-        stmt = stmt.where(a.staff_user_id == where.staff_key)
-    if where.action:
-        stmt = stmt.where(a.action == where.action)
+    stmt = where_given(select(a), (a.staff_user_id, where.staff_key), (a.action, where.action))
     if where.since:
         stmt = stmt.where(a.at >= where.since)  # type: ignore[operator]
     if where.until:
@@ -119,8 +109,7 @@ async def requests_submitted(
 ) -> list[SupportRequest]:
     """Requests submitted in [since, until), oldest first."""
     r = SupportRequest
-    stmt = (select(r).where(r.submitted_at >= since, r.submitted_at < until)  # type: ignore[operator]
-            .order_by(r.submitted_at, r.id))
+    stmt = select(r).where(within(r.submitted_at, since, until)).order_by(r.submitted_at, r.id)
     return list((await session.execute(stmt)).scalars())
 
 
@@ -155,8 +144,7 @@ async def surveys_sent(
 ) -> list[SatisfactionSurvey]:
     """Surveys sent in [since, until), oldest first."""
     s = SatisfactionSurvey
-    stmt = (select(s).where(s.sent_at >= since, s.sent_at < until)  # type: ignore[operator]
-            .order_by(s.sent_at, s.id))
+    stmt = select(s).where(within(s.sent_at, since, until)).order_by(s.sent_at, s.id)
     return list((await session.execute(stmt)).scalars())
 
 
@@ -165,7 +153,7 @@ async def volunteers_created(
 ) -> list[VolunteerApplication]:
     """Volunteer applications made in [since, until)."""
     v = VolunteerApplication
-    stmt = select(v).where(v.created_at >= since, v.created_at < until)  # type: ignore[operator]
+    stmt = select(v).where(within(v.created_at, since, until))
     return list((await session.execute(stmt)).scalars())
 
 
@@ -174,5 +162,5 @@ async def feedback_created(
 ) -> list[Feedback]:
     """Suggestions and complaints made in [since, until)."""
     f = Feedback
-    stmt = select(f).where(f.created_at >= since, f.created_at < until)  # type: ignore[operator]
+    stmt = select(f).where(within(f.created_at, since, until))
     return list((await session.execute(stmt)).scalars())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.repo._narrow import where_given
 from models import (
     Declaration,
     RequestStatusChange,
@@ -97,13 +98,10 @@ async def list_requests(
 ) -> list[SupportRequest]:
     """Submitted requests matching the filter, newest first."""
     r = SupportRequest
-    stmt = select(r).where(r.submitted_at.is_not(None))  # type: ignore[union-attr]
-    if where.status:
-        stmt = stmt.where(r.status == where.status)
-    if where.support_type:
-        stmt = stmt.where(r.support_type == where.support_type)
-    if where.branch:
-        stmt = stmt.where(r.branch == where.branch)
+    stmt = where_given(select(r).where(r.submitted_at.is_not(None)),  # type: ignore[union-attr]
+                       (r.status, where.status), (r.support_type, where.support_type),
+                       (r.branch, where.branch), (r.national_id_hash, where.national_id_hash),
+                       (r.mobile_hash, where.mobile_hash), (r.assigned_to, where.assigned_to))
     if where.submitted_from:
         stmt = stmt.where(r.submitted_at >= where.submitted_from)  # type: ignore[operator]
     if where.submitted_until:
@@ -113,12 +111,6 @@ async def list_requests(
                           r.status.in_(["submitted", "under_study"]))  # type: ignore[attr-defined]
     if where.reference:
         stmt = stmt.where(r.reference == where.reference.upper())
-    if where.national_id_hash:
-        stmt = stmt.where(r.national_id_hash == where.national_id_hash)
-    if where.mobile_hash:
-        stmt = stmt.where(r.mobile_hash == where.mobile_hash)
-    if where.assigned_to:
-        stmt = stmt.where(r.assigned_to == where.assigned_to)
     stmt = stmt.order_by(r.submitted_at.desc(), r.id.desc()).limit(limit)  # type: ignore[union-attr]
     return list((await session.execute(stmt)).scalars())
 

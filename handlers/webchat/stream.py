@@ -1,8 +1,7 @@
 """GET /chat/api/events: the visitor's conversation as server-sent events.
 
-Plain aiohttp `StreamResponse`: the format is a few lines (`id:`, `data:`, a blank line), and
-what matters here (resuming after an id, a heartbeat that also re-reads, waking on a commit)
-is ours to write either way; aiohttp-sse would add a dependency for the framing alone.
+Plain aiohttp `StreamResponse` with the framing of `bot.sse`; what matters here (resuming after
+an id, a heartbeat that also re-reads, waking on a commit) is ours to write either way.
 
 A fresh page (no `Last-Event-ID`) gets the last `web.history` messages, then a `ready` event;
 a reconnecting one gets exactly the messages after the id it names, in log order.
@@ -11,13 +10,11 @@ a reconnecting one gets exactly the messages after the id it names, in log order
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
-from typing import Any
 
 from aiohttp import web
 
+from bot import sse
 from bot.repo import chatlog
 from handlers.base import ChannelCore
 from handlers.webchat.api import ChatApi, Refused
@@ -25,28 +22,15 @@ from handlers.webchat.hub import Hub
 from handlers.webchat.render import CHANNEL, event
 
 log = logging.getLogger(__name__)
-RETRY_MS = 2000  # how soon a browser reconnects after a drop
 BATCH = 200
 
 
 def last_event_id(request: web.Request) -> int | None:
     """The id the page resumes after (header, or `?after=` for a page that reopens by hand)."""
-    raw = request.headers.get("Last-Event-ID") or request.query.get("after")
+    raw = sse.last_event_id(request.headers, request.query)
     if raw is None or not raw.strip().isdigit() or len(raw.strip()) > 18:
         return None
     return int(raw)
-
-
-def frame(data: dict[str, Any], *, event_id: int | None = None, name: str | None = None
-          ) -> bytes:
-    """One server-sent event (JSON on a single `data:` line)."""
-    lines = []
-    if name:
-        lines.append(f"event: {name}")
-    if event_id is not None:
-        lines.append(f"id: {event_id}")
-    lines.append("data: " + json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    return ("\n".join(lines) + "\n\n").encode()
 
 
 class EventStream:
@@ -69,22 +53,18 @@ class EventStream:
         except Refused as refused:
             return self.api.refusal(request, refused)
         after = last_event_id(request)
-        response = web.StreamResponse(headers={
-            "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store",
-            "X-Accel-Buffering": "no", "X-Content-Type-Options": "nosniff"})
+        response = web.StreamResponse(headers=sse.HEADERS)
         def alive() -> bool:
             return request.transport is not None and not request.transport.is_closing()
 
         wake = self.hub.subscribe(visitor, alive)  # before the first read: no commit is missed
         try:
             await response.prepare(request)
-            await response.write(f"retry: {RETRY_MS}\n\n".encode())
+            await response.write(sse.RETRY)
             cursor = await self._first(response, visitor, after)
             while not self.hub.closed:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), timeout=self.config.heartbeat_seconds)
-                if not wake.is_set():
-                    await response.write(b": ping\n\n")  # also finds a closed connection
+                if not await sse.wait(wake, self.config.heartbeat_seconds):
+                    await response.write(sse.HEARTBEAT)
                 wake.clear()
                 if self.hub.closed:
                     break
@@ -107,11 +87,11 @@ class EventStream:
                                               after_id=after, limit=BATCH)
         cursor = after or 0
         for entry in entries:
-            await response.write(frame(event(entry), event_id=entry.id))
+            await response.write(sse.frame(event(entry), event_id=entry.id))
             cursor = entry.id or cursor
         if after is not None and len(entries) == BATCH:
             cursor = await self._follow(response, visitor, cursor)
-        await response.write(frame({"empty": cursor == 0}, name="ready"))
+        await response.write(sse.frame({"empty": cursor == 0}, name="ready"))
         return cursor
 
     async def _follow(self, response: web.StreamResponse, visitor: str, cursor: int) -> int:
@@ -121,7 +101,7 @@ class EventStream:
                 entries = await chatlog.after(session, channel=CHANNEL, address=visitor,
                                               after_id=cursor, limit=BATCH)
             for entry in entries:
-                await response.write(frame(event(entry), event_id=entry.id))
+                await response.write(sse.frame(event(entry), event_id=entry.id))
                 cursor = entry.id or cursor
             if len(entries) < BATCH:
                 return cursor

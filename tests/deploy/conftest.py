@@ -35,13 +35,6 @@ def env(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.fixture
-async def tg() -> AsyncIterator[TelegramEmulator]:
-    """The Telegram Bot API emulator."""
-    async with TelegramEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
 async def wa() -> AsyncIterator[WhatsAppEmulator]:
     """The WhatsApp Cloud API emulator."""
     async with WhatsAppEmulator(WA["WHATSAPP_ACCESS_TOKEN"], WA["WHATSAPP_PHONE_NUMBER_ID"],

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 import pytest
-from pydantic import SecretStr
 
 from app.runtime import Runtime
 from app.wiring import App
+from faq import DEFAULT_FOLDER
 from tests.flows.helpers import submit
 from tests.support.convo import Convo
+from tests.support.serving import running
 from web.auth import issue_login_link
 from web.deps import DEPS, ConsoleDeps
 
@@ -34,12 +37,17 @@ async def runtime(app: App, submitted: Convo, monkeypatch: pytest.MonkeyPatch
                   ) -> AsyncIterator[Runtime]:
     """The bot's HTTP server with the console, on a free port."""
     monkeypatch.setenv("TELEGRAM_STAFF_IDS", STAFF_IDS)
-    app.settings = app.settings.model_copy(update={"http_port": 0,
-                                                   "api_token": SecretStr("t" * 30)})
-    rt = Runtime(app, [])
-    await rt.start()
-    yield rt
-    await rt.stop()
+    async with running(app, console=True) as rt:
+        yield rt
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A copy of the knowledge folder, which the bot answers from and the tests (or the
+    browser) edit."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_FOLDER, target)
+    return target
 
 
 @pytest.fixture
@@ -72,6 +80,21 @@ async def signed_in(deps: ConsoleDeps, base: str, telegram_id: int) -> aiohttp.C
     resp = await follow_link(http, link)
     assert resp.status == 200 and resp.url.path == "/staff/requests"
     return http
+
+
+async def page_token(http: aiohttp.ClientSession, url: str) -> str:
+    """Open a page; the CSRF token of its first form (as a browser has it)."""
+    async with http.get(url) as resp:
+        return csrf_of(await resp.text())
+
+
+async def mark(http: aiohttp.ClientSession, page: str, item: str, state: str,
+               token: str | None) -> tuple[int, str]:
+    """Post one checklist item's state on a request's page (`token` None: without the CSRF
+    token); the answer's status and HTML."""
+    data = {"item": item, "state": state, **({"csrf": token} if token else {})}
+    async with http.post(page + "/verify", data=data) as resp:
+        return resp.status, await resp.text()
 
 
 def csrf_of(html: str) -> str:

@@ -11,6 +11,7 @@ import asyncio
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,6 +126,14 @@ def _browser(width: int, height: int):  # type: ignore[no-untyped-def]
     return webdriver.Chrome(service=Service(str(DRIVER)), options=options)
 
 
+def _walk_start() -> tuple[dict[str, object], list[str], Any]:
+    """A walk's findings (its axe problems among them) and a desktop-sized browser."""
+    problems: list[str] = []
+    driver = _browser(1280, 900)
+    driver.set_script_timeout(30)
+    return {"axe": problems}, problems, driver
+
+
 def _shot(driver, name: str) -> None:  # type: ignore[no-untyped-def]
     """A full-page screenshot (the window grown to the page's height)."""
     width = driver.execute_script("return window.outerWidth")
@@ -163,6 +172,23 @@ def _click(driver, element_id: str) -> None:  # type: ignore[no-untyped-def]
     WebDriverWait(driver, 10).until(_replaced(old))
 
 
+def _look(driver, url: str | None, shot: str, page: str,  # type: ignore[no-untyped-def]
+          problems: list[str]) -> None:
+    """Open `url` (None: the page already open), save its screenshot, run axe on it."""
+    if url is not None:
+        driver.get(url)
+    _shot(driver, shot)
+    _axe(driver, page, problems)
+
+
+def _overflows_on_phone(driver, url: str) -> bool:  # type: ignore[no-untyped-def]
+    """Open `url` at a phone's size; whether the page is wider than the screen."""
+    driver.set_window_size(390, 844)
+    driver.get(url)
+    return bool(driver.execute_script(
+        "return document.documentElement.scrollWidth > window.innerWidth + 1"))
+
+
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"  # MPL-2.0, vendored
 
 
@@ -186,11 +212,7 @@ def _walk(base: str, link: str) -> dict[str, object]:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    seen: dict[str, object] = {}
-    problems: list[str] = []
-    seen["axe"] = problems
-    driver = _browser(1280, 900)
-    driver.set_script_timeout(30)
+    seen, problems, driver = _walk_start()
     try:
         driver.get(f"{base}/staff/login")
         _axe(driver, "login", problems)
@@ -202,8 +224,7 @@ def _walk(base: str, link: str) -> dict[str, object]:
         seen["dir"] = (html.get_attribute("dir"), html.get_attribute("lang"))
         table = driver.find_element(By.CSS_SELECTOR, "table.list")
         seen["table_direction"] = table.value_of_css_property("direction")
-        _shot(driver, "console-requests-ar.png")
-        _axe(driver, "requests ar", problems)
+        _look(driver, None, "console-requests-ar.png", "requests ar", problems)
         old = driver.find_element(By.TAG_NAME, "html")
         driver.find_element(By.LINK_TEXT, REFERENCE).click()
         WebDriverWait(driver, 10).until(_replaced(old))
@@ -215,11 +236,9 @@ def _walk(base: str, link: str) -> dict[str, object]:
         driver.find_element(By.ID, "note-text").send_keys("راجعت صورة الهوية مع الأصل")
         _click(driver, "add-note")
         seen["notes"] = driver.find_element(By.ID, "notes").text
-        _shot(driver, "console-request-ar.png")
-        _axe(driver, "request ar", problems)
-        driver.get(f"{base}/staff/requests/{REFERENCE}?lang=en")
-        _shot(driver, "console-request-en.png")
-        _axe(driver, "request en", problems)
+        _look(driver, None, "console-request-ar.png", "request ar", problems)
+        _look(driver, f"{base}/staff/requests/{REFERENCE}?lang=en",
+              "console-request-en.png", "request en", problems)
         driver.get(f"{base}/staff/requests")  # the language is remembered
         seen["en_dir"] = driver.find_element(By.TAG_NAME, "html").get_attribute("dir")
         _shot(driver, "console-requests-en.png")
@@ -235,12 +254,8 @@ def _walk(base: str, link: str) -> dict[str, object]:
         _click(driver, "bulk-accept")
         seen["after_decision"] = driver.find_element(By.ID, "bulk-report").text
         _axe(driver, "committee after deciding", problems)
-        driver.set_window_size(390, 844)  # a phone
-        driver.get(f"{base}/staff/requests")
-        seen["phone_overflow"] = driver.execute_script(
-            "return document.documentElement.scrollWidth > window.innerWidth + 1")
-        _shot(driver, "console-requests-phone-ar.png")
-        _axe(driver, "requests phone", problems)
+        seen["phone_overflow"] = _overflows_on_phone(driver, f"{base}/staff/requests")
+        _look(driver, None, "console-requests-phone-ar.png", "requests phone", problems)
     finally:
         driver.quit()
     return seen

@@ -18,10 +18,12 @@ from tests.support.convo import Convo
 from tests.web.conftest import ADMIN, REFERENCE
 from tests.web.test_browser import (  # noqa: F401 (the walk's marks; on SQLite)
     SHOTS,
-    _axe,
     _browser,
     _click,
+    _look,
+    _overflows_on_phone,
     _shot,
+    _walk_start,
     database_url,
     pytestmark,
 )
@@ -55,48 +57,37 @@ def _walk(base: str, link: str) -> dict[str, object]:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    seen: dict[str, object] = {}
-    problems: list[str] = []
-    seen["axe"] = problems
-    driver = _browser(1280, 900)
-    driver.set_script_timeout(30)
+    seen, problems, driver = _walk_start()
     try:
         driver.get(link)
         _click(driver, "continue")
-        driver.get(f"{base}/staff/volunteers?lang=ar")
-        _shot(driver, "console-volunteers-ar.png")
-        _axe(driver, "volunteers", problems)
+        _look(driver, f"{base}/staff/volunteers?lang=ar",
+              "console-volunteers-ar.png", "volunteers", problems)
         driver.get(f"{base}/staff/volunteers/VL-2026-000001")
         Select(driver.find_element(By.ID, "status-to")).select_by_value("accepted")
         _click(driver, "set-status")
         seen["volunteer_status"] = driver.find_element(By.ID, "current-status").text
         driver.find_element(By.ID, "notes").send_keys("يشارك في توزيع السلال يوم السبت")
         _click(driver, "save-notes")
-        _shot(driver, "console-volunteer-ar.png")
-        _axe(driver, "volunteer", problems)
+        _look(driver, None, "console-volunteer-ar.png", "volunteer", problems)
         driver.get(f"{base}/staff/complaints")
         seen["flag"] = len(driver.find_elements(By.CSS_SELECTOR, "tr.flagged .badge.late"))
-        _shot(driver, "console-complaints-ar.png")
-        _axe(driver, "complaints", problems)
+        _look(driver, None, "console-complaints-ar.png", "complaints", problems)
         # follow the list's link by its address: get() waits for the page, a click does not
         driver.get(driver.find_element(By.LINK_TEXT, "CP-2026-000001").get_attribute("href"))
         driver.find_element(By.ID, "reply-text").send_keys("نعتذر عن التأخير، راجعنا طلبك اليوم.")
         _click(driver, "send-reply")
         seen["reply_note"] = driver.find_element(By.CSS_SELECTOR, "p.note.ok").text
-        _shot(driver, "console-complaint-ar.png")
-        _axe(driver, "complaint", problems)
+        _look(driver, None, "console-complaint-ar.png", "complaint", problems)
         driver.get(f"{base}/staff/suggestions?lang=en")
         seen["suggestions_dir"] = driver.find_element(By.TAG_NAME, "html").get_attribute("dir")
-        _shot(driver, "console-suggestions-en.png")
-        _axe(driver, "suggestions en", problems)
+        _look(driver, None, "console-suggestions-en.png", "suggestions en", problems)
         driver.get(f"{base}/staff/rights?lang=ar")
         seen["rights_buttons"] = len(driver.find_elements(By.CSS_SELECTOR, "[id^=done-]"))
-        _shot(driver, "console-rights-ar.png")
-        _axe(driver, "rights", problems)
+        _look(driver, None, "console-rights-ar.png", "rights", problems)
         driver.get(f"{base}/staff/audit")
         seen["audit_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "table.list tbody tr"))
-        _shot(driver, "console-audit-ar.png")
-        _axe(driver, "audit", problems)
+        _look(driver, None, "console-audit-ar.png", "audit", problems)
         driver.get(f"{base}/staff/requests/{REFERENCE}")  # the committee decides (part 1)
         driver.find_element(By.NAME, "reason").send_keys("مستوفٍ للشروط")
         _click(driver, "accept")
@@ -105,19 +96,13 @@ def _walk(base: str, link: str) -> dict[str, object]:
         _shot(driver, "console-reports-ar.png")
         seen["charts"] = _images_loaded(driver) and len(driver.find_elements(
             By.CSS_SELECTOR, ".charts img"))
-        _shot(driver, "console-reports-ar.png")
-        _axe(driver, "reports ar", problems)
+        _look(driver, None, "console-reports-ar.png", "reports ar", problems)
         driver.get(f"{base}/staff/reports?lang=en")
         _shot(driver, "console-reports-en.png")
         _images_loaded(driver)
-        _shot(driver, "console-reports-en.png")
-        _axe(driver, "reports en", problems)
-        driver.set_window_size(390, 844)  # a phone
-        driver.get(f"{base}/staff/complaints?lang=ar")
-        seen["phone_overflow"] = driver.execute_script(
-            "return document.documentElement.scrollWidth > window.innerWidth + 1")
-        _shot(driver, "console-complaints-phone-ar.png")
-        _axe(driver, "complaints phone", problems)
+        _look(driver, None, "console-reports-en.png", "reports en", problems)
+        seen["phone_overflow"] = _overflows_on_phone(driver, f"{base}/staff/complaints?lang=ar")
+        _look(driver, None, "console-complaints-phone-ar.png", "complaints phone", problems)
     finally:
         driver.quit()
     return seen

@@ -9,7 +9,15 @@ from app.wiring import App
 from bot.repo import staff as staff_repo
 from models import Escalation
 from tests.support.convo import Convo, plain
-from tests.web.conftest import OFFICER, REFERENCE, RESEARCHER, csrf_of, heard, signed_in
+from tests.web.conftest import (
+    OFFICER,
+    REFERENCE,
+    RESEARCHER,
+    csrf_of,
+    heard,
+    page_token,
+    signed_in,
+)
 from web.deps import ConsoleDeps
 
 PAGE = f"/staff/requests/{REFERENCE}"
@@ -33,8 +41,7 @@ async def test_a_case_is_referred_and_shows_as_mine(base: str, deps: ConsoleDeps
             assert resp.status == 403  # the officer refers, not the researcher
     officer = await signed_in(deps, base, OFFICER)
     async with officer:
-        async with officer.get(base + PAGE) as resp:
-            token = csrf_of(await resp.text())
+        token = await page_token(officer, base + PAGE)
         async with officer.post(assign, data={"to": f"tg:{RESEARCHER}"}) as resp:
             assert resp.status == 403  # no CSRF token
         async with officer.post(f"{base}{PAGE}/cases/999/assign",

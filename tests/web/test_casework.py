@@ -13,7 +13,16 @@ from bot.repo import requests as requests_repo
 from bot.repo import staff as staff_repo
 from models import RequestCorrection, RequestNote
 from tests.support.convo import Convo, plain
-from tests.web.conftest import OFFICER, REFERENCE, RESEARCHER, csrf_of, heard, signed_in
+from tests.web.conftest import (
+    OFFICER,
+    REFERENCE,
+    RESEARCHER,
+    csrf_of,
+    heard,
+    mark,
+    page_token,
+    signed_in,
+)
 from web.deps import ConsoleDeps
 
 PAGE = f"/staff/requests/{REFERENCE}"
@@ -39,8 +48,7 @@ async def test_notes_are_added_listed_audited_and_encrypted(base: str, deps: Con
                                                             app: App) -> None:
     http = await signed_in(deps, base, RESEARCHER)
     async with http:
-        async with http.get(base + PAGE) as resp:
-            token = csrf_of(await resp.text())
+        token = await page_token(http, base + PAGE)
         async with http.post(base + PAGE + "/notes", data={"csrf": "x", "text": "n"}) as resp:
             assert resp.status == 403  # CSRF refused
         async with http.post(base + PAGE + "/notes", data={"csrf": token, "text": "  "}) as resp:
@@ -63,16 +71,13 @@ async def test_an_answer_needing_correction_is_asked_and_corrected(
     submitted.new_messages()
     http = await signed_in(deps, base, OFFICER)
     async with http:
-        async with http.get(base + PAGE) as resp:
-            token = csrf_of(await resp.text())
-        async with http.post(base + PAGE + "/verify", data={
-                "csrf": token, "item": "answer:support_type",
-                "state": "needs_correction"}) as resp:
-            assert resp.status == 400  # a different support type is a different request
-        async with http.post(base + PAGE + "/verify", data={
-                "csrf": token, "item": "answer:family_size", "state": "needs_correction"}) as resp:
-            html = plain(await resp.text())
-            assert resp.status == 200 and "طُلب ذلك من المستفيد" in html
+        token = await page_token(http, base + PAGE)
+        status, _ = await mark(http, base + PAGE, "answer:support_type", "needs_correction",
+                               token)
+        assert status == 400  # a different support type is a different request
+        status, html = await mark(http, base + PAGE, "answer:family_size", "needs_correction",
+                                  token)
+        assert status == 200 and "طُلب ذلك من المستفيد" in plain(html)
     await app.dispatcher.drain_once()
     asked = await heard(submitted, REFERENCE)
     assert "عدد أفراد الأسرة" in asked and REFERENCE in asked
@@ -106,12 +111,8 @@ async def test_a_missing_document_is_asked_for_and_uploaded(
             html = await resp.text()
         items = re.findall(r'name="item" value="(document:[a-z_]+)"', html)
         assert items, "the checklist lists the documents"
-        async with http.post(base + PAGE + "/verify", data={
-                "csrf": csrf_of(html), "item": items[0], "state": "missing"}) as resp:
-            assert resp.status == 200
-        async with http.post(base + PAGE + "/verify", data={
-                "csrf": csrf_of(html), "item": items[-1], "state": "verified"}) as resp:
-            assert resp.status == 200
+        assert (await mark(http, base + PAGE, items[0], "missing", csrf_of(html)))[0] == 200
+        assert (await mark(http, base + PAGE, items[-1], "verified", csrf_of(html)))[0] == 200
     await app.dispatcher.drain_once()
     assert "يمكنك رفعه هنا الآن" in await heard(submitted, REFERENCE)  # asked, with a button
     await submitted.press("رفع المستندات")
@@ -132,14 +133,10 @@ async def test_verify_needs_a_session_and_a_known_item(base: str, deps: ConsoleD
         assert resp.status == 403
     http = await signed_in(deps, base, OFFICER)
     async with http:
-        async with http.get(base + PAGE) as resp:
-            token = csrf_of(await resp.text())
-        async with http.post(base + PAGE + "/verify", data={
-                "csrf": token, "item": "answer:secret", "state": "verified"}) as resp:
-            assert resp.status == 400
-        async with http.post(base + PAGE + "/verify", data={
-                "item": "answer:full_name", "state": "verified"}) as resp:
-            assert resp.status == 403  # no CSRF token
+        token = await page_token(http, base + PAGE)
+        assert (await mark(http, base + PAGE, "answer:secret", "verified", token))[0] == 400
+        no_csrf = await mark(http, base + PAGE, "answer:full_name", "verified", None)
+        assert no_csrf[0] == 403
 
 
 async def test_a_busy_beneficiary_corrects_through_the_button(
@@ -148,11 +145,9 @@ async def test_a_busy_beneficiary_corrects_through_the_button(
     submitted.new_messages()
     http = await signed_in(deps, base, OFFICER)
     async with http:
-        async with http.get(base + PAGE) as resp:
-            token = csrf_of(await resp.text())
-        async with http.post(base + PAGE + "/verify", data={
-                "csrf": token, "item": "answer:full_name", "state": "needs_correction"}) as resp:
-            assert resp.status == 200
+        token = await page_token(http, base + PAGE)
+        status, _ = await mark(http, base + PAGE, "answer:full_name", "needs_correction", token)
+        assert status == 200
     await app.dispatcher.drain_once()
     assert "الاسم الكامل" in await heard(submitted, "الاسم الكامل")
     prompt = await heard(submitted, "اسمك", await submitted.press("صحّحها الآن"))
@@ -164,8 +159,7 @@ async def test_a_busy_beneficiary_corrects_through_the_button(
         assert row is not None and row.full_name == "محمد أحمد سعد العتيبي"
     researcher = await signed_in(deps, base, RESEARCHER)
     async with researcher:
-        async with researcher.get(base + PAGE) as resp:
-            token = csrf_of(await resp.text())
+        token = await page_token(researcher, base + PAGE)
         async with researcher.post(base + PAGE + "/decide", data={
                 "csrf": token, "decision": "accepted"}) as resp:
             assert resp.status == 200

@@ -20,6 +20,7 @@ from tests.web.conftest import (
     RESEARCHER,
     csrf_of,
     heard,
+    page_token,
     signed_in,
 )
 from web.deps import ConsoleDeps
@@ -97,8 +98,7 @@ async def test_an_admin_corrects_a_decision_with_history(base: str, deps: Consol
     page = f"{base}/staff/requests/{REFERENCE}"
     researcher = await signed_in(deps, base, RESEARCHER)
     async with researcher:
-        async with researcher.get(page) as resp:
-            token = csrf_of(await resp.text())
+        token = await page_token(researcher, page)
         async with researcher.post(page + "/decide", data={
                 "csrf": token, "decision": "rejected", "reason": "",
                 "template": "المستندات لم تكتمل"}) as resp:

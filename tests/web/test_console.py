@@ -17,6 +17,7 @@ from tests.web.conftest import (
     RESEARCHER,
     csrf_of,
     follow_link,
+    page_token,
     signed_in,
 )
 from web.auth import issue_login_link, set_password
@@ -101,8 +102,7 @@ async def test_password_sign_in_locks_after_failures(base: str, deps: ConsoleDep
     assert await set_password(deps, username="noura", password="correct horse 12",
                               role="officer", name="نورة")
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        async with http.get(base + "/staff/login") as resp:
-            token = csrf_of(await resp.text())
+        token = await page_token(http, base + "/staff/login")
         async with http.post(base + "/staff/login", data={
                 "username": "noura", "password": "correct horse 12"}) as resp:
             assert resp.status == 403  # no CSRF token
@@ -135,8 +135,7 @@ async def test_list_filters_and_search(base: str, deps: ConsoleDeps,
                                        clock: FrozenClock) -> None:
     link = str(await issue_login_link(deps, telegram_id=OFFICER, base_url=base))
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as fresh:
-        async with fresh.get(link) as resp:
-            token = csrf_of(await resp.text())
+        token = await page_token(fresh, link)
         async with fresh.post(link, data={"csrf": token}, allow_redirects=False) as resp:
             assert resp.status == 303
         for first_visit in (True, False):  # new since the last visit stands out, once
@@ -226,8 +225,7 @@ async def test_roles_decide_and_deliver(base: str, deps: ConsoleDeps, app: App) 
             assert resp.status == 403
     researcher = await signed_in(deps, base, RESEARCHER)
     async with researcher:
-        async with researcher.get(page) as resp:
-            token = csrf_of(await resp.text())
+        token = await page_token(researcher, page)
         async with researcher.post(page + "/decide", data={"csrf": token,
                                                            "decision": "rejected"}) as resp:
             assert resp.status == 400  # a rejection needs a reason
@@ -239,8 +237,7 @@ async def test_roles_decide_and_deliver(base: str, deps: ConsoleDeps, app: App) 
             assert resp.status == 403  # steps 6-7 are the officer's and the admin's
     admin = await signed_in(deps, base, ADMIN)
     async with admin:
-        async with admin.get(page) as resp:
-            token = csrf_of(await resp.text())
+        token = await page_token(admin, page)
         for step in ("registration_completed", "service_delivered"):
             async with admin.post(page + "/status", data={"csrf": token, "to": step}) as resp:
                 assert resp.status == 200

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import select
 
 from app.runtime import Runtime
@@ -17,6 +16,7 @@ from desk.roster import Staff
 from models import Escalation, StaffAction
 from tests.staff.conftest import FakeGroup, ask_for_person, staff_says
 from tests.support.convo import Convo, RecordingSender
+from tests.support.serving import on_free_port
 from tests.web.conftest import ADMIN, OFFICER, RESEARCHER, STAFF_IDS, csrf_of, signed_in
 from web.deps import DEPS, ConsoleDeps
 
@@ -34,8 +34,7 @@ async def desk_runtime(app: App, convo: Convo, monkeypatch: pytest.MonkeyPatch
     sender = RecordingSender("telegram")
     app.add_sender(sender)
     group = FakeGroup(sender)
-    app.settings = app.settings.model_copy(update={"http_port": 0,
-                                                   "api_token": SecretStr("t" * 30)})
+    on_free_port(app, console=True)
     rt = Runtime(app, [])
     desk = staff_desk(app, group, {OFFICER: Staff(OFFICER, "officer")})
     rt.links.desks.append(desk)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.wiring import App
 from bot.repo import requests as requests_repo
 from tests.support.convo import Convo, plain
-from tests.web.conftest import OFFICER, REFERENCE, csrf_of, heard, signed_in
+from tests.web.conftest import OFFICER, REFERENCE, heard, mark, page_token, signed_in
 from tests.web.test_committee_bulk import second, submitted  # noqa: F401  (two requests)
 from web.deps import ConsoleDeps
 
@@ -18,11 +18,9 @@ async def test_the_national_id_is_corrected_safely(base: str, deps: ConsoleDeps,
                                                    submitted: Convo) -> None:  # noqa: F811
     http = await signed_in(deps, base, OFFICER)
     async with http:
-        async with http.get(base + PAGE) as resp:
-            token = csrf_of(await resp.text())
-        async with http.post(base + PAGE + "/verify", data={
-                "csrf": token, "item": "answer:national_id", "state": "needs_correction"}) as resp:
-            assert resp.status == 200
+        token = await page_token(http, base + PAGE)
+        status, _ = await mark(http, base + PAGE, "answer:national_id", "needs_correction", token)
+        assert status == 200
     assert "رقم الهوية" in await heard(submitted, REFERENCE)
     bad = await heard(submitted, "10", await submitted.send("123"))
     assert "10" in bad  # the form's own message: ten digits

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -12,29 +11,27 @@ from pathlib import Path
 import aiohttp
 import pytest
 import yaml
-from pydantic import SecretStr
 from sqlalchemy import select
 
-from app.runtime import Runtime
 from app.wiring import App
 from bot.db import transaction
 from bot.repo import feedback
-from faq import DEFAULT_FOLDER, KnowledgeBase
+from faq import KnowledgeBase
 from models import StaffAction
-from tests.web.conftest import ADMIN, OFFICER, RESEARCHER, STAFF_IDS, csrf_of, signed_in
+from tests.support.serving import running
+from tests.web.conftest import (
+    ADMIN,
+    OFFICER,
+    RESEARCHER,
+    STAFF_IDS,
+    page_token,
+    signed_in,
+)
 from web.deps import DEPS, ConsoleDeps
 from web.knowledge import raw_to_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "هل الخدمة مجانية"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A copy of the knowledge folder (the tests write to it)."""
-    target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_FOLDER, target)
-    return target
 
 
 @pytest.fixture
@@ -44,12 +41,8 @@ async def kb_live(app: App, folder: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("TELEGRAM_STAFF_IDS", STAFF_IDS)
     kb = KnowledgeBase.load(folder)
     app.services.faq = kb
-    app.settings = app.settings.model_copy(update={"http_port": 0,
-                                                   "api_token": SecretStr("t" * 30)})
-    rt = Runtime(app, [])
-    await rt.start()
-    yield f"http://127.0.0.1:{rt.port}", rt.web_app[DEPS], kb
-    await rt.stop()
+    async with running(app, console=True) as rt:
+        yield f"http://127.0.0.1:{rt.port}", rt.web_app[DEPS], kb
 
 
 def _ask_cli(folder: Path, question: str) -> dict[str, object]:
@@ -62,8 +55,7 @@ def _ask_cli(folder: Path, question: str) -> dict[str, object]:
 
 async def _save(http: aiohttp.ClientSession, base: str, fields: dict[str, str], *, new: bool
                 ) -> tuple[int, str, str]:
-    async with http.get(f"{base}/staff/knowledge") as resp:
-        token = csrf_of(await resp.text())
+    token = await page_token(http, f"{base}/staff/knowledge")
     data = {**fields, "csrf": token, "new": "1" if new else "0"}
     async with http.post(f"{base}/staff/knowledge/save", data=data) as resp:
         return resp.status, await resp.text(), resp.url.path

@@ -10,7 +10,6 @@ screenshots go to docs/screenshots/. Skipped without chromium, unless GHIMAR_REQ
 from __future__ import annotations
 
 import asyncio
-import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -23,48 +22,34 @@ from sqlalchemy import select
 from app.wiring import App
 from bot.db import transaction
 from bot.repo import feedback
-from faq import DEFAULT_FOLDER, KnowledgeBase
+from faq import KnowledgeBase
 from models import Escalation
-from tests.channels.telegram.conftest import Bench, RunningClock, eventually, plain
-from tests.conftest import START
+
+# the fixtures: real time passes (the outbox and the live feed run on it); SQLite only
+from tests.channels.telegram.conftest import (  # noqa: F401
+    Bench,
+    clock,
+    eventually,
+    plain,
+    staff_group_bench,
+)
 from tests.emulators import TelegramEmulator
-from tests.web.test_browser import SHOTS, _axe, _browser, _click, _shot, pytestmark  # noqa: F401
+from tests.web.test_browser import (  # noqa: F401
+    SHOTS,
+    _axe,
+    _browser,
+    _click,
+    _look,
+    database_url,
+    pytestmark,
+)
+from tests.web.test_knowledge import QUESTION
 from web.auth import issue_login_link
 from web.deps import DEPS
 
 GROUP_ID = -1001234567890
 OFFICER, ADMIN, AMAL = 9001, 9003, 5001
 ROOT = Path(__file__).resolve().parents[2]
-QUESTION = "هل الخدمة مجانية"
-
-
-@pytest.fixture
-def database_url(tmp_path: Path, sqlite_template: Path) -> str:
-    """The browser walk runs once, on SQLite (the HTTP tests cover both databases)."""
-    target = tmp_path / "ghimar.sqlite3"
-    shutil.copy(sqlite_template, target)
-    return f"sqlite+aiosqlite:///{target}"
-
-
-@pytest.fixture
-def clock() -> RunningClock:
-    """Real time passes (the outbox and the live feed run on it)."""
-    return RunningClock(START)
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[TelegramEmulator]:
-    """The Bot API emulator."""
-    async with TelegramEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A copy of the knowledge folder, which the bot answers from and the browser edits."""
-    target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_FOLDER, target)
-    return target
 
 
 @pytest.fixture
@@ -72,13 +57,9 @@ async def bench(app: App, tg: TelegramEmulator, folder: Path, monkeypatch: pytes
                 ) -> AsyncIterator[Bench]:
     """The running bot on Telegram (long polling) with a staff group, and the console."""
     app.services.faq = KnowledgeBase.load(folder)
-    b = Bench(app, tg, "aiogram", "polling", monkeypatch)
-    monkeypatch.setenv("TELEGRAM_STAFF_CHAT_ID", str(GROUP_ID))
-    monkeypatch.setenv("TELEGRAM_STAFF_IDS", f"{OFFICER}:officer,{ADMIN}:admin")
-    await b.start()
-    yield b
-    await b.close()
-    assert tg.errors == []
+    async with staff_group_bench(app, tg, "aiogram", "polling", monkeypatch, group_id=GROUP_ID,
+                                 staff_ids=f"{OFFICER}:officer,{ADMIN}:admin") as b:
+        yield b
 
 
 def _ask_cli(folder: Path, question: str) -> str:
@@ -95,9 +76,8 @@ def _open_case(driver: Any, base: str, link: str, case_id: int, problems: list[s
 
     driver.get(link)
     _click(driver, "continue")
-    driver.get(f"{base}/staff/conversations")
-    _shot(driver, "console-conversations-ar.png")
-    _axe(driver, "conversations", problems)
+    _look(driver, f"{base}/staff/conversations",
+          "console-conversations-ar.png", "conversations", problems)
     _click(driver, f"case-{case_id}")
     WebDriverWait(driver, 10).until(expected_conditions.text_to_be_present_in_element(
         (By.ID, "live-state"), "تحديث مباشر"))
@@ -121,20 +101,15 @@ def _knowledge(driver: Any, base: str, problems: list[str]) -> None:
     """Read, try, the gaps, then edit an entry's Arabic answer and save."""
     from selenium.webdriver.common.by import By
 
-    driver.get(f"{base}/staff/knowledge")
-    _shot(driver, "console-knowledge-ar.png")
-    _axe(driver, "knowledge", problems)
-    driver.get(f"{base}/staff/knowledge/try?q={QUESTION}")
-    _shot(driver, "console-knowledge-try-ar.png")
-    _axe(driver, "knowledge try", problems)
-    driver.get(f"{base}/staff/knowledge/gaps")
-    _shot(driver, "console-knowledge-gaps-ar.png")
-    _axe(driver, "knowledge gaps", problems)
+    _look(driver, f"{base}/staff/knowledge", "console-knowledge-ar.png", "knowledge", problems)
+    _look(driver, f"{base}/staff/knowledge/try?q={QUESTION}",
+          "console-knowledge-try-ar.png", "knowledge try", problems)
+    _look(driver, f"{base}/staff/knowledge/gaps",
+          "console-knowledge-gaps-ar.png", "knowledge gaps", problems)
     _click(driver, "gap-1")
     _axe(driver, "knowledge new from gap", problems)
-    driver.get(f"{base}/staff/knowledge/entries/fees?lang=en")
-    _shot(driver, "console-knowledge-entry-en.png")
-    _axe(driver, "knowledge entry en", problems)
+    _look(driver, f"{base}/staff/knowledge/entries/fees?lang=en",
+          "console-knowledge-entry-en.png", "knowledge entry en", problems)
     driver.get(f"{base}/staff/knowledge/entries/fees?lang=ar")
     answer = driver.find_element(By.ID, "f-answer-ar")
     answer.clear()
@@ -188,11 +163,10 @@ async def test_one_desk_two_doors_live_and_the_faq_edited_in_chromium(
         seen = await asyncio.to_thread(_wait_live, driver, "متى يصلني الرد؟")
         assert seen["marker"] is True  # the same page, not a reload
         assert seen["status"] == "مع موظف"
-        await asyncio.to_thread(_shot, driver, "console-conversation-ar.png")
-        await asyncio.to_thread(_axe, driver, "conversation", problems)
-        await asyncio.to_thread(driver.get, f"{base}/staff/conversations/{case.id}?lang=en")
-        await asyncio.to_thread(_shot, driver, "console-conversation-en.png")
-        await asyncio.to_thread(_axe, driver, "conversation en", problems)
+        await asyncio.to_thread(_look, driver, None, "console-conversation-ar.png",
+                                "conversation", problems)
+        await asyncio.to_thread(_look, driver, f"{base}/staff/conversations/{case.id}?lang=en",
+                                "console-conversation-en.png", "conversation en", problems)
         assert "التقديم على الجمعية بلا أي رسوم" not in _ask_cli(folder, QUESTION)
         await asyncio.to_thread(_knowledge, driver, base, problems)
     finally:

@@ -11,6 +11,7 @@ import datetime as dt
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -47,13 +48,6 @@ class RunningClock:
 def clock() -> RunningClock:
     """Overrides the frozen clock: the outbox must see retry_after pass."""
     return RunningClock(START)
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[TelegramEmulator]:
-    """The Bot API emulator."""
-    async with TelegramEmulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture(params=["aiogram", "ptb"])
@@ -226,6 +220,21 @@ async def bench(app: App, tg: TelegramEmulator, driver: str, mode: str,
                 monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Bench]:
     """A running bot with the driver and mode under test."""
     b = Bench(app, tg, driver, mode, monkeypatch)
+    await b.start()
+    yield b
+    await b.close()
+    assert tg.errors == []
+
+
+@asynccontextmanager
+async def staff_group_bench(app: App, tg: TelegramEmulator, driver: str, mode: str,
+                            monkeypatch: pytest.MonkeyPatch, *, group_id: int, staff_ids: str
+                            ) -> AsyncIterator[Bench]:
+    """The running bot with a staff group (`staff_ids` as in TELEGRAM_STAFF_IDS); at the end,
+    no call to the Bot API failed."""
+    b = Bench(app, tg, driver, mode, monkeypatch)
+    monkeypatch.setenv("TELEGRAM_STAFF_CHAT_ID", str(group_id))
+    monkeypatch.setenv("TELEGRAM_STAFF_IDS", staff_ids)
     await b.start()
     yield b
     await b.close()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.wiring import App
-from tests.channels.telegram.conftest import Bench, eventually, plain
+from tests.channels.telegram.conftest import Bench, eventually, plain, staff_group_bench
 from tests.emulators import TelegramEmulator
 
 GROUP_ID = -1001234567890
@@ -25,13 +25,9 @@ def mode(request: pytest.FixtureRequest) -> str:
 async def desk_bench(app: App, tg: TelegramEmulator, driver: str, mode: str,
                      monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Bench]:
     """The running bot with a staff group and one officer."""
-    b = Bench(app, tg, driver, mode, monkeypatch)
-    monkeypatch.setenv("TELEGRAM_STAFF_CHAT_ID", str(GROUP_ID))
-    monkeypatch.setenv("TELEGRAM_STAFF_IDS", f"{OFFICER}:officer")
-    await b.start()
-    yield b
-    await b.close()
-    assert tg.errors == []
+    async with staff_group_bench(app, tg, driver, mode, monkeypatch, group_id=GROUP_ID,
+                                 staff_ids=f"{OFFICER}:officer") as b:
+        yield b
 
 
 def group_texts(tg: TelegramEmulator, thread: int | None = None) -> str:

@@ -14,16 +14,14 @@ import pytest
 
 from app.runtime import Runtime
 from app.wiring import App
+from tests.support.serving import running
 
 
 @pytest.fixture
 async def runtime(app: App) -> AsyncIterator[Runtime]:
     """`python -m bot run` with GHIMAR_CHANNELS=web, on a free port."""
-    app.settings = app.settings.model_copy(update={"http_port": 0})
-    rt = Runtime(app, ["web"])
-    await rt.start()
-    yield rt
-    await rt.stop()
+    async with running(app, ["web"]) as rt:
+        yield rt
 
 
 @pytest.fixture
