@@ -69,14 +69,6 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[objec
                         content_type="text/csv", charset="utf-8")
 
 
-def day(text: str | None) -> dt.date | None:
-    """A yyyy-mm-dd date from a form, or None."""
-    try:
-        return dt.date.fromisoformat(clean(text or ""))
-    except ValueError:
-        return None
-
-
 def period(deps: ConsoleDeps, first: dt.date | None, last: dt.date | None, *,
            default_days: int | None = None) -> tuple[dt.datetime | None, dt.datetime | None]:
     """[start of `first`, end of `last`) in Riyadh time as aware moments; with

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +47,16 @@ def local_date(deps: ConsoleDeps, moment: dt.datetime | None, lang: str, *,
     return f"{text} · {hijri[0]:04d}-{hijri[1]:02d}-{hijri[2]:02d} {mark}"
 
 
+def text_of(request: web.Request, deps: ConsoleDeps) -> Callable[..., str]:
+    """The catalogue's texts in the request's language."""
+    lang, catalog = language(request), deps.services.catalog
+    return lambda key, **args: catalog.t(lang, key, **args)
+
+
 def context(request: web.Request, deps: ConsoleDeps) -> dict[str, Any]:
     """What every template gets: texts, language and direction, the staff member, dates."""
     lang = language(request)
-    catalog = deps.services.catalog
-
-    def t(key: str, **args: object) -> str:
-        return catalog.t(lang, key, **args)
+    t = text_of(request, deps)
 
     def actor(who: str) -> str:
         """Who changed a status, in words: the beneficiary, the CLI, the API, the minutes."""

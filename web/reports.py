@@ -22,7 +22,8 @@ from desk.reports import satisfaction
 from models import Feedback, SatisfactionSurvey, SupportRequest, VolunteerApplication
 from web.deps import ConsoleDeps, deps_of
 from web.feedback import flagged
-from web.listing import csv_response, day, period
+from web.filters import Filters
+from web.listing import csv_response, period
 from web.render import SECURITY_HEADERS, language, page
 
 DEFAULT_DAYS = 30
@@ -56,9 +57,9 @@ class Figures:
 async def load(deps: ConsoleDeps, request: web.Request) -> Figures:
     """The period asked for (default: the last 30 days), its rows in one session."""
     q = request.query
-    first, last = day(q.get("from")), day(q.get("until"))
-    bad = ((q.get("from") and first is None) or (q.get("until") and last is None)
-           or (first and last and (last < first or (last - first).days > MAX_DAYS)))
+    filters = Filters(q)
+    first, last = filters.dates()
+    bad = filters.bad or (first and last and (last - first).days > MAX_DAYS)
     if bad:
         first = last = None
     since, until = period(deps, first, last, default_days=DEFAULT_DAYS)

@@ -18,7 +18,9 @@ from bot.text import clean
 from bot.validation import Invalid, parse_mobile, parse_national_id
 from models import RequestStatus, StaffSession, SupportRequest
 from web.deps import STAFF, ConsoleDeps, deps_of
-from web.render import SECURITY_HEADERS, page
+from web.filters import Filters
+from web.listing import period
+from web.render import SECURITY_HEADERS, page, text_of
 from web.request_extras import cases_assigned, page_context
 from web.roles import may
 
@@ -29,14 +31,6 @@ STEPS = {"registration_completed": RequestStatus.REGISTRATION_COMPLETED,
 
 def _actor(staff: StaffSession) -> str:
     return f"console:{staff.staff_key}"[:60]
-
-
-def _date(text: str, tz: Any) -> dt.datetime | None:
-    try:
-        day = dt.date.fromisoformat(clean(text))
-    except ValueError:
-        return None
-    return dt.datetime.combine(day, dt.time(), tzinfo=tz)
 
 
 def _search(deps: ConsoleDeps, text: str) -> dict[str, str]:
@@ -60,14 +54,13 @@ async def request_list(request: web.Request) -> web.Response:
     """Requests with filters and search; the ones new since the last visit stand out."""
     deps = deps_of(request)
     staff: StaffSession = request[STAFF]
-    q, tz, now = request.query, deps.config.tz, deps.services.clock.now()
-    waiting = clean(q.get("waiting", ""))
-    until = _date(q.get("until", ""), tz)
+    q, now, filters = request.query, deps.services.clock.now(), Filters(request.query)
+    waiting = filters.days("waiting")
+    since, until = period(deps, *filters.dates())
     where = repo.RequestFilter(
         status=q.get("status") or None, support_type=q.get("support_type") or None,
-        branch=q.get("branch") or None, submitted_from=_date(q.get("from", ""), tz),
-        submitted_until=until + dt.timedelta(days=1) if until else None,
-        submitted_before=now - dt.timedelta(days=int(waiting)) if waiting.isdigit() else None,
+        branch=q.get("branch") or None, submitted_from=since, submitted_until=until,
+        submitted_before=now - dt.timedelta(days=waiting) if waiting is not None else None,
         assigned_to=staff.staff_key if q.get("mine") == "1" else None,
         **_search(deps, q.get("q", "")))
     async with transaction(deps.sessions) as session:
@@ -84,7 +77,7 @@ async def request_list(request: web.Request) -> web.Response:
                 statuses=[s.value for s in RequestStatus if s != RequestStatus.DRAFT],
                 support_types=[s.id for s in deps.config.support_types],
                 branches=deps.config.branches, min_days=deps.config.requests.committee_min_days,
-                now=now, cases=cases)
+                now=now, cases=cases, filter_note=filters.note(text_of(request, deps)))
 
 
 async def _load(deps: ConsoleDeps, session: Any, reference: str) -> SupportRequest:
