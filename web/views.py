@@ -12,7 +12,13 @@ from bot.db import transaction
 from bot.repo import requests as requests_repo
 from bot.repo import staff as repo
 from bot.security.redact import mask_national_id
-from bot.services.decisions import DecisionError, advance, parse_decision, record_decision
+from bot.services.decisions import (
+    DECISION_WORDS,
+    DecisionError,
+    advance,
+    parse_decision,
+    record_decision,
+)
 from bot.services.lifecycle import IllegalTransition
 from bot.text import clean
 from bot.validation import Invalid, parse_mobile, parse_national_id
@@ -20,6 +26,7 @@ from models import RequestStatus, StaffSession, SupportRequest
 from web.deps import STAFF, ConsoleDeps, deps_of
 from web.filters import Filters
 from web.listing import period
+from web.reasons import WrongTemplate, reason_of
 from web.render import SECURITY_HEADERS, page, text_of
 from web.request_extras import cases_assigned, page_context
 from web.roles import may
@@ -152,7 +159,11 @@ async def decide(request: web.Request) -> web.Response:
         return await _refused(request, "decide")
     form = await request.post()
     word = str(form.get("decision", ""))
-    reason = clean(str(form.get("reason", ""))) or clean(str(form.get("template", "")))
+    try:
+        reason = reason_of(deps.config.decisions.reason_templates, form,
+                           str(DECISION_WORDS.get(word.lower(), word)))
+    except WrongTemplate:
+        return await _request_page(request, status=400, error="reasons-wrong-decision")
     if word == "rejected" and not reason:
         return await _request_page(request, status=400, error="console-reason-needed")
     now = deps.services.clock.now()

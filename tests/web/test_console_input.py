@@ -6,8 +6,10 @@ from __future__ import annotations
 import aiohttp
 
 from app.wiring import App
+from bot.repo import requests as requests_repo
+from bot.services.notifications import decision_notice
 from tests.support.convo import Convo, plain
-from tests.web.conftest import ADMIN, REFERENCE, signed_in
+from tests.web.conftest import ADMIN, REFERENCE, RESEARCHER, csrf_of, signed_in
 from web.deps import ConsoleDeps
 
 
@@ -46,3 +48,43 @@ async def test_no_console_filter_gives_a_500_and_each_bad_one_is_named(
         assert status == 200 and "not understood" not in html and REFERENCE not in html
         status, html = await _get(admin, f"{base}/staff/requests?lang=en&waiting=0")
         assert status == 200 and "not understood" not in html
+
+
+async def test_reason_templates_belong_to_their_decision_and_speak_the_notice_language(
+    base: str, deps: ConsoleDeps, submitted: Convo, app: App
+) -> None:
+    templates = deps.config.decisions.reason_templates
+    meets = "مستوفٍ لشروط الدعم"
+    assert [t.ar for t in templates.accept] == [meets] and meets not in [
+        t.ar for t in templates.reject]
+    page = f"{base}/staff/requests/{REFERENCE}"
+    researcher = await signed_in(deps, base, RESEARCHER)
+    async with researcher:
+        status, html = await _get(researcher, page + "?lang=en")
+        assert status == 200
+        accept_group = html.split('label="Reasons to accept">')[1].split("</optgroup>")[0]
+        reject_group = html.split('label="Reasons to reject">')[1].split("</optgroup>")[0]
+        assert "Meets the support criteria" in accept_group
+        assert "Meets the support criteria" not in reject_group
+        assert "The monthly income exceeds the eligibility limit" in reject_group
+        async with researcher.post(page + "/decide", data={
+                "csrf": csrf_of(html), "decision": "rejected", "template": "accepted:0"}) as resp:
+            text = plain(await resp.text())
+            assert resp.status == 400 and "belongs to the other decision" in text
+        async with researcher.post(page + "/decide", data={
+                "csrf": csrf_of(html), "decision": "rejected", "template": "rejected:9"}) as resp:
+            assert resp.status == 400
+        async with app.sessions() as session:
+            row = await requests_repo.by_reference(session, reference=REFERENCE)
+            assert row is not None and row.status == "submitted"
+        async with researcher.post(page + "/decide", data={
+                "csrf": csrf_of(html), "decision": "rejected", "template": "rejected:0"}) as resp:
+            assert resp.status == 200
+    async with app.sessions() as session:
+        row = await requests_repo.by_reference(session, reference=REFERENCE)
+        assert row is not None and row.decision_reason == templates.reject[0].ar
+    catalog = app.services.catalog
+    english = decision_notice(catalog, "en", app.config, row, []).text
+    arabic = decision_notice(catalog, "ar", app.config, row, []).text
+    assert "The monthly income exceeds the eligibility limit" in english
+    assert templates.reject[0].ar not in english and templates.reject[0].ar in arabic
