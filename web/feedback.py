@@ -16,7 +16,7 @@ from bot.uploads import content_type
 from models import Feedback, StaffSession
 from models.feedback import FEEDBACK_STATUSES
 from web.deps import STAFF, ConsoleDeps, deps_of
-from web.listing import assign_or_note, audit, audit_in, require, staff_choices, words
+from web.listing import FormRefused, assign_or_note, audit, audit_in, require, staff_choices, words
 from web.render import SECURITY_HEADERS, page
 from web.roles import may
 
@@ -108,7 +108,10 @@ async def _change(request: web.Request, what: str) -> web.Response:
                 row.status = "in_progress"
             detail = f"{row.reference}: reply on {told.channel}"
         else:
-            detail = assign_or_note(row, what, form)
+            try:
+                detail = await assign_or_note(deps, session, row, what, form)
+            except FormRefused as refused:
+                return await _item_page(request, status=400, error=refused.key)
         session.add(row)
         await audit_in(session, deps, staff, f"feedback_{what}", detail)
     return await _item_page(request,

@@ -99,10 +99,23 @@ class FollowedUp(Protocol):
     notes: str | None
 
 
-def assign_or_note(row: FollowedUp, what: str, form: Any) -> str:
-    """Apply a posted assignee ("assign") or staff notes ("notes"); the audit detail."""
+class FormRefused(ValueError):
+    """A posted field the console cannot take; `key` names the polite message."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+async def assign_or_note(deps: ConsoleDeps, session: AsyncSession, row: FollowedUp, what: str,
+                         form: Any) -> str:
+    """Apply a posted assignee ("assign": a member of staff, or nobody) or staff notes
+    ("notes"); the audit detail. Raises FormRefused for someone not on the staff."""
     if what == "assign":
-        row.assigned_to = str(form.get("to", ""))[:80] or None
+        to = str(form.get("to", "")) or None
+        if to is not None and to not in dict(await staff_choices(deps, session)):
+            raise FormRefused("errors-not-staff")
+        row.assigned_to = to
         return f"{row.reference}: {row.assigned_to or '-'}"
     row.notes = words(form, "notes") or None
     return f"{row.reference}: notes"

@@ -94,6 +94,14 @@ async def _load(deps: ConsoleDeps, session: Any, reference: str) -> SupportReque
     return found
 
 
+async def _researchers(deps: ConsoleDeps, session: Any) -> list[tuple[str, str]]:
+    """(staff key, shown name) of every social-research officer: a request goes to one."""
+    researchers = [(f"tg:{m.user_id}", m.name or f"tg:{m.user_id}")
+                   for m in deps.roster.values() if m.role == "researcher"]
+    return researchers + [(f"pw:{u.username}"[:40], u.name or u.username)
+                          for u in await repo.users_with_role(session, role="researcher")]
+
+
 async def _request_page(request: web.Request, *, reveal: bool = False, status: int = 200,
                         message: str | None = None, error: str | None = None) -> web.Response:
     deps = deps_of(request)
@@ -104,10 +112,7 @@ async def _request_page(request: web.Request, *, reveal: bool = False, status: i
         documents = await requests_repo.documents_of(session, request_id=row.id or 0)
         history = await repo.history_of(session, request_id=row.id or 0)
         declaration = await repo.declaration_of(session, request_id=row.id or 0)
-        researchers = [(f"tg:{m.user_id}", m.name or f"tg:{m.user_id}")
-                       for m in deps.roster.values() if m.role == "researcher"]
-        researchers += [(f"pw:{u.username}"[:40], u.name or u.username)
-                        for u in await repo.users_with_role(session, role="researcher")]
+        researchers = await _researchers(deps, session)
         extras = await page_context(session, row, role=staff.role)
     national_id = vault.decrypt(row.national_id_enc)
     return page(request, deps, "request.html", status=status, r=row, documents=documents,
@@ -243,6 +248,8 @@ async def assign(request: web.Request) -> web.Response:
     now = deps.services.clock.now()
     async with transaction(deps.sessions) as session:
         row = await _load(deps, session, request.match_info["reference"])
+        if to is not None and to not in dict(await _researchers(deps, session)):
+            return await _request_page(request, status=400, error="errors-not-researcher")
         await repo.assign(session, request=row, staff_key=to, now=now)
         await repo.audit(session, staff_key=staff.staff_key, role=staff.role, action="assign",
                          request_id=row.id, now=now, detail=f"{row.reference}: {to or '-'}")

@@ -14,7 +14,15 @@ from bot.services.follow_up import tell
 from models import StaffSession, VolunteerApplication
 from models.feedback import VOLUNTEER_STATUSES
 from web.deps import STAFF, deps_of
-from web.listing import assign_or_note, audit, audit_in, csv_response, require, staff_choices
+from web.listing import (
+    FormRefused,
+    assign_or_note,
+    audit,
+    audit_in,
+    csv_response,
+    require,
+    staff_choices,
+)
 from web.render import SECURITY_HEADERS, page
 from web.roles import may
 
@@ -87,7 +95,10 @@ async def _change(request: web.Request, what: str) -> web.Response:
                 f" (told on {told.channel})" if told else "")
             row.status = to
         else:
-            detail = assign_or_note(row, what, form)
+            try:
+                detail = await assign_or_note(deps, session, row, what, form)
+            except FormRefused as refused:
+                return await _application_page(request, status=400, error=refused.key)
         row.updated_at = now
         session.add(row)
         await audit_in(session, deps, staff, f"volunteer_{what}", detail)

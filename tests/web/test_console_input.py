@@ -4,13 +4,27 @@ error texts all get a polite page in the staff member's language, never a 500.""
 from __future__ import annotations
 
 import aiohttp
+import pytest
 
 from app.wiring import App
 from bot.repo import requests as requests_repo
 from bot.services.notifications import decision_notice
+from models import Feedback, VolunteerApplication
 from tests.support.convo import Convo, plain
-from tests.web.conftest import ADMIN, REFERENCE, RESEARCHER, csrf_of, signed_in
+from tests.web.conftest import ADMIN, OFFICER, REFERENCE, RESEARCHER, csrf_of, signed_in
+from tests.web.test_lists import feedback, volunteer
 from web.deps import ConsoleDeps
+
+COMPLAINT, APPLICATION = "/staff/feedback/CP-2026-000001", "/staff/volunteers/VL-2026-000001"
+
+
+@pytest.fixture
+async def submitted(submitted: Convo) -> Convo:
+    """conftest's beneficiary (a request before the committee) who also complained and
+    volunteered, before the console starts."""
+    await feedback(submitted, "شكوى", "تأخر الرد على طلبي")
+    await volunteer(submitted)
+    return submitted
 
 
 async def _get(http: aiohttp.ClientSession, url: str) -> tuple[int, str]:
@@ -88,3 +102,37 @@ async def test_reason_templates_belong_to_their_decision_and_speak_the_notice_la
     arabic = decision_notice(catalog, "ar", app.config, row, []).text
     assert "The monthly income exceeds the eligibility limit" in english
     assert templates.reject[0].ar not in english and templates.reject[0].ar in arabic
+
+
+async def test_only_staff_are_assigned(base: str, deps: ConsoleDeps, submitted: Convo,
+                                       app: App) -> None:
+    officer = await signed_in(deps, base, OFFICER)
+    async with officer:
+        for path in (COMPLAINT, APPLICATION):
+            _, html = await _get(officer, f"{base}{path}?lang=en")
+            for to in ("nobody", f"tg:{OFFICER}x"):
+                async with officer.post(f"{base}{path}/assign",
+                                        data={"csrf": csrf_of(html), "to": to}) as resp:
+                    text = plain(await resp.text())
+                    assert resp.status == 400, (path, to)
+                    assert "not on the staff list" in text, (path, to)
+            data = {"csrf": csrf_of(html), "to": f"tg:{RESEARCHER}"}
+            async with officer.post(f"{base}{path}/assign", data=data) as resp:
+                assert resp.status == 200, path
+        page = f"{base}/staff/requests/{REFERENCE}"
+        _, html = await _get(officer, page + "?lang=en")
+        for to in ("nobody", f"tg:{OFFICER}"):  # an officer is staff but not a researcher
+            async with officer.post(page + "/assign",
+                                    data={"csrf": csrf_of(html), "to": to}) as resp:
+                assert resp.status == 400 and "not a social-research officer" in plain(
+                    await resp.text())
+        async with officer.post(page + "/assign",
+                                data={"csrf": csrf_of(html), "to": f"tg:{RESEARCHER}"}) as resp:
+            assert resp.status == 200
+    async with app.sessions() as session:
+        complaint = await session.get(Feedback, 1)
+        application = await session.get(VolunteerApplication, 1)
+        row = await requests_repo.by_reference(session, reference=REFERENCE)
+    assert complaint is not None and complaint.assigned_to == f"tg:{RESEARCHER}"
+    assert application is not None and application.assigned_to == f"tg:{RESEARCHER}"
+    assert row is not None and row.assigned_to == f"tg:{RESEARCHER}"
