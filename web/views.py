@@ -163,13 +163,14 @@ async def decide(request: web.Request) -> web.Response:
     if not may(staff.role, "decide"):
         return await _refused(request, "decide")
     form = await request.post()
-    word = str(form.get("decision", ""))
+    word = clean(str(form.get("decision", ""))).lower()
+    if word not in DECISION_WORDS:
+        return await _request_page(request, status=400, error="errors-unknown-decision")
     try:
-        reason = reason_of(deps.config.decisions.reason_templates, form,
-                           str(DECISION_WORDS.get(word.lower(), word)))
+        reason = reason_of(deps.config.decisions.reason_templates, form, str(DECISION_WORDS[word]))
     except WrongTemplate:
         return await _request_page(request, status=400, error="reasons-wrong-decision")
-    if word == "rejected" and not reason:
+    if DECISION_WORDS[word] == RequestStatus.REJECTED and not reason:
         return await _request_page(request, status=400, error="console-reason-needed")
     now = deps.services.clock.now()
     try:

@@ -136,3 +136,22 @@ async def test_only_staff_are_assigned(base: str, deps: ConsoleDeps, submitted: 
     assert complaint is not None and complaint.assigned_to == f"tg:{RESEARCHER}"
     assert application is not None and application.assigned_to == f"tg:{RESEARCHER}"
     assert row is not None and row.assigned_to == f"tg:{RESEARCHER}"
+
+
+async def test_a_decision_not_understood_is_a_400_not_a_conflict(
+    base: str, deps: ConsoleDeps, submitted: Convo, app: App
+) -> None:
+    page = f"{base}/staff/requests/{REFERENCE}"
+    researcher = await signed_in(deps, base, RESEARCHER)
+    async with researcher:
+        _, html = await _get(researcher, page + "?lang=en")
+        for word in ("maybe", ""):
+            async with researcher.post(page + "/decide", data={
+                    "csrf": csrf_of(html), "decision": word, "reason": "x"}) as resp:
+                text = plain(await resp.text())
+                assert resp.status == 400, word
+                assert "The decision was not understood" in text, word
+                assert "already" not in text, word
+    async with app.sessions() as session:
+        row = await requests_repo.by_reference(session, reference=REFERENCE)
+    assert row is not None and row.status == "submitted"
