@@ -19,7 +19,13 @@ from matplotlib.figure import Figure
 
 from bot.repo import console_lists as repo
 from desk.reports import satisfaction
-from models import Feedback, SatisfactionSurvey, SupportRequest, VolunteerApplication
+from models import (
+    Feedback,
+    RequestStatus,
+    SatisfactionSurvey,
+    SupportRequest,
+    VolunteerApplication,
+)
 from web.deps import ConsoleDeps, deps_of
 from web.feedback import flagged
 from web.filters import Filters
@@ -108,8 +114,7 @@ def _names(deps: ConsoleDeps, lang: str) -> dict[str, str]:
     names = satisfaction.labels(catalog, deps.config, lang)
     names |= {b: catalog.t(lang, f"branch-{b}") for b in deps.config.branches}
     names |= {f"status:{s}": catalog.t(lang, f"request-status-{s}")
-              for s in ("submitted", "under_study", "accepted", "rejected",
-                        "registration_completed", "service_delivered", "cancelled")}
+              for s in RequestStatus if s != RequestStatus.DRAFT}
     return names
 
 

@@ -9,10 +9,11 @@ import pytest
 from app.wiring import App
 from bot.repo import requests as requests_repo
 from bot.services.notifications import decision_notice
-from models import Feedback, VolunteerApplication
+from models import Feedback, RequestStatus, VolunteerApplication
 from tests.support.convo import Convo, plain
 from tests.web.conftest import ADMIN, OFFICER, REFERENCE, RESEARCHER, csrf_of, signed_in
 from tests.web.test_lists import feedback, volunteer
+from web import reports
 from web.deps import ConsoleDeps
 
 COMPLAINT, APPLICATION = "/staff/feedback/CP-2026-000001", "/staff/volunteers/VL-2026-000001"
@@ -155,3 +156,20 @@ async def test_a_decision_not_understood_is_a_400_not_a_conflict(
     async with app.sessions() as session:
         row = await requests_repo.by_reference(session, reference=REFERENCE)
     assert row is not None and row.status == "submitted"
+
+
+async def test_reports_name_every_request_status_without_a_missing_text(
+    base: str, deps: ConsoleDeps, submitted: Convo, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = await signed_in(deps, base, ADMIN)
+    async with admin:
+        for lang in ("ar", "en"):
+            async with admin.get(f"{base}/staff/reports/charts/requests.png?lang={lang}") as resp:
+                assert resp.status == 200 and (await resp.read()).startswith(b"\x89PNG")
+            status, _ = await _get(admin, f"{base}/staff/reports?lang={lang}")
+            assert status == 200
+    assert [r.getMessage() for r in caplog.records if "missing text" in r.getMessage()] == []
+    names = reports._names(deps, "en")
+    assert {key for key in names if key.startswith("status:")} == {
+        f"status:{s}" for s in RequestStatus if s != RequestStatus.DRAFT}
+    assert names["status:withdrawn"] == "withdrawn" and names["status:closed"] == "closed"
