@@ -53,7 +53,7 @@ async def require(request: web.Request, permission: str, action: str) -> StaffSe
     staff: StaffSession = request[STAFF]
     if not may(staff.role, permission):
         await audit(request, action, request.path, allowed=False)
-        raise web.HTTPForbidden(text="your role may not do this", headers=SECURITY_HEADERS)
+        raise web.HTTPForbidden(text="errors-not-allowed", headers=SECURITY_HEADERS)
     return staff
 
 

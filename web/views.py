@@ -90,7 +90,7 @@ async def request_list(request: web.Request) -> web.Response:
 async def _load(deps: ConsoleDeps, session: Any, reference: str) -> SupportRequest:
     found = await requests_repo.by_reference(session, reference=reference)
     if found is None:
-        raise web.HTTPNotFound(text="no such request", headers=SECURITY_HEADERS)
+        raise web.HTTPNotFound(text="errors-no-request", headers=SECURITY_HEADERS)
     return found
 
 

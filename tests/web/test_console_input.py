@@ -173,3 +173,39 @@ async def test_reports_name_every_request_status_without_a_missing_text(
     assert {key for key in names if key.startswith("status:")} == {
         f"status:{s}" for s in RequestStatus if s != RequestStatus.DRAFT}
     assert names["status:withdrawn"] == "withdrawn" and names["status:closed"] == "closed"
+
+
+async def test_console_errors_are_pages_in_the_staff_language(
+    base: str, deps: ConsoleDeps, submitted: Convo
+) -> None:
+    officer = await signed_in(deps, base, OFFICER)
+    async with officer:
+        _, html = await _get(officer, f"{base}/staff/requests/{REFERENCE}")
+        token = csrf_of(html)
+        for path, status, ar, en in (
+                ("/staff/audit", 403, "دورك لا يسمح بهذا", "Your role may not do this"),
+                ("/staff/requests/GH-2026-999999", 404, "لا يوجد طلب بهذا الرقم المرجعي",
+                 "There is no request with this reference"),
+                ("/staff/nowhere", 404, "لا يوجد شيء على هذا العنوان",
+                 "There is nothing at this address")):
+            for lang, words in (("ar", ar), ("en", en)):
+                async with officer.get(f"{base}{path}?lang={lang}") as resp:
+                    text = plain(await resp.text())
+                    assert resp.status == status, path
+                    assert resp.content_type == "text/html", path
+                    assert f'<html lang="{lang}"' in text and words in text, (path, lang)
+        async with officer.post(f"{base}/staff/requests/{REFERENCE}/verify?lang=ar",
+                                data={"csrf": token, "item": "nothing", "state": "x"}) as resp:
+            text = plain(await resp.text())
+            assert resp.status == 400 and "هذا البند أو هذه الحالة غير معروفة" in text
+        async with officer.post(f"{base}/staff/feedback/CP-2026-000001/status?lang=en",
+                                data={"csrf": "wrong", "status": "closed"}) as resp:
+            text = plain(await resp.text())
+            assert resp.status == 403 and "This form has expired" in text
+    researcher = await signed_in(deps, base, RESEARCHER)
+    async with researcher:
+        _, html = await _get(researcher, f"{base}/staff/requests/{REFERENCE}")
+        async with researcher.post(f"{base}{COMPLAINT}/notes?lang=en",
+                                   data={"csrf": csrf_of(html), "notes": "x"}) as resp:
+            text = plain(await resp.text())
+            assert resp.status == 403 and "Your role may not do this" in text
