@@ -17,10 +17,8 @@ from bot.repo import staff as staff_repo
 from bot.text import clean
 from models import StaffSession
 from web.deps import STAFF, ConsoleDeps, deps_of
-from web.render import SECURITY_HEADERS
+from web.render import MAX_NOTE, SECURITY_HEADERS
 from web.roles import ROLES, may
-
-MAX_NOTE = 2000
 
 
 async def staff_choices(deps: ConsoleDeps, session: AsyncSession) -> list[tuple[str, str]]:
@@ -91,6 +89,14 @@ def words(form: Any, name: str, limit: int = MAX_NOTE) -> str:
     return "\n".join(lines).strip()[:limit]
 
 
+def note_text(form: Any, name: str) -> str:
+    """A staff note from a posted form; FormRefused (a polite 400) when over MAX_NOTE."""
+    text = words(form, name, MAX_NOTE + 1)
+    if len(text) > MAX_NOTE:
+        raise FormRefused("errors-note-too-long")
+    return text
+
+
 class FollowedUp(Protocol):
     """A row staff follow up: a volunteer application, a suggestion or a complaint."""
 
@@ -117,5 +123,5 @@ async def assign_or_note(deps: ConsoleDeps, session: AsyncSession, row: Followed
             raise FormRefused("errors-not-staff")
         row.assigned_to = to
         return f"{row.reference}: {row.assigned_to or '-'}"
-    row.notes = words(form, "notes") or None
+    row.notes = note_text(form, "notes") or None
     return f"{row.reference}: notes"

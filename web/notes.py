@@ -7,18 +7,19 @@ from aiohttp import web
 from bot.db import transaction
 from bot.repo import casework
 from bot.repo import staff as staff_repo
-from bot.text import clean
 from models import RequestNote
 from web.deps import STAFF, deps_of
+from web.listing import FormRefused, note_text
 from web.views import _load, _request_page
-
-MAX_NOTE = 2000
 
 
 async def add_note(request: web.Request) -> web.Response:
     """An internal note on the request (any role); every note is in the audit log."""
     deps, staff = deps_of(request), request[STAFF]
-    text = clean(str((await request.post()).get("text", "")))[:MAX_NOTE]
+    try:
+        text = note_text(await request.post(), "text")
+    except FormRefused as refused:
+        return await _request_page(request, status=400, error=refused.key)
     if not text:
         return await _request_page(request, status=400, error="cr-note-empty")
     now = deps.services.clock.now()

@@ -14,9 +14,11 @@ from bot.services.hijri import from_gregorian
 from web.deps import STAFF, ConsoleDeps
 
 HERE = Path(__file__).resolve().parent
+MAX_NOTE = 2000  # characters in any staff note field (the server refuses more, politely)
 LANGS = ("ar", "en")
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+ENV.globals["max_note"] = MAX_NOTE  # each note field's maxlength
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",

@@ -18,3 +18,4 @@ errors-sign-in-first = Your session has ended: sign in again.
 errors-csrf = This form has expired or did not come from the console: reload the page and try again.
 errors-no-request = There is no request with this reference.
 errors-unknown-check = That checklist item or state is not known: reload the request's page and try again.
+errors-note-too-long = A note may have at most { $max_note } characters: shorten it and save again. Nothing was saved.

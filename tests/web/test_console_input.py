@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import aiohttp
 import pytest
+from sqlalchemy import select
 
 from app.wiring import App
 from bot.repo import requests as requests_repo
 from bot.services.notifications import decision_notice
-from models import Feedback, RequestStatus, VolunteerApplication
+from models import Feedback, RequestNote, RequestStatus, VolunteerApplication
 from tests.support.convo import Convo, plain
 from tests.web.conftest import ADMIN, OFFICER, REFERENCE, RESEARCHER, csrf_of, signed_in
 from tests.web.test_lists import feedback, volunteer
 from web import reports
 from web.deps import ConsoleDeps
+from web.listing import MAX_NOTE
 
 COMPLAINT, APPLICATION = "/staff/feedback/CP-2026-000001", "/staff/volunteers/VL-2026-000001"
 
@@ -209,3 +211,31 @@ async def test_console_errors_are_pages_in_the_staff_language(
                                    data={"csrf": csrf_of(html), "notes": "x"}) as resp:
             text = plain(await resp.text())
             assert resp.status == 403 and "Your role may not do this" in text
+
+
+async def test_staff_notes_have_one_limit_said_politely(
+    base: str, deps: ConsoleDeps, submitted: Convo, app: App
+) -> None:
+    long, fits = "ن" * (MAX_NOTE + 1), "ن" * MAX_NOTE
+    officer = await signed_in(deps, base, OFFICER)
+    async with officer:
+        request_page = f"{base}/staff/requests/{REFERENCE}"
+        _, html = await _get(officer, request_page + "?lang=en")
+        assert f'id="note-text" maxlength="{MAX_NOTE}"' in html
+        token = csrf_of(html)
+        for path, field in ((f"{request_page}/notes", "text"), (f"{COMPLAINT}/notes", "notes"),
+                            (f"{APPLICATION}/notes", "notes")):
+            url = path if path.startswith("http") else base + path
+            async with officer.post(url, data={"csrf": token, field: long}) as resp:
+                text = plain(await resp.text())
+                assert resp.status == 400, path
+                assert f"at most {MAX_NOTE:,} characters" in text, path
+            async with officer.post(url, data={"csrf": token, field: fits}) as resp:
+                assert resp.status == 200, path
+        _, html = await _get(officer, base + COMPLAINT)
+        assert f'maxlength="{MAX_NOTE}"' in html
+    async with app.sessions() as session:
+        complaint = await session.get(Feedback, 1)
+        notes = (await session.execute(select(RequestNote))).scalars().all()
+    assert complaint is not None and complaint.notes == fits
+    assert [n.text for n in notes] == [fits]
