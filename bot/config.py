@@ -214,12 +214,41 @@ class QuietHours(_Strict):
     end: dt.time = dt.time(8, 0)
 
 
+class ReasonTemplate(_Strict):
+    """One of the committee's usual reasons, in both languages."""
+
+    ar: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def text(self, lang: str) -> str:
+        """The reason in `lang` (Arabic unless English)."""
+        return self.en if lang == "en" else self.ar
+
+
+class ReasonTemplates(_Strict):
+    """The usual reasons offered in the console: one list per decision."""
+
+    accept: list[ReasonTemplate] = []
+    reject: list[ReasonTemplate] = []
+
+    def of(self, decision: str) -> list[ReasonTemplate]:
+        """The templates of a decision ("accepted" or "rejected")."""
+        return self.accept if decision == "accepted" else self.reject
+
+    def in_language(self, reason: str, lang: str) -> str:
+        """A recorded reason in `lang` when it is a template's text; else as it was written."""
+        for template in (*self.accept, *self.reject):
+            if reason in (template.ar, template.en):
+                return template.text(lang)
+        return reason
+
+
 class DecisionsConfig(_Strict):
     """How committee decisions reach the beneficiary."""
 
     share_rejection_reason: bool = True
     notify_delay_minutes: int = Field(0, ge=0)
-    reason_templates: list[str] = []  # the committee's usual reasons, offered in the console
+    reason_templates: ReasonTemplates = ReasonTemplates()  # offered when deciding in the console
 
 
 class SurveyConfig(_Strict):

@@ -27,6 +27,7 @@ from web import (
     volunteers,
 )
 from web.deps import DEPS, STAFF, ConsoleDeps, deps_of
+from web.errors import error_pages
 from web.render import HERE, SECURITY_HEADERS, page
 
 COOKIE = "staff_session"
@@ -45,13 +46,13 @@ async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
     if staff is None:
         if request.method == "GET":
             raise web.HTTPSeeOther("/staff/login")
-        raise web.HTTPForbidden(text="sign in first", headers=SECURITY_HEADERS)
+        raise web.HTTPForbidden(text="errors-sign-in-first", headers=SECURITY_HEADERS)
     request[STAFF] = staff
     if request.method == "POST":
         form = await request.post()
         given = str(form.get("csrf", ""))
         if not hmac.compare_digest(given.encode(), staff.csrf.encode()):
-            raise web.HTTPForbidden(text="CSRF token missing or wrong", headers=SECURITY_HEADERS)
+            raise web.HTTPForbidden(text="errors-csrf", headers=SECURITY_HEADERS)
     return await handler(request)
 
 
@@ -79,7 +80,7 @@ async def _check_login_csrf(request: web.Request) -> Any:
     form = await request.post()
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(str(form.get("csrf", "")).encode(), cookie.encode()):
-        raise web.HTTPForbidden(text="CSRF token missing or wrong", headers=SECURITY_HEADERS)
+        raise web.HTTPForbidden(text="errors-csrf", headers=SECURITY_HEADERS)
     return form
 
 
@@ -130,7 +131,7 @@ async def home(request: web.Request) -> web.StreamResponse:
 
 def register(web_app: web.Application, deps: ConsoleDeps) -> None:
     """Mount the console under /staff/ on the bot's HTTP server."""
-    console = web.Application(middlewares=[gate])
+    console = web.Application(middlewares=[error_pages, gate])
     console[DEPS] = deps
     console.router.add_get("/", home)
     console.router.add_get("/login", login_form)

@@ -7,15 +7,17 @@ from aiohttp import web
 
 from bot.repo import console_lists as repo
 from web.deps import ConsoleDeps, deps_of
-from web.listing import audit, csv_response, day, period, require
-from web.render import page
+from web.filters import Filters
+from web.listing import audit, csv_response, period, require
+from web.render import page, text_of
 
 CSV_HEADER = ["at", "staff", "role", "action", "allowed", "case", "request", "detail"]
 
 
-def _where(deps: ConsoleDeps, request: web.Request) -> repo.AuditFilter:
+def _where(deps: ConsoleDeps, request: web.Request, filters: Filters | None = None
+           ) -> repo.AuditFilter:
     q = request.query
-    since, until = period(deps, day(q.get("from")), day(q.get("until")))
+    since, until = period(deps, *(filters or Filters(q)).dates())
     return repo.AuditFilter(staff_key=q.get("who") or None, action=q.get("action") or None,
                             since=since, until=until, refused_only=q.get("refused") == "1")
 
@@ -25,11 +27,12 @@ async def audit_page(request: web.Request) -> web.Response:
     deps = deps_of(request)
     await require(request, "audit", "audit_view")
     async with deps.sessions() as session:
-        rows = await repo.audit_lines(session, where=_where(deps, request))
+        filters = Filters(request.query)
+        rows = await repo.audit_lines(session, where=_where(deps, request, filters))
         who, actions = await repo.audit_choices(session)
     await audit(request, "audit_view", request.query_string[:200] or None)
     return page(request, deps, "audit.html", rows=rows, who=who, actions=actions,
-                query=request.query)
+                query=request.query, filter_note=filters.note(text_of(request, deps)))
 
 
 async def export(request: web.Request) -> web.Response:

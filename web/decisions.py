@@ -18,6 +18,7 @@ from bot.text import clean
 from models import StaffSession, SupportRequest
 from web.committee import committee
 from web.deps import STAFF, ConsoleDeps, deps_of
+from web.reasons import WrongTemplate, reason_of
 from web.roles import may
 from web.views import _actor, _refused, change_request, record
 
@@ -29,12 +30,6 @@ class BulkLine:
     reference: str
     outcome: str  # recorded | unchanged | error
     error: str | None = None
-
-
-def _reason(form: object) -> str:
-    """The typed reason, else the chosen template."""
-    get = form.get  # type: ignore[attr-defined]
-    return clean(str(get("reason", ""))) or clean(str(get("template", "")))
 
 
 async def _decide_one(deps: ConsoleDeps, staff: StaffSession, reference: str, word: str,
@@ -56,10 +51,14 @@ async def decide_many(request: web.Request) -> web.Response:
                              detail="bulk")
         return await committee(request, status=403, error="console-not-allowed")
     form = await request.post()
-    word, reason = str(form.get("decision", "")), _reason(form)
+    word = str(form.get("decision", ""))
     references = sorted({clean(str(r)).upper() for r in form.getall("ref", []) if clean(str(r))})
     if not references or word not in DECISION_WORDS:
         return await committee(request, status=400, error="cr-bulk-none")
+    try:
+        reason = reason_of(deps.config.decisions.reason_templates, form, str(DECISION_WORDS[word]))
+    except WrongTemplate:
+        return await committee(request, status=400, error="reasons-wrong-decision")
     if DECISION_WORDS[word] == "rejected" and not reason:
         return await committee(request, status=400, error="console-reason-needed")
     lines = [await _decide_one(deps, staff, ref, word, reason) for ref in references]

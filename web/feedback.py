@@ -94,7 +94,7 @@ async def _apply(change: Change[Feedback]) -> str:
         if row.status == "new":
             row.status = "in_progress"
         return f"{row.reference}: reply on {told.channel}"
-    return assign_or_note(row, change.what, change.form)
+    return await assign_or_note(change)
 
 
 async def attachment(request: web.Request) -> web.Response:

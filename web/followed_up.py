@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import transaction
 from web.deps import STAFF, ConsoleDeps, deps_of
-from web.listing import audit, audit_in, require, staff_choices, words
+from web.listing import FormRefused, audit, audit_in, note_text, require, staff_choices
 from web.render import page
 from web.roles import may
 
@@ -30,12 +30,22 @@ class FollowedUp(Protocol):
 Row = TypeVar("Row", bound=FollowedUp)
 
 
-def assign_or_note(row: FollowedUp, what: str, form: Any) -> str:
-    """Apply a posted assignee ("assign") or staff notes ("notes"); the audit detail."""
-    if what == "assign":
-        row.assigned_to = str(form.get("to", ""))[:80] or None
-        return f"{row.reference}: {row.assigned_to or '-'}"
-    row.notes = words(form, "notes") or None
+async def assign_or_note(change: Change[Any]) -> str:
+    """Apply a posted assignee ("assign": a member of staff, or nobody) or staff notes
+    ("notes"); the audit detail. Refused (400) for someone not on the staff or a note over
+    the limit."""
+    row, form = change.row, change.form
+    try:
+        if change.what == "assign":
+            to = str(form.get("to", "")) or None
+            if to is not None and to not in dict(await staff_choices(change.deps,
+                                                                     change.session)):
+                raise FormRefused("errors-not-staff")
+            row.assigned_to = to
+            return f"{row.reference}: {row.assigned_to or '-'}"
+        row.notes = note_text(form, "notes") or None
+    except FormRefused as refused:
+        raise Refused(400, refused.key) from refused
     return f"{row.reference}: notes"
 
 

@@ -17,10 +17,8 @@ from bot.repo import staff as staff_repo
 from bot.text import clean
 from models import StaffSession
 from web.deps import STAFF, ConsoleDeps, deps_of
-from web.render import SECURITY_HEADERS
+from web.render import MAX_NOTE, SECURITY_HEADERS
 from web.roles import ROLES, may
-
-MAX_NOTE = 2000
 
 
 async def staff_choices(deps: ConsoleDeps, session: AsyncSession) -> list[tuple[str, str]]:
@@ -53,7 +51,7 @@ async def require(request: web.Request, permission: str, action: str) -> StaffSe
     staff: StaffSession = request[STAFF]
     if not may(staff.role, permission):
         await audit(request, action, request.path, allowed=False)
-        raise web.HTTPForbidden(text="your role may not do this", headers=SECURITY_HEADERS)
+        raise web.HTTPForbidden(text="errors-not-allowed", headers=SECURITY_HEADERS)
     return staff
 
 
@@ -67,14 +65,6 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[objec
     headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
     return web.Response(body=("\ufeff" + out.getvalue()).encode(), headers=headers,
                         content_type="text/csv", charset="utf-8")
-
-
-def day(text: str | None) -> dt.date | None:
-    """A yyyy-mm-dd date from a form, or None."""
-    try:
-        return dt.date.fromisoformat(clean(text or ""))
-    except ValueError:
-        return None
 
 
 def period(deps: ConsoleDeps, first: dt.date | None, last: dt.date | None, *,
@@ -97,3 +87,19 @@ def words(form: Any, name: str, limit: int = MAX_NOTE) -> str:
     value = str(form.get(name, ""))
     lines = [clean(line) for line in value.splitlines()]
     return "\n".join(lines).strip()[:limit]
+
+
+def note_text(form: Any, name: str) -> str:
+    """A staff note from a posted form; FormRefused (a polite 400) when over MAX_NOTE."""
+    text = words(form, name, MAX_NOTE + 1)
+    if len(text) > MAX_NOTE:
+        raise FormRefused("errors-note-too-long")
+    return text
+
+
+class FormRefused(ValueError):
+    """A posted field the console cannot take; `key` names the polite message."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key

@@ -8,18 +8,19 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.repo import casework
-from bot.text import clean
 from models import RequestNote, SupportRequest
 from web.deps import STAFF
+from web.listing import FormRefused, note_text
 from web.views import _request_page, change_request
-
-MAX_NOTE = 2000
 
 
 async def add_note(request: web.Request) -> web.Response:
     """An internal note on the request (any role); every note is in the audit log."""
     staff = request[STAFF]
-    text = clean(str((await request.post()).get("text", "")))[:MAX_NOTE]
+    try:
+        text = note_text(await request.post(), "text")
+    except FormRefused as refused:
+        return await _request_page(request, status=400, error=refused.key)
     if not text:
         return await _request_page(request, status=400, error="cr-note-empty")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,11 @@ from bot.services.hijri import from_gregorian
 from web.deps import STAFF, ConsoleDeps
 
 HERE = Path(__file__).resolve().parent
+MAX_NOTE = 2000  # characters in any staff note field (the server refuses more, politely)
 LANGS = ("ar", "en")
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+ENV.globals["max_note"] = MAX_NOTE  # each note field's maxlength
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -46,13 +49,16 @@ def local_date(deps: ConsoleDeps, moment: dt.datetime | None, lang: str, *,
     return f"{text} · {hijri[0]:04d}-{hijri[1]:02d}-{hijri[2]:02d} {mark}"
 
 
+def text_of(request: web.Request, deps: ConsoleDeps) -> Callable[..., str]:
+    """The catalogue's texts in the request's language."""
+    lang, catalog = language(request), deps.services.catalog
+    return lambda key, **args: catalog.t(lang, key, **args)
+
+
 def context(request: web.Request, deps: ConsoleDeps) -> dict[str, Any]:
     """What every template gets: texts, language and direction, the staff member, dates."""
     lang = language(request)
-    catalog = deps.services.catalog
-
-    def t(key: str, **args: object) -> str:
-        return catalog.t(lang, key, **args)
+    t = text_of(request, deps)
 
     def actor(who: str) -> str:
         """Who changed a status, in words: the beneficiary, the CLI, the API, the minutes."""

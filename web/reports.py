@@ -19,10 +19,17 @@ from matplotlib.figure import Figure
 
 from bot.repo import console_lists as repo
 from desk.reports import satisfaction
-from models import Feedback, SatisfactionSurvey, SupportRequest, VolunteerApplication
+from models import (
+    Feedback,
+    RequestStatus,
+    SatisfactionSurvey,
+    SupportRequest,
+    VolunteerApplication,
+)
 from web.deps import ConsoleDeps, deps_of
 from web.feedback import flagged
-from web.listing import csv_response, day, period
+from web.filters import Filters
+from web.listing import csv_response, period
 from web.render import SECURITY_HEADERS, language, page
 
 DEFAULT_DAYS = 30
@@ -56,9 +63,9 @@ class Figures:
 async def load(deps: ConsoleDeps, request: web.Request) -> Figures:
     """The period asked for (default: the last 30 days), its rows in one session."""
     q = request.query
-    first, last = day(q.get("from")), day(q.get("until"))
-    bad = ((q.get("from") and first is None) or (q.get("until") and last is None)
-           or (first and last and (last < first or (last - first).days > MAX_DAYS)))
+    filters = Filters(q)
+    first, last = filters.dates()
+    bad = filters.bad or (first and last and (last - first).days > MAX_DAYS)
     if bad:
         first = last = None
     since, until = period(deps, first, last, default_days=DEFAULT_DAYS)
@@ -107,8 +114,7 @@ def _names(deps: ConsoleDeps, lang: str) -> dict[str, str]:
     names = satisfaction.labels(catalog, deps.config, lang)
     names |= {b: catalog.t(lang, f"branch-{b}") for b in deps.config.branches}
     names |= {f"status:{s}": catalog.t(lang, f"request-status-{s}")
-              for s in ("submitted", "under_study", "accepted", "rejected",
-                        "registration_completed", "service_delivered", "cancelled")}
+              for s in RequestStatus if s != RequestStatus.DRAFT}
     return names
 
 

@@ -9,11 +9,9 @@ from bot.db import transaction
 from bot.repo import console_lists as repo
 from bot.services import rights
 from web.deps import STAFF, deps_of
-from web.listing import audit_in, require, words
+from web.listing import FormRefused, audit_in, note_text, require
 from web.render import page
 from web.roles import may
-
-MAX_NOTE = 500
 
 
 async def queue(request: web.Request, *, status: int = 200, message: str | None = None,
@@ -31,7 +29,10 @@ async def done(request: web.Request) -> web.Response:
     """Mark one answered, with what was done (no personal data, as the field says)."""
     deps = deps_of(request)
     staff = await require(request, "rights", "rights_done")
-    note = words(await request.post(), "note", MAX_NOTE) or None
+    try:
+        note = note_text(await request.post(), "note") or None
+    except FormRefused as refused:
+        return await queue(request, status=400, error=refused.key)
     async with transaction(deps.sessions) as session:
         row = await rights.close_request(session, int(request.match_info["number"]),
                                          deps.services.clock.now())

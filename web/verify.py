@@ -72,7 +72,7 @@ async def verify(request: web.Request) -> web.Response:
         row = await _load(deps, session, request.match_info["reference"])
         line = next((c for c in await checklist(session, row, []) if c.item == item), None)
         if line is None or state not in line.states:
-            raise web.HTTPBadRequest(text="unknown item or state")
+            raise web.HTTPBadRequest(text="errors-unknown-check")
         await casework.set_check(session, request_id=row.id or 0, item=item, state=state,
                                  staff_key=staff.staff_key, now=now)
         asked = await _ask(deps, session, row, line.kind, line.name, state, now)

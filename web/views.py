@@ -14,13 +14,22 @@ from bot.db import transaction
 from bot.repo import requests as requests_repo
 from bot.repo import staff as repo
 from bot.security.redact import mask_national_id
-from bot.services.decisions import DecisionError, advance, parse_decision, record_decision
+from bot.services.decisions import (
+    DECISION_WORDS,
+    DecisionError,
+    advance,
+    parse_decision,
+    record_decision,
+)
 from bot.services.lifecycle import IllegalTransition
 from bot.text import clean
 from bot.validation import Invalid, parse_mobile, parse_national_id
 from models import RequestStatus, StaffSession, SupportRequest
 from web.deps import STAFF, ConsoleDeps, deps_of
-from web.render import SECURITY_HEADERS, page
+from web.filters import Filters
+from web.listing import FormRefused, period
+from web.reasons import WrongTemplate, reason_of
+from web.render import SECURITY_HEADERS, page, text_of
 from web.request_extras import cases_assigned, page_context
 from web.roles import may
 
@@ -32,14 +41,6 @@ STEPS = {"registration_completed": RequestStatus.REGISTRATION_COMPLETED,
 
 def _actor(staff: StaffSession) -> str:
     return f"console:{staff.staff_key}"[:60]
-
-
-def _date(text: str, tz: Any) -> dt.datetime | None:
-    try:
-        day = dt.date.fromisoformat(clean(text))
-    except ValueError:
-        return None
-    return dt.datetime.combine(day, dt.time(), tzinfo=tz)
 
 
 def _search(deps: ConsoleDeps, text: str) -> dict[str, str]:
@@ -63,14 +64,13 @@ async def request_list(request: web.Request) -> web.Response:
     """Requests with filters and search; the ones new since the last visit stand out."""
     deps = deps_of(request)
     staff: StaffSession = request[STAFF]
-    q, tz, now = request.query, deps.config.tz, deps.services.clock.now()
-    waiting = clean(q.get("waiting", ""))
-    until = _date(q.get("until", ""), tz)
+    q, now, filters = request.query, deps.services.clock.now(), Filters(request.query)
+    waiting = filters.days("waiting")
+    since, until = period(deps, *filters.dates())
     where = repo.RequestFilter(
         status=q.get("status") or None, support_type=q.get("support_type") or None,
-        branch=q.get("branch") or None, submitted_from=_date(q.get("from", ""), tz),
-        submitted_until=until + dt.timedelta(days=1) if until else None,
-        submitted_before=now - dt.timedelta(days=int(waiting)) if waiting.isdigit() else None,
+        branch=q.get("branch") or None, submitted_from=since, submitted_until=until,
+        submitted_before=now - dt.timedelta(days=waiting) if waiting is not None else None,
         assigned_to=staff.staff_key if q.get("mine") == "1" else None,
         **_search(deps, q.get("q", "")))
     async with transaction(deps.sessions) as session:
@@ -87,14 +87,22 @@ async def request_list(request: web.Request) -> web.Response:
                 statuses=[s.value for s in RequestStatus if s != RequestStatus.DRAFT],
                 support_types=[s.id for s in deps.config.support_types],
                 branches=deps.config.branches, min_days=deps.config.requests.committee_min_days,
-                now=now, cases=cases)
+                now=now, cases=cases, filter_note=filters.note(text_of(request, deps)))
 
 
 async def _load(deps: ConsoleDeps, session: Any, reference: str) -> SupportRequest:
     found = await requests_repo.by_reference(session, reference=reference)
     if found is None:
-        raise web.HTTPNotFound(text="no such request", headers=SECURITY_HEADERS)
+        raise web.HTTPNotFound(text="errors-no-request", headers=SECURITY_HEADERS)
     return found
+
+
+async def _researchers(deps: ConsoleDeps, session: Any) -> list[tuple[str, str]]:
+    """(staff key, shown name) of every social-research officer: a request goes to one."""
+    researchers = [(f"tg:{m.user_id}", m.name or f"tg:{m.user_id}")
+                   for m in deps.roster.values() if m.role == "researcher"]
+    return researchers + [(f"pw:{u.username}"[:40], u.name or u.username)
+                          for u in await repo.users_with_role(session, role="researcher")]
 
 
 async def _request_page(request: web.Request, *, reveal: bool = False, status: int = 200,
@@ -107,10 +115,7 @@ async def _request_page(request: web.Request, *, reveal: bool = False, status: i
         documents = await requests_repo.documents_of(session, request_id=row.id or 0)
         history = await repo.history_of(session, request_id=row.id or 0)
         declaration = await repo.declaration_of(session, request_id=row.id or 0)
-        researchers = [(f"tg:{m.user_id}", m.name or f"tg:{m.user_id}")
-                       for m in deps.roster.values() if m.role == "researcher"]
-        researchers += [(f"pw:{u.username}"[:40], u.name or u.username)
-                        for u in await repo.users_with_role(session, role="researcher")]
+        researchers = await _researchers(deps, session)
         extras = await page_context(session, row, role=staff.role)
     national_id = vault.decrypt(row.national_id_enc)
     return page(request, deps, "request.html", status=status, r=row, documents=documents,
@@ -158,6 +163,8 @@ async def change_request(request: web.Request, action: str, apply: Apply, *,
             detail = await apply(session, row, now)
             await repo.audit(session, staff_key=staff.staff_key, role=staff.role, action=action,
                              request_id=row.id, now=now, detail=detail)
+    except FormRefused as form_refused:  # a field the console cannot take: a polite 400
+        return await _request_page(request, status=400, error=form_refused.key)
     except refused:
         return await _request_page(request, status=409, error=error)
     if decided and deps.on_decision is not None:
@@ -197,9 +204,14 @@ async def decide(request: web.Request) -> web.Response:
     if not may(staff.role, "decide"):
         return await _refused(request, "decide")
     form = await request.post()
-    word = str(form.get("decision", ""))
-    reason = clean(str(form.get("reason", ""))) or clean(str(form.get("template", "")))
-    if word == "rejected" and not reason:
+    word = clean(str(form.get("decision", ""))).lower()
+    if word not in DECISION_WORDS:
+        return await _request_page(request, status=400, error="errors-unknown-decision")
+    try:
+        reason = reason_of(deps.config.decisions.reason_templates, form, str(DECISION_WORDS[word]))
+    except WrongTemplate:
+        return await _request_page(request, status=400, error="reasons-wrong-decision")
+    if DECISION_WORDS[word] == RequestStatus.REJECTED and not reason:
         return await _request_page(request, status=400, error="console-reason-needed")
     try:
         outcome = await record(deps, staff, request.match_info["reference"], word, reason)
@@ -263,6 +275,8 @@ async def assign(request: web.Request) -> web.Response:
     to = str((await request.post()).get("to", "")) or None
 
     async def apply(session: AsyncSession, row: SupportRequest, now: dt.datetime) -> str:
+        if to is not None and to not in dict(await _researchers(deps_of(request), session)):
+            raise FormRefused("errors-not-researcher")
         await repo.assign(session, request=row, staff_key=to, now=now)
         return f"{row.reference}: {to or '-'}"
 

@@ -68,7 +68,7 @@ async def _apply(change: Change[VolunteerApplication]) -> str:
             f" (told on {told.channel})" if told else "")
         row.status = to
     else:
-        detail = assign_or_note(row, change.what, change.form)
+        detail = await assign_or_note(change)
     row.updated_at = now
     return detail
 

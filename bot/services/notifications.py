@@ -26,6 +26,7 @@ def decision_notice(
         reason = request.decision_reason if config.decisions.share_rejection_reason else None
         text = catalog.t(lang, "decision-rejected", reference=ref)
         if reason:
+            reason = config.decisions.reason_templates.in_language(reason, lang)
             text += "\n" + catalog.t(lang, "decision-reason", reason=reason)
         text += "\n\n" + catalog.t(lang, "decision-rejected-next")
         kind = "decision_rejected"

@@ -135,7 +135,7 @@ async def personal_data(ctx: Ctx, *, full: bool) -> list[Section]:
         (t("mydata-name"), person.full_name or ANON),
         (t("mydata-national-id"), nid(person.national_id_enc)),
         (t("mydata-mobile"), mobile(person.mobile)),
-        (t("mydata-language"), person.language),
+        (t("mydata-language"), t(f"language-name-{person.language}")),
         (t("mydata-consent"), date(person.consent_at)),
         (t("mydata-channels"),
          _comma(ctx).join(t(f"channel-{i.channel}") for i in channels) or ANON),

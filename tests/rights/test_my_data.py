@@ -209,3 +209,13 @@ async def test_english_deletion_screen_names_the_reason(app: App, lang: str) -> 
     await c.press("My data")
     out = c.text(await c.press("Delete my data"))
     assert "10 years" in out and "must by law be kept for audit" in out
+
+
+async def test_my_data_names_the_language_not_its_code(app: App, convo: Convo) -> None:
+    out = convo.text(await convo.send("بياناتي"))
+    assert "اللغة: العربية" in out and "اللغة: ar" not in out
+    english = Convo(app, "en2")
+    await english.send("hello", locale="en")
+    await english.press("I agree")
+    out = english.text(await english.send("My data"))
+    assert "Language: English" in out and "Language: en" not in out

@@ -54,7 +54,7 @@ async def _status(app: App, reference: str) -> tuple[str, str | None]:
 
 async def test_decide_two_at_once(base: str, deps: ConsoleDeps, app: App,
                                   submitted: Convo, second: Convo) -> None:
-    template = deps.config.decisions.reason_templates[1]
+    template = deps.config.decisions.reason_templates.reject[0].ar
     officer = await signed_in(deps, base, OFFICER)
     async with officer:
         async with officer.get(base + "/staff/committee") as resp:
@@ -77,7 +77,7 @@ async def test_decide_two_at_once(base: str, deps: ConsoleDeps, app: App,
                 "csrf": token, "decision": "rejected"}) as resp:
             assert resp.status == 400  # nothing ticked
         async with researcher.post(base + "/staff/committee/decide", data={
-                "csrf": token, "decision": "rejected", "template": template,
+                "csrf": token, "decision": "rejected", "template": "rejected:0",
                 "ref": [REFERENCE, SECOND, "GH-2026-999999"]}) as resp:
             report = plain(await resp.text())
             assert resp.status == 200 and "سُجّل قراران" in report and "لم يُسجَّل 1" in report
@@ -101,7 +101,7 @@ async def test_an_admin_corrects_a_decision_with_history(base: str, deps: Consol
         token = await page_token(researcher, page)
         async with researcher.post(page + "/decide", data={
                 "csrf": token, "decision": "rejected", "reason": "",
-                "template": "المستندات لم تكتمل"}) as resp:
+                "template": "rejected:2"}) as resp:
             assert resp.status == 200  # a reason template stands for the reason
         async with researcher.get(page) as resp:
             assert 'id="correct-decision"' not in await resp.text()
@@ -125,7 +125,7 @@ async def test_an_admin_corrects_a_decision_with_history(base: str, deps: Consol
                 "why": "وصلت المستندات قبل الجلسة"}) as resp:
             html = plain(await resp.text())
             assert resp.status == 200 and "صُحّح القرار" in html
-            assert "rejected: المستندات لم تكتمل</bdi> → <bdi>accepted: مستوفٍ" in html
+            assert "rejected: المستندات المطلوبة لم تكتمل</bdi> → <bdi>accepted: مستوفٍ" in html
             assert "وصلت المستندات قبل الجلسة" in html
         async with admin.post(page + "/correct-decision", data={
                 "csrf": token, "decision": "accepted", "reason": "مستوفٍ لشروط الدعم",

@@ -1,0 +1,21 @@
+# The console's refusals and error pages, in the staff member's language (web/errors.py).
+errors-not-staff = That person is not on the staff list: choose a member of staff from the list. Nothing was changed.
+errors-not-researcher = That person is not a social-research officer: choose one from the list. Nothing was changed.
+errors-unknown-decision = The decision was not understood: press Accept or Reject. Nothing was recorded.
+errors-back = Back to the requests
+errors-status-400 = Not understood
+errors-status-400-hint = The page could not understand what was sent. Go back and try again.
+errors-status-403 = Not allowed
+errors-status-403-hint = This is not allowed.
+errors-status-404 = Not found
+errors-status-404-hint = There is nothing at this address: it may have been mistyped or removed.
+errors-status-409 = Not possible now
+errors-status-409-hint = This cannot be done in the item's present state. Reload the page to see it.
+errors-status-other = Something went wrong
+errors-status-other-hint = Something went wrong on our side. Try again in a moment.
+errors-not-allowed = Your role may not do this. The attempt has been recorded.
+errors-sign-in-first = Your session has ended: sign in again.
+errors-csrf = This form has expired or did not come from the console: reload the page and try again.
+errors-no-request = There is no request with this reference.
+errors-unknown-check = That checklist item or state is not known: reload the request's page and try again.
+errors-note-too-long = A note may have at most { $max_note } characters: shorten it and save again. Nothing was saved.
