@@ -4,8 +4,9 @@ In this process the sender and the API call `appended`; with several workers on 
 each worker LISTENs for the NOTIFY that `bot.repo.chatlog.append` sends at commit, and with
 GHIMAR_REDIS_URL set each append is also published on Redis (channel `ghimar:chatlog`), to
 which every worker subscribes; so a message delivered by one worker reaches a page connected
-to another. Pages also re-read on every heartbeat, so a notification lost while a connection
-was re-established delays, never loses.
+to another. With such a relay, pages also re-read on every heartbeat, so a notification lost
+while a connection was re-established (or a failed publish) delays, never loses; a single
+worker wakes its pages for every append itself, so its heartbeats are a comment only.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ class Hub:
         self._publishing: set[asyncio.Task[None]] = set()
         self._streams: dict[str, dict[asyncio.Event, Callable[[], bool]]] = {}
         self.closed = False  # the server is stopping: streams end (pages reconnect elsewhere)
+        self.relaying = redis_url is not None  # other workers' appends arrive here (or PG NOTIFY)
+
+    @property
+    def reread_on_heartbeat(self) -> bool:
+        """Whether a page re-reads its log on a heartbeat: only when appends of other workers
+        come by notifications, which can be lost; this worker's own are never missed."""
+        return self.relaying
 
     def subscribe(self, address: str, alive: Callable[[], bool]) -> asyncio.Event:
         """A new open page of the visitor (`alive` tells whether its connection is still up);
@@ -125,6 +133,7 @@ class Hub:
 
     async def listen(self, engine: AsyncEngine, stop: asyncio.Event) -> None:
         """PostgreSQL: relay other workers' appends until `stop`; re-listen after a drop."""
+        self.relaying = True
         while not stop.is_set():
             try:
                 async with chatlog.listen(engine, self._on_notification) as alive:

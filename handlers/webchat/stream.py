@@ -1,7 +1,7 @@
 """GET /chat/api/events: the visitor's conversation as server-sent events.
 
 Plain aiohttp `StreamResponse`: the format is a few lines (`id:`, `data:`, a blank line), and
-what matters here (resuming after an id, a heartbeat that also re-reads, waking on a commit)
+what matters here (resuming after an id, a heartbeat, waking on a commit)
 is ours to write either way; aiohttp-sse would add a dependency for the framing alone.
 
 A fresh page (no `Last-Event-ID`) gets the last `web.history` messages, then a `ready` event;
@@ -81,14 +81,17 @@ class EventStream:
             await response.write(f"retry: {RETRY_MS}\n\n".encode())
             cursor = await self._first(response, visitor, after)
             while not self.hub.closed:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), timeout=self.config.heartbeat_seconds)
-                if not wake.is_set():
+                with contextlib.suppress(TimeoutError):  # no task per wait, unlike wait_for
+                    async with asyncio.timeout(self.config.heartbeat_seconds):
+                        await wake.wait()
+                woken = wake.is_set()
+                if not woken:
                     await response.write(b": ping\n\n")  # also finds a closed connection
                 wake.clear()
                 if self.hub.closed:
                     break
-                cursor = await self._follow(response, visitor, cursor)
+                if woken or self.hub.reread_on_heartbeat:
+                    cursor = await self._follow(response, visitor, cursor)
         except (ConnectionResetError, ConnectionError, asyncio.CancelledError):
             pass  # the page went away; it resumes from its last id
         finally:
