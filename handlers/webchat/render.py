@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.messages import Outbound
 from models import ChatLogEntry
 
 CHANNEL = "web"
+
+
+@dataclass(frozen=True)
+class Appended:
+    """An entry this worker committed: its id, the address's id before it (0: none), and the
+    event the browser is sent."""
+
+    previous: int
+    entry_id: int
+    data: dict[str, Any]
 
 
 def logged(message: Outbound) -> dict[str, Any]:
@@ -19,6 +30,16 @@ def logged(message: Outbound) -> dict[str, Any]:
         data["file_key"] = message.file_key
         data["file_name"] = message.file_name or "document.pdf"
     return data
+
+
+def appended_event(ids: tuple[int, int], *, direction: str, payload: dict[str, Any],
+                   outbox_id: int | None = None) -> Appended:
+    """What an append just committed (`ids`: the address's previous id and the entry's), as
+    the hub hands it to the visitor's open pages."""
+    previous, entry_id = ids
+    entry = ChatLogEntry(id=entry_id, channel=CHANNEL, address="", direction=direction,
+                         dedupe_key="", outbox_id=outbox_id, payload=payload)
+    return Appended(previous, entry_id, event(entry))
 
 
 def event(entry: ChatLogEntry) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from bot.repo import chatlog
 from handlers.base import ChannelCore
 from handlers.webchat.api import ChatApi, Refused
 from handlers.webchat.hub import Hub
-from handlers.webchat.render import CHANNEL, event
+from handlers.webchat.render import CHANNEL, Appended, event
 
 log = logging.getLogger(__name__)
 RETRY_MS = 2000  # how soon a browser reconnects after a drop
@@ -75,7 +75,7 @@ class EventStream:
         def alive() -> bool:
             return request.transport is not None and not request.transport.is_closing()
 
-        wake = self.hub.subscribe(visitor, alive)  # before the first read: no commit is missed
+        page = self.hub.subscribe(visitor, alive)  # before the first read: no commit is missed
         try:
             await response.prepare(request)
             await response.write(f"retry: {RETRY_MS}\n\n".encode())
@@ -83,19 +83,21 @@ class EventStream:
             while not self.hub.closed:
                 with contextlib.suppress(TimeoutError):  # no task per wait, unlike wait_for
                     async with asyncio.timeout(self.config.heartbeat_seconds):
-                        await wake.wait()
-                woken = wake.is_set()
+                        await page.wake.wait()
+                woken = page.wake.is_set()
                 if not woken:
                     await response.write(b": ping\n\n")  # also finds a closed connection
-                wake.clear()
+                pushed, must_read = page.take()
                 if self.hub.closed:
                     break
-                if woken or self.hub.reread_on_heartbeat:
+                if pushed and not must_read:
+                    cursor = await self._handed(response, visitor, cursor, pushed)
+                elif woken or self.hub.reread_on_heartbeat:
                     cursor = await self._follow(response, visitor, cursor)
         except (ConnectionResetError, ConnectionError, asyncio.CancelledError):
             pass  # the page went away; it resumes from its last id
         finally:
-            self.hub.unsubscribe(visitor, wake)
+            self.hub.unsubscribe(visitor, page)
         return response
 
     async def _first(self, response: web.StreamResponse, visitor: str, after: int | None
@@ -115,6 +117,19 @@ class EventStream:
         if after is not None and len(entries) == BATCH:
             cursor = await self._follow(response, visitor, cursor)
         await response.write(frame({"empty": cursor == 0}, name="ready"))
+        return cursor
+
+    async def _handed(self, response: web.StreamResponse, visitor: str, cursor: int,
+                      pushed: list[Appended]) -> int:
+        """Write the entries this worker handed over, in id order, without reading the log
+        while each one follows the last id sent; at the first that does not, read the log."""
+        for item in sorted(pushed, key=lambda appended: appended.entry_id):
+            if item.entry_id <= cursor:
+                continue  # already sent (read from the log)
+            if item.previous != cursor:
+                return await self._follow(response, visitor, cursor)
+            await response.write(frame(item.data, event_id=item.entry_id))
+            cursor = item.entry_id
         return cursor
 
     async def _follow(self, response: web.StreamResponse, visitor: str, cursor: int) -> int:
