@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.repo._dialect import insert_ignore_id, is_postgres
@@ -18,6 +18,8 @@ from models import ChatLogEntry
 NOTIFY_CHANNEL = "ghimar_chatlog"  # PostgreSQL NOTIFY: "<channel>:<address>" was appended
 _LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _NOTIFY = text("SELECT pg_notify(:c, :p)")
+# built once: on every append (an ORM select() built per call cost as much as the insert)
+_LAST_ID = text("SELECT max(id) FROM chatlogentry WHERE channel = :c AND address = :a")
 
 
 def _lock_key(channel: str, address: str) -> int:
@@ -40,9 +42,7 @@ async def append(
     """
     if is_postgres(session):
         await session.execute(_LOCK, {"k": _lock_key(channel, address)})
-    previous = (await session.execute(
-        select(func.max(ChatLogEntry.id)).where(  # type: ignore[arg-type]
-            ChatLogEntry.channel == channel, ChatLogEntry.address == address))).scalar()
+    previous = (await session.execute(_LAST_ID, {"c": channel, "a": address})).scalar()
     added = await insert_ignore_id(session, ChatLogEntry, {
         "channel": channel, "address": address, "direction": direction,
         "dedupe_key": dedupe_key, "outbox_id": outbox_id, "payload": payload,
