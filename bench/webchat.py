@@ -178,13 +178,26 @@ async def measure(kind: str, visitors: int, seconds: float, intervals: list[floa
                 "log_errors": bot.errors()[:10]}
 
 
+def waited_for_cpu(pid: int) -> float:
+    """Seconds the process's threads have been runnable but not running (Linux schedstat; 0
+    where it is missing): a worker that uses few cores while waiting long here is short of
+    CPU on a shared machine, not waiting on a lock."""
+    total = 0.0
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return total
+
+
 async def _level(crowd: list[Visitor], every: float, seconds: float, pid: int
                  ) -> dict[str, Any]:
     """Every visitor talks for `seconds`; the replies' latency and the bot's CPU."""
     for v in crowd:
         v.latencies.clear()
     statuses: Counter[int] = Counter()
-    cpu = cpu_seconds(pid)
+    cpu, waited, own = cpu_seconds(pid), waited_for_cpu(pid), cpu_seconds()
     until = time.monotonic() + seconds
     await asyncio.gather(*(_talk(v, every, until, statuses) for v in crowd))
     await asyncio.sleep(2.0)  # the last replies arrive
@@ -197,6 +210,8 @@ async def _level(crowd: list[Visitor], every: float, seconds: float, pid: int
                                      for v in crowd),
             "messages_per_second": round(sent / seconds, 1),
             "bot_cpu_cores": round((cpu_seconds(pid) - cpu) / seconds, 2),
+            "bot_waiting_for_cpu_share": round((waited_for_cpu(pid) - waited) / seconds, 2),
+            "client_cpu_cores": round((cpu_seconds() - own) / seconds, 2),
             "reply_latency_ms": latency_ms(latencies)}
 
 
