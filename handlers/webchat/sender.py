@@ -22,7 +22,7 @@ class WebChatSender:
     """
 
     channel = CHANNEL
-    limits = RateLimits(per_second=10_000, per_chat_interval=0.001, per_chat_burst=1000)
+    limits = RateLimits(unlimited=True)  # a row in our own database: no platform to spare
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
                  notify: Callable[[str, Appended | None], None]) -> None:

@@ -96,3 +96,25 @@ def test_a_page_handed_too_much_or_an_unknown_append_reads_the_log() -> None:
     for n in range(MAX_PUSHED + 1):
         page.tell(Appended(n, n + 1, {"id": n + 1}))
     assert page.take() == ([], True)
+
+
+async def test_a_delivery_to_the_website_takes_no_rate_limit_slot(app: App) -> None:
+    """The web has no platform limit: a busy worker does not wait for (or, with several
+    workers, reserve in the database) a slot per message; the row is still delivered once."""
+    from bot.messages import Inbound
+    from handlers.webchat.sender import WebChatSender
+
+    app.add_sender(WebChatSender(app.sessions, app.services.clock, lambda *_: None))
+    asked: list[str] = []
+
+    def no_limiter(channel: str) -> Any:
+        asked.append(channel)
+        raise AssertionError("the website asked for a rate limiter")
+
+    app.dispatcher.limiter = no_limiter  # type: ignore[method-assign]
+    await app.engine.handle(Inbound("web", "v-unlimited", "v-unlimited:1", text="مرحبا"))
+    assert await app.dispatcher.drain_once() >= 1
+    assert await app.dispatcher.drain_once() == 0  # delivered once, nothing left
+    async with app.sessions() as session:
+        logged = await chatlog.after(session, channel="web", address="v-unlimited", after_id=0)
+    assert logged and all(e.direction == "out" for e in logged) and asked == []
