@@ -4,7 +4,8 @@
 (its cookie), its SSE stream, is greeted and agrees, then sends "القائمة" every few seconds
 (jittered). Reply latency: from the POST to the first bot message after the visitor's echo on
 its stream. Memory per connection: the bot's RSS with every stream open and idle, less its
-RSS before, over N. Figures go to bench/results/webchat[-quick].json.
+RSS before, over N. With `--before PATH` the same load runs first against another checkout
+(e.g. a worktree of main), in the same run. Figures go to bench/results/webchat[-quick].json.
 """
 
 from __future__ import annotations
@@ -118,9 +119,9 @@ async def _talk(visitor: Visitor, every: float, until: float, statuses: Counter[
         await asyncio.sleep(random.uniform(0.5 * every, 1.5 * every))
 
 
-def _config(folder: Path) -> Path:
-    """config.yaml with the limits a benchmark from one address needs."""
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+def _config(folder: Path, root: Path) -> Path:
+    """The checkout's config.yaml with the limits a benchmark from one address needs."""
+    data = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
     data["web"] = {**data.get("web", {}), "ip_per_minute": 1_000_000,
                    "visitor_per_minute": 1000}
     path = folder / "config.yaml"
@@ -129,16 +130,19 @@ def _config(folder: Path) -> Path:
     return path
 
 
-async def measure(kind: str, visitors: int, seconds: float, intervals: list[float]
-                  ) -> dict[str, Any]:
-    """Open the streams, read the memory, run the conversation load, read the figures."""
-    async with Database(kind) as db:
+async def measure(kind: str, visitors: int, seconds: float, intervals: list[float],
+                  root: Path = ROOT) -> dict[str, Any]:
+    """Open the streams, read the memory, run the conversation load, read the figures
+    (the bot runs from the checkout `root`)."""
+    async with Database(kind, root) as db:
         port = free_port()
         env = {**db.env(), "GHIMAR_CHANNELS": "web", "GHIMAR_HTTP_HOST": "127.0.0.1",
                "GHIMAR_HTTP_PORT": str(port), "GHIMAR_LOG_LEVEL": "WARNING",
-               "GHIMAR_QUIET_HOURS": "off", "GHIMAR_CONFIG": str(_config(db.dir))}
-        bot = await Process(f"ghimar-web-{kind}", [sys.executable, "-m", "bot", "run"], env, port,
-                            "/chat/").start()
+               "GHIMAR_QUIET_HOURS": "off", "GHIMAR_CONFIG": str(_config(db.dir, root))}
+        bot = Process(f"ghimar-web-{kind}-{root.name}", [sys.executable, "-m", "bot", "run"],
+                      env, port, "/chat/")
+        bot.cwd = root
+        await bot.start()
         base = f"http://127.0.0.1:{port}"
         crowd: list[Visitor] = []
         try:
@@ -167,11 +171,24 @@ async def measure(kind: str, visitors: int, seconds: float, intervals: list[floa
                         v.task.cancel()
         finally:
             bot.stop()
-        return {"visitors": visitors, "levels": levels,
+        return {"checkout": str(root), "visitors": visitors, "levels": levels,
                 "rss_before_mib": round(before, 1), "rss_streams_idle_mib": round(idle, 1),
                 "rss_after_load_mib": round(loaded, 1),
                 "kib_per_connection_idle": round(1024 * (idle - before) / visitors, 1),
                 "log_errors": bot.errors()[:10]}
+
+
+def waited_for_cpu(pid: int) -> float:
+    """Seconds the process's threads have been runnable but not running (Linux schedstat; 0
+    where it is missing): a worker that uses few cores while waiting long here is short of
+    CPU on a shared machine, not waiting on a lock."""
+    total = 0.0
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return total
 
 
 async def _level(crowd: list[Visitor], every: float, seconds: float, pid: int
@@ -180,7 +197,7 @@ async def _level(crowd: list[Visitor], every: float, seconds: float, pid: int
     for v in crowd:
         v.latencies.clear()
     statuses: Counter[int] = Counter()
-    cpu = cpu_seconds(pid)
+    cpu, waited, own = cpu_seconds(pid), waited_for_cpu(pid), cpu_seconds()
     until = time.monotonic() + seconds
     await asyncio.gather(*(_talk(v, every, until, statuses) for v in crowd))
     await asyncio.sleep(2.0)  # the last replies arrive
@@ -193,6 +210,8 @@ async def _level(crowd: list[Visitor], every: float, seconds: float, pid: int
                                      for v in crowd),
             "messages_per_second": round(sent / seconds, 1),
             "bot_cpu_cores": round((cpu_seconds(pid) - cpu) / seconds, 2),
+            "bot_waiting_for_cpu_share": round((waited_for_cpu(pid) - waited) / seconds, 2),
+            "client_cpu_cores": round((cpu_seconds() - own) / seconds, 2),
             "reply_latency_ms": latency_ms(latencies)}
 
 
@@ -206,6 +225,9 @@ def main(argv: list[str]) -> int:
                         help="seconds between a visitor's messages, one load level each "
                              "(default 20 then 5; --quick: 5)")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="another checkout to measure first in the same run, e.g. a "
+                             "worktree of main")
     args = parser.parse_args(argv)
     visitors = args.visitors or (100 if args.quick else 1000)
     seconds = args.seconds or (20.0 if args.quick else 60.0)
@@ -213,9 +235,16 @@ def main(argv: list[str]) -> int:
     measured = tree()
     print(f"webchat: {visitors} visitors on one worker ({args.db}), a message every "
           f"{intervals} s each, {seconds:g} s a level", flush=True)
+    report: dict[str, Any] = {}
+    if args.before is not None:
+        print(f"before: {args.before}", flush=True)
+        report["before"] = {args.db: asyncio.run(measure(args.db, visitors, seconds, intervals,
+                                                         args.before.resolve()))}
+        print(f"this checkout: {ROOT}", flush=True)
     result = asyncio.run(measure(args.db, visitors, seconds, intervals))
     print(json.dumps(result, indent=2, ensure_ascii=False))
+    report["results"] = {args.db: result}
     name = "webchat-quick" if args.quick else "webchat"
-    path = write_json(name, {"results": {args.db: result}}, measured)
+    path = write_json(name, report, measured)
     print(f"written to {path.relative_to(ROOT)}")
     return 0

@@ -21,6 +21,11 @@ from bot import db_sqlite
 from bot.security.files import private_file
 
 ROOT = Path(__file__).resolve().parent.parent
+# SQLite connections kept open. Busy web chat streams and turns had more sessions open at once
+# than the default 5, so an overflow connection was opened (connect, three PRAGMAs, the schema
+# read again) and closed for almost every message (`python -m bench webchat`); an idle SQLite
+# connection costs a file handle and a page cache.
+SQLITE_POOL = 32
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -29,7 +34,8 @@ def make_engine(url: str) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":  # see db_sqlite: no thread hop per call
             _private_database(Path(database))
-            engine = create_async_engine(url, async_creator=db_sqlite.connector(database, 30))
+            engine = create_async_engine(url, async_creator=db_sqlite.connector(database, 30),
+                                         pool_size=SQLITE_POOL, max_overflow=SQLITE_POOL)
         else:
             engine = create_async_engine(url, connect_args={"timeout": 30})
 

@@ -39,6 +39,7 @@ def last_event_id(headers: Mapping[str, str], query: Mapping[str, str]) -> str |
 
 async def wait(event: asyncio.Event, seconds: float) -> bool:
     """Wait up to `seconds` for `event` (a wake-up or the server's stop); whether it is set."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(event.wait(), timeout=seconds)
+    with contextlib.suppress(TimeoutError):  # asyncio.timeout: no task per wait, as wait_for
+        async with asyncio.timeout(seconds):
+            await event.wait()
     return event.is_set()

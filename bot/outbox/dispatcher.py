@@ -196,7 +196,8 @@ class Dispatcher:
                 await self._update(row, status=OutboxStatus.UNREACHABLE,
                                    last_error="identity is unreachable")
                 continue
-            await self.limiter(channel).acquire(address, group=address.startswith("-"))
+            if not self.senders[channel].limits.unlimited:
+                await self.limiter(channel).acquire(address, group=address.startswith("-"))
             result = await self._send(channel, address, row)
             attempted += 1
             if isinstance(result, Unreachable):

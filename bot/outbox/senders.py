@@ -73,6 +73,9 @@ class RateLimits:
     per_chat_interval: float = 1.0  # seconds between two messages to one chat, on average
     per_chat_burst: int = 3  # a reply of a few messages may go at once
     group_interval: float = 3.0  # seconds between two messages to one group (20 a minute)
+    # no platform limit at all (the website's log): the dispatcher takes no slot, so a busy
+    # worker does not wait for slots (nor, with several workers, reserve them in the database)
+    unlimited: bool = False
 
 
 class ChannelSender(Protocol):

@@ -30,3 +30,13 @@ async def insert_ignore(session: AsyncSession, table: Any, values: dict[str, Any
     stmt = _insert_ignore_statement(table, is_postgres(session))
     result = await session.execute(stmt, values)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def insert_ignore_id(session: AsyncSession, table: Any, values: dict[str, Any]
+                           ) -> int | None:
+    """Like `insert_ignore`; the new row's primary key, None when the row already existed."""
+    stmt = _insert_ignore_statement(table, is_postgres(session))
+    result = await session.execute(stmt, values)
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return None
+    return int(result.inserted_primary_key[0])  # type: ignore[attr-defined]

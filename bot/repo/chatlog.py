@@ -12,12 +12,14 @@ from typing import Any
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot.repo._dialect import insert_ignore, is_postgres
+from bot.repo._dialect import insert_ignore_id, is_postgres
 from models import ChatLogEntry
 
 NOTIFY_CHANNEL = "ghimar_chatlog"  # PostgreSQL NOTIFY: "<channel>:<address>" was appended
 _LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _NOTIFY = text("SELECT pg_notify(:c, :p)")
+# built once: on every append (an ORM select() built per call cost as much as the insert)
+_LAST_ID = text("SELECT max(id) FROM chatlogentry WHERE channel = :c AND address = :a")
 
 
 def _lock_key(channel: str, address: str) -> int:
@@ -28,21 +30,28 @@ def _lock_key(channel: str, address: str) -> int:
 async def append(
     session: AsyncSession, *, channel: str, address: str, direction: str, dedupe_key: str,
     payload: dict[str, Any], now: dt.datetime, outbox_id: int | None = None,
-) -> bool:
-    """Append one message (nothing when `dedupe_key` is known); True when appended.
+) -> tuple[int, int] | None:
+    """Append one message (nothing when `dedupe_key` is known).
 
-    On PostgreSQL the address's transaction lock is taken before the id is drawn, so ids of
-    one address become visible in increasing order, and listeners are notified at commit.
+    Returns `(previous, id)` when appended: the address's last id before this entry (0 for
+    its first) and the entry's own, so a page at `previous` that is handed the entry has all
+    of the address's log up to `id` without reading it. On PostgreSQL the address's
+    transaction lock is taken first (on SQLite the write lock is: `bot.db.transaction`), so no
+    other entry of the address comes between the two, ids of one address become visible in
+    increasing order, and listeners are notified at commit.
     """
     if is_postgres(session):
         await session.execute(_LOCK, {"k": _lock_key(channel, address)})
-    added = await insert_ignore(session, ChatLogEntry, {
+    previous = (await session.execute(_LAST_ID, {"c": channel, "a": address})).scalar()
+    added = await insert_ignore_id(session, ChatLogEntry, {
         "channel": channel, "address": address, "direction": direction,
         "dedupe_key": dedupe_key, "outbox_id": outbox_id, "payload": payload,
         "created_at": now})
-    if added and is_postgres(session):
+    if added is None:
+        return None
+    if is_postgres(session):
         await session.execute(_NOTIFY, {"c": NOTIFY_CHANNEL, "p": f"{channel}:{address}"})
-    return added
+    return int(previous or 0), added
 
 
 async def after(

@@ -27,7 +27,7 @@ from handlers.webchat.bodies import MESSAGE_ID, Refused, parse_message, read_for
 from handlers.webchat.guard import Guard
 from handlers.webchat.hub import Hub
 from handlers.webchat.page import LANG_COOKIE
-from handlers.webchat.render import CHANNEL
+from handlers.webchat.render import CHANNEL, appended_event
 from handlers.webchat.visitor import visitor_of
 
 log = logging.getLogger(__name__)
@@ -133,10 +133,13 @@ class ChatApi:
         try:
             if visible:
                 async with transaction(self.core.sessions) as session:
-                    await chatlog.append(session, channel=CHANNEL, address=inbound.user_id,
-                                         direction="in", dedupe_key=f"in:{inbound.message_id}",
-                                         payload=shown, now=self.core.services.clock.now())
-                self.hub.appended(inbound.user_id)
+                    ids = await chatlog.append(
+                        session, channel=CHANNEL, address=inbound.user_id, direction="in",
+                        dedupe_key=f"in:{inbound.message_id}", payload=shown,
+                        now=self.core.services.clock.now())
+                if ids is not None:  # a message sent again is logged and shown once
+                    self.hub.appended(inbound.user_id,
+                                      appended_event(ids, direction="in", payload=shown))
             result = await self.core.engine.handle(inbound)
         except Exception:
             log.exception("web chat turn failed; the page will send it again")

@@ -12,7 +12,7 @@ from bot.db import transaction
 from bot.messages import Outbound
 from bot.outbox.senders import OUTBOX_ID, RateLimits, SendResult, Sent
 from bot.repo import chatlog
-from handlers.webchat.render import CHANNEL, logged
+from handlers.webchat.render import CHANNEL, Appended, appended_event, logged
 
 
 class WebChatSender:
@@ -22,19 +22,23 @@ class WebChatSender:
     """
 
     channel = CHANNEL
-    limits = RateLimits(per_second=10_000, per_chat_interval=0.001, per_chat_burst=1000)
+    limits = RateLimits(unlimited=True)  # a row in our own database: no platform to spare
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                 notify: Callable[[str], None]) -> None:
+                 notify: Callable[[str, Appended | None], None]) -> None:
         self.sessions, self.clock, self.notify = sessions, clock, notify
 
     async def send(self, address: str, message: Outbound) -> SendResult:
         """Append the message to the log (a database error is raised: the outbox retries)."""
         outbox_id = message.meta.get(OUTBOX_ID)
         key = f"out:{outbox_id}" if outbox_id is not None else f"out:{uuid.uuid4().hex}"
+        row = outbox_id if isinstance(outbox_id, int) else None
+        payload = logged(message)
         async with transaction(self.sessions) as session:
-            await chatlog.append(session, channel=CHANNEL, address=address, direction="out",
-                                 dedupe_key=key, payload=logged(message), now=self.clock.now(),
-                                 outbox_id=outbox_id if isinstance(outbox_id, int) else None)
-        self.notify(address)
+            ids = await chatlog.append(session, channel=CHANNEL, address=address,
+                                       direction="out", dedupe_key=key, payload=payload,
+                                       now=self.clock.now(), outbox_id=row)
+        if ids is not None:  # a re-delivery appended nothing: the pages have it
+            self.notify(address, appended_event(ids, direction="out", payload=payload,
+                                                outbox_id=row))
         return Sent(platform_message_id=key)

@@ -1,7 +1,7 @@
 """GET /chat/api/events: the visitor's conversation as server-sent events.
 
 Plain aiohttp `StreamResponse` with the framing of `bot.sse`; what matters here (resuming after
-an id, a heartbeat that also re-reads, waking on a commit) is ours to write either way.
+an id, a heartbeat, waking on a commit, handing a page the entry it has not read) is ours.
 
 A fresh page (no `Last-Event-ID`) gets the last `web.history` messages, then a `ready` event;
 a reconnecting one gets exactly the messages after the id it names, in log order.
@@ -19,7 +19,7 @@ from bot.repo import chatlog
 from handlers.base import ChannelCore
 from handlers.webchat.api import ChatApi, Refused
 from handlers.webchat.hub import Hub
-from handlers.webchat.render import CHANNEL, event
+from handlers.webchat.render import CHANNEL, Appended, event
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -57,22 +57,26 @@ class EventStream:
         def alive() -> bool:
             return request.transport is not None and not request.transport.is_closing()
 
-        wake = self.hub.subscribe(visitor, alive)  # before the first read: no commit is missed
+        page = self.hub.subscribe(visitor, alive)  # before the first read: no commit is missed
         try:
             await response.prepare(request)
             await response.write(sse.RETRY)
             cursor = await self._first(response, visitor, after)
             while not self.hub.closed:
-                if not await sse.wait(wake, self.config.heartbeat_seconds):
-                    await response.write(sse.HEARTBEAT)
-                wake.clear()
+                woken = await sse.wait(page.wake, self.config.heartbeat_seconds)
+                if not woken:
+                    await response.write(sse.HEARTBEAT)  # also finds a closed connection
+                pushed, must_read = page.take()
                 if self.hub.closed:
                     break
-                cursor = await self._follow(response, visitor, cursor)
+                if pushed and not must_read:
+                    cursor = await self._handed(response, visitor, cursor, pushed)
+                elif woken or self.hub.reread_on_heartbeat:
+                    cursor = await self._follow(response, visitor, cursor)
         except (ConnectionResetError, ConnectionError, asyncio.CancelledError):
             pass  # the page went away; it resumes from its last id
         finally:
-            self.hub.unsubscribe(visitor, wake)
+            self.hub.unsubscribe(visitor, page)
         return response
 
     async def _first(self, response: web.StreamResponse, visitor: str, after: int | None
@@ -92,6 +96,19 @@ class EventStream:
         if after is not None and len(entries) == BATCH:
             cursor = await self._follow(response, visitor, cursor)
         await response.write(sse.frame({"empty": cursor == 0}, name="ready"))
+        return cursor
+
+    async def _handed(self, response: web.StreamResponse, visitor: str, cursor: int,
+                      pushed: list[Appended]) -> int:
+        """Write the entries this worker handed over, in id order, without reading the log
+        while each one follows the last id sent; at the first that does not, read the log."""
+        for item in sorted(pushed, key=lambda appended: appended.entry_id):
+            if item.entry_id <= cursor:
+                continue  # already sent (read from the log)
+            if item.previous != cursor:
+                return await self._follow(response, visitor, cursor)
+            await response.write(sse.frame(item.data, event_id=item.entry_id))
+            cursor = item.entry_id
         return cursor
 
     async def _follow(self, response: web.StreamResponse, visitor: str, cursor: int) -> int:

@@ -51,7 +51,7 @@ async def test_erasing_a_person_deletes_their_website_chat(app: App) -> None:
     from bot.repo import identities, rights
     from handlers.webchat.sender import WebChatSender
 
-    app.add_sender(WebChatSender(app.sessions, app.services.clock, lambda address: None))
+    app.add_sender(WebChatSender(app.sessions, app.services.clock, lambda *_: None))
     await app.engine.handle(Inbound("web", "visitor-1", "visitor-1:a", text="مرحبا"))
     await app.dispatcher.drain_once()
     async with app.sessions() as session:
