@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import WebChatConfig
 from bot.i18n import LANGUAGES, Catalog
+from handlers.webchat.guard import own_origin
 from handlers.webchat.language import stored_language
 from handlers.webchat.visitor import new_visitor, remember, visitor_of
 
@@ -34,7 +35,7 @@ def csp(config: WebChatConfig) -> str:
 
 
 class Pages:
-    """GET /chat/, /chat/widget.js and /chat/static/<file>."""
+    """GET /chat/, /chat/widget.js, /chat/widget/check and /chat/static/<file>."""
 
     def __init__(self, config: WebChatConfig, catalog: Catalog, default_language: str,
                  sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -51,6 +52,7 @@ class Pages:
         router.add_get("/chat", self.to_page)
         router.add_get("/chat/", self.page)
         router.add_get("/chat/widget.js", self.widget)
+        router.add_get("/chat/widget/check", self.check)
         router.add_get("/chat/static/{name}", self.static)
 
     async def language(self, request: web.Request) -> str:
@@ -97,6 +99,17 @@ class Pages:
         body = self._widget.replace("__TEXTS__", json.dumps(texts, ensure_ascii=False))
         return web.Response(text=body, content_type="text/javascript", headers={
             "Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"})
+
+    async def check(self, request: web.Request) -> web.Response:
+        """`{"allowed": …}`: may the page the widget runs on frame the chat? Readable from any
+        origin (CORS *, no cookie), so that a site left out of `web.allowed_origins` shows no
+        launcher to a frame the browser would block."""
+        origin = request.headers.get("Origin")
+        allowed = (origin is None or origin == own_origin(request)
+                   or origin in self.config.allowed_origins)
+        return web.json_response({"allowed": allowed}, headers={
+            "Access-Control-Allow-Origin": "*", "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff"})
 
     async def static(self, request: web.Request) -> web.Response:
         """The page's own CSS and script (a fixed list: no path from the request is opened)."""

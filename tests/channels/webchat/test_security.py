@@ -133,3 +133,12 @@ async def test_fuzzed_bodies_get_no_5xx(runtime: Runtime, consented: Visitor) ->
             failures.append(raw[:300])
     assert failures == [], failures[:5]
     assert statuses[202] and statuses[400], statuses
+
+
+async def test_the_widget_learns_whether_its_site_may_frame_the_chat(visitor: Visitor,
+                                                                     base: str) -> None:
+    for origin, allowed in (("https://evil.example", False), (base, True), (None, True)):
+        headers = {"Origin": origin} if origin else {}
+        async with visitor.http.get(f"{base}/chat/widget/check", headers=headers) as resp:
+            assert resp.status == 200 and resp.headers["Access-Control-Allow-Origin"] == "*"
+            assert await resp.json() == {"allowed": allowed}, origin
