@@ -20,6 +20,7 @@ from bot.i18n import Catalog
 from bot.outbox.dispatcher import Dispatcher
 from bot.outbox.ratelimit_pg import postgres_limiters
 from bot.outbox.senders import ChannelSender
+from bot.runlock import DataDirBusy, RunLock
 from bot.security.at_rest import bind_vault
 from bot.security.crypto import Vault, resolve_secret
 from bot.security.files import private_dir
@@ -44,14 +45,17 @@ class App:
     services: Services
     engine: ConversationEngine
     dispatcher: Dispatcher
+    run_lock: RunLock | None = None  # SQLite: the data folder's, held shared while open
 
     def add_sender(self, sender: ChannelSender) -> None:
         """Register how a channel's outbox messages are delivered."""
         self.dispatcher.senders[sender.channel] = sender
 
     async def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections, then the data folder's run lock."""
         await self.db.dispose()
+        if self.run_lock is not None:
+            self.run_lock.release()
 
 
 def load_faq(folder: Path = DEFAULT_FOLDER) -> KnowledgeBase | None:
@@ -98,8 +102,13 @@ async def build_app(
         from bot.services.calendar import parse_quiet_hours
 
         config = config.model_copy(update={"quiet_hours": parse_quiet_hours(settings.quiet_hours)})
+    run_lock = None
     if settings.is_sqlite:
         private_dir(settings.data_dir)
+        try:
+            run_lock = RunLock(settings.data_dir).hold_shared()  # `db restore` waits for us
+        except DataDirBusy as exc:
+            raise ConfigError(str(exc)) from None
     db = make_engine(settings.effective_database_url)
     if migrate if migrate is not None else settings.is_sqlite:
         await upgrade(db)
@@ -136,4 +145,4 @@ async def build_app(
     engine.listeners.append(files.on_events(sessions, services.documents))  # no orphan uploads
     engine.listeners.append(metrics.on_events)  # cases opened
     dispatcher.listeners.append(metrics.on_sent)  # sends by outcome, failures by reason
-    return App(settings, config, db, sessions, services, engine, dispatcher)
+    return App(settings, config, db, sessions, services, engine, dispatcher, run_lock)

@@ -107,7 +107,8 @@ def recipe(argv: list[str], env: dict[str, str]) -> str:
 def restore_sqlite(backup: Path, database: Path, documents: Path, now: dt.datetime) -> list[str]:
     """Replace the database and documents with a backup's; the current ones are kept aside.
 
-    The bot must be stopped. Returns what was done, a line each.
+    The caller holds the data folder's run lock exclusively (no bot is running). Returns
+    what was done, a line each.
     """
     source = backup / DATABASE_FILE
     if not source.exists():

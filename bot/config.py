@@ -131,6 +131,8 @@ class Limits(_Strict):
     allowed_upload_types: list[str] = ["application/pdf", "image/jpeg", "image/png"]
     # per identity: beyond this many messages in the window, one notice and then silence
     inbound_messages_per_window: int = Field(20, ge=1)
+    # turns that answer the bot's pending question (the support form is about 15): its own budget
+    inbound_answers_per_window: int = Field(60, ge=1)
     inbound_window_seconds: int = Field(60, ge=1)
 
 

@@ -81,7 +81,7 @@ async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[App]:
     bot = await build_app(settings, clock=clock, faq=None, migrate=False)
     # scripted conversations send dozens of messages in one frozen minute: the inbound
     # throttle is tested on its own (tests/engine/test_throttle.py), not in every test
-    bot.engine.throttle.limit = 10_000
+    bot.engine.throttle.limit = bot.engine.throttle.answer_limit = 10_000
     if bot.db.dialect.name == "postgresql":
         await truncate_all(bot.db)
     yield bot

@@ -21,6 +21,7 @@ from bot.backup import (
     recipe,
     restore_sqlite,
 )
+from bot.runlock import DataDirBusy, RunLock
 from bot.settings import Settings
 
 
@@ -72,13 +73,18 @@ def db_restore(
         typer.echo(recipe(argv, env))
         return
     database, documents = _paths(settings)
-    if not yes:
-        typer.confirm(f"Replace {database} and {documents} with {source}? The bot must be "
-                      "stopped", abort=True)
+    try:  # held until the restore is done: no bot starts on a half-restored folder
+        lock = RunLock(settings.data_dir).hold_exclusive()
+    except DataDirBusy as exc:
+        raise _fail(BackupError(str(exc))) from exc
     try:
+        if not yes:
+            typer.confirm(f"Replace {database} and {documents} with {source}?", abort=True)
         done = restore_sqlite(source, database, documents, dt.datetime.now(dt.UTC))
     except BackupError as exc:
         raise _fail(exc) from exc
+    finally:
+        lock.release()
     for line in done:
         typer.echo(line)
     typer.echo("Start the bot with the key this backup was made under; "

@@ -129,7 +129,10 @@ class ConversationEngine:
             elif conv.human_hold:
                 ctx.emit("relay_to_staff", identity_id=identity.id, inbound=inbound)
             else:
+                pending = (conv.flow, conv.step) if conv.step else None
                 await self.runner.turn(ctx)
+                if pending is not None and (conv.flow, conv.step) != pending:
+                    self.throttle.answered((inbound.channel, inbound.user_id))
             await self._save(session, ctx, heard)
             return TurnResult(replies=ctx.replies, events=ctx.events,
                               chat=(identity.channel, identity.platform_user_id))

@@ -26,6 +26,7 @@ from handlers.base import ChannelCore
 from handlers.webchat.bodies import MESSAGE_ID, Refused, parse_message, read_form, read_json
 from handlers.webchat.guard import Guard
 from handlers.webchat.hub import Hub
+from handlers.webchat.language import stored_language
 from handlers.webchat.page import LANG_COOKIE
 from handlers.webchat.render import CHANNEL, appended_event
 from handlers.webchat.visitor import visitor_of
@@ -55,9 +56,12 @@ class ChatApi:
                 return str(lang)
         return self.config.default_language
 
-    def refusal(self, request: web.Request, refused: Refused, lang: str | None = None
-                ) -> web.Response:
-        """A JSON answer `{"error": <polite sentence>}` with the refusal's status."""
+    async def refusal(self, request: web.Request, refused: Refused, lang: str | None = None
+                      ) -> web.Response:
+        """A JSON answer `{"error": <polite sentence>}` with the refusal's status, in the
+        language of the visitor's conversation (not read for a flood or a foreign page)."""
+        if refused.status not in (403, 429):
+            lang = await stored_language(self.core.sessions, visitor_of(request)) or lang
         text = self.catalog.t(self.language(request, lang), refused.key, **refused.args_)
         return web.json_response({"error": text}, status=refused.status,
                                  headers={"Cache-Control": "no-store"})
@@ -83,7 +87,7 @@ class ChatApi:
             posted = parse_message(body, self.config.web.max_text_chars)
         except Refused as refused:
             lang = body.get("lang") if isinstance(body, dict) else None
-            return self.refusal(request, refused, lang if isinstance(lang, str) else None)
+            return await self.refusal(request, refused, lang if isinstance(lang, str) else None)
         shown: dict[str, Any] = {"text": posted.text if posted.text is not None
                                  else posted.label or ""}
         inbound = Inbound(CHANNEL, visitor, f"{visitor}:{posted.message_id}", text=posted.text,
@@ -96,10 +100,10 @@ class ChatApi:
             visitor = self.admitted(request, post=True)
             fields, attachment = await read_form(request, self.config.limits.max_upload_bytes)
         except Refused as refused:
-            return self.refusal(request, refused)
+            return await self.refusal(request, refused)
         message_id, lang = fields.get("id", ""), fields.get("lang")
         if not MESSAGE_ID.fullmatch(message_id) or attachment is None:
-            return self.refusal(request, Refused(400, "webchat-err-bad-request"), lang)
+            return await self.refusal(request, Refused(400, "webchat-err-bad-request"), lang)
         inbound = Inbound(CHANNEL, visitor, f"{visitor}:{message_id}", attachment=attachment,
                           locale=lang if lang in LANGUAGES else None)
         shown = {"text": "", "file_name": attachment.file_name}
@@ -110,7 +114,7 @@ class ChatApi:
         try:
             visitor = self.admitted(request, post=False)
         except Refused as refused:
-            return self.refusal(request, refused)
+            return await self.refusal(request, refused)
         async with self.core.sessions() as session:
             entry = await chatlog.entry(session, channel=CHANNEL, address=visitor,
                                         entry_id=int(request.match_info["entry"]))
@@ -143,6 +147,6 @@ class ChatApi:
             result = await self.core.engine.handle(inbound)
         except Exception:
             log.exception("web chat turn failed; the page will send it again")
-            return self.refusal(request, Refused(503, "webchat-err-busy"), lang)
+            return await self.refusal(request, Refused(503, "webchat-err-busy"), lang)
         return web.json_response({"ok": True, "duplicate": result.duplicate}, status=202,
                                  headers={"Cache-Control": "no-store"})

@@ -8,9 +8,12 @@ from pathlib import Path
 from string import Template
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import WebChatConfig
 from bot.i18n import LANGUAGES, Catalog
+from handlers.webchat.guard import own_origin
+from handlers.webchat.language import stored_language
 from handlers.webchat.visitor import new_visitor, remember, visitor_of
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -32,10 +35,12 @@ def csp(config: WebChatConfig) -> str:
 
 
 class Pages:
-    """GET /chat/, /chat/widget.js and /chat/static/<file>."""
+    """GET /chat/, /chat/widget.js, /chat/widget/check and /chat/static/<file>."""
 
-    def __init__(self, config: WebChatConfig, catalog: Catalog, default_language: str) -> None:
+    def __init__(self, config: WebChatConfig, catalog: Catalog, default_language: str,
+                 sessions: async_sessionmaker[AsyncSession]) -> None:
         self.config, self.catalog, self.default_language = config, catalog, default_language
+        self.sessions = sessions
         self._page = Template((STATIC / "chat.html").read_text(encoding="utf-8"))
         self._widget = (STATIC / "widget.js").read_text(encoding="utf-8")
         self._files = {p.name: p.read_bytes() for p in STATIC.iterdir()
@@ -47,11 +52,14 @@ class Pages:
         router.add_get("/chat", self.to_page)
         router.add_get("/chat/", self.page)
         router.add_get("/chat/widget.js", self.widget)
+        router.add_get("/chat/widget/check", self.check)
         router.add_get("/chat/static/{name}", self.static)
 
-    def language(self, request: web.Request) -> str:
-        """?lang=, else the language the visitor chose last, else the configured default."""
-        for lang in (request.query.get("lang"), request.cookies.get(LANG_COOKIE)):
+    async def language(self, request: web.Request) -> str:
+        """The language of the visitor's conversation; before their first turn ?lang= (the
+        embedding site's data-lang), else the page's last language, else the default."""
+        stored = await stored_language(self.sessions, visitor_of(request))
+        for lang in (stored, request.query.get("lang"), request.cookies.get(LANG_COOKIE)):
             if lang in LANGUAGES:
                 return str(lang)
         return self.default_language
@@ -61,7 +69,7 @@ class Pages:
 
     async def page(self, request: web.Request) -> web.Response:
         """The full-page chat (also the widget's frame with ?embed=1); issues the cookie."""
-        lang = self.language(request)
+        lang = await self.language(request)
         t = self.catalog.t
         other = "en" if lang == "ar" else "ar"
         strings = {key.removeprefix("webchat-"): t(lang, key) for key in SCRIPT_TEXTS}
@@ -77,7 +85,7 @@ class Pages:
             "Content-Security-Policy": csp(self.config), "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
         remember(response, request, visitor_of(request) or new_visitor(), self.config)
-        if request.query.get("lang") in LANGUAGES:
+        if request.cookies.get(LANG_COOKIE) != lang:
             response.set_cookie(LANG_COOKIE, lang, max_age=self.config.cookie_days * 86400,
                                 path="/chat/", httponly=True,
                                 samesite=self.config.cookie_samesite,
@@ -91,6 +99,17 @@ class Pages:
         body = self._widget.replace("__TEXTS__", json.dumps(texts, ensure_ascii=False))
         return web.Response(text=body, content_type="text/javascript", headers={
             "Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"})
+
+    async def check(self, request: web.Request) -> web.Response:
+        """`{"allowed": …}`: may the page the widget runs on frame the chat? Readable from any
+        origin (CORS *, no cookie), so that a site left out of `web.allowed_origins` shows no
+        launcher to a frame the browser would block."""
+        origin = request.headers.get("Origin")
+        allowed = (origin is None or origin == own_origin(request)
+                   or origin in self.config.allowed_origins)
+        return web.json_response({"allowed": allowed}, headers={
+            "Access-Control-Allow-Origin": "*", "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff"})
 
     async def static(self, request: web.Request) -> web.Response:
         """The page's own CSS and script (a fixed list: no path from the request is opened)."""

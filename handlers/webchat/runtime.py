@@ -30,7 +30,8 @@ class WebChatRuntime:
         config = core.config
         self.hub = Hub(redis_url)
         self.guard = Guard(config.web)
-        self.pages = Pages(config.web, core.services.catalog, config.default_language)
+        self.pages = Pages(config.web, core.services.catalog, config.default_language,
+                           core.sessions)
         self.api = ChatApi(core, self.guard, self.hub)
         self.stream = EventStream(core, self.api, self.hub)
         self.sender = WebChatSender(core.sessions, core.services.clock, self.hub.appended)

@@ -51,7 +51,7 @@ class EventStream:
             if self.hub.open_streams(visitor) >= self.config.streams_per_visitor:
                 raise Refused(429, "webchat-err-too-many")
         except Refused as refused:
-            return self.api.refusal(request, refused)
+            return await self.api.refusal(request, refused)
         after = last_event_id(request)
         response = web.StreamResponse(headers=sse.HEADERS)
         def alive() -> bool:

@@ -7,6 +7,7 @@ import datetime as dt
 import shutil
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -158,3 +159,57 @@ def test_postgres_backup_runs_pg_dump(env: dict[str, str], pg_url: str | None, t
     assert "TABLE public beneficiary" in listing and "alembic_version" in listing
     result = CliRunner().invoke(cli, ["db", "restore", "--from", str(folder)])
     assert result.exit_code == 0 and "pg_restore --clean" in result.output
+
+
+def test_restore_is_refused_while_the_bot_runs_then_works(
+        keyfile_env: Path, tmp_path: Path) -> None:
+    data = keyfile_env
+    document = asyncio.run(seed())
+    result = CliRunner().invoke(cli, ["db", "backup", "--out", str(tmp_path / "backups")])
+    assert result.exit_code == 0, result.output
+    [folder] = (tmp_path / "backups").iterdir()
+    before = (data / "ghimar.sqlite3").read_bytes()
+    worker = subprocess.Popen(  # another process holds the folder as a running bot does
+        [sys.executable, "-c", HOLD_THE_APP], stdout=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert worker.stdout is not None and worker.stdout.readline().strip() == "open"
+        result = CliRunner().invoke(cli, ["db", "restore", "--from", str(folder), "--yes"])
+        assert result.exit_code == 1
+        assert "the bot is running on" in result.output and "stop it first" in result.output
+        assert (data / "ghimar.sqlite3").read_bytes() == before  # nothing was written
+        assert not any("before-restore" in p.name for p in data.iterdir())
+    finally:
+        worker.terminate()
+        worker.wait(10)
+    result = CliRunner().invoke(cli, ["db", "restore", "--from", str(folder), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert asyncio.run(read_back(document)) == (NAME, DOCUMENT)
+
+
+def test_no_bot_starts_during_a_restore(keyfile_env: Path) -> None:
+    from app.wiring import build_app as build
+    from bot.config import ConfigError
+    from bot.runlock import RunLock
+
+    lock = RunLock(keyfile_env).hold_exclusive()  # as `db restore` holds it
+    try:
+        with pytest.raises(ConfigError, match="a restore is under way"):
+            asyncio.run(build(load_settings(), faq=None))
+    finally:
+        lock.release()
+    asyncio.run(seed())  # and once it is done, the bot opens again
+
+
+HOLD_THE_APP = """
+import asyncio
+from app.wiring import build_app
+from bot.settings import load_settings
+
+async def main():
+    bot = await build_app(load_settings(), faq=None)
+    print("open", flush=True)
+    await asyncio.sleep(60)
+
+asyncio.run(main())
+"""

@@ -13,6 +13,7 @@ from bot.messages import Outbound
 from bot.repo import outbox as outbox_repo
 from models import Escalation, InboundReceipt, TranscriptLine
 from tests.conftest import START
+from tests.flows.helpers import PDF, VALID_ID
 from tests.support.convo import Convo
 
 NOTICE = "وصلتنا رسائل كثيرة"
@@ -87,3 +88,46 @@ async def test_business_messages_overtake_a_flooded_chats_replies(
     texts = [m.text for m in convo.new_messages()]
     assert texts[:2] == ["from staff", "decision"]
     assert texts[2:] == [f"reply {i}" for i in range(30)]  # the replies keep their order
+
+
+def test_answers_have_their_own_larger_budget() -> None:
+    clock = FrozenClock(START)
+    throttle = Throttle(3, dt.timedelta(seconds=60), clock, answer_limit=5)
+    key = ("terminal", "7")
+    for _ in range(5):  # five answers that moved the form on...
+        assert throttle.check(key) == "ok"
+        throttle.answered(key)
+    # ...leave the free budget whole; but the answer budget is full now
+    assert [throttle.check(key) for _ in range(2)] == ["notify", "silent"]
+    clock.advance(seconds=61)
+    assert [throttle.check(key) for _ in range(4)] == ["ok", "ok", "ok", "notify"]
+
+
+async def test_a_quick_form_filler_is_not_throttled_but_free_text_still_is(
+    app: App, clock: FrozenClock
+) -> None:
+    app.engine.throttle = Throttle.from_limits(app.config.limits, clock)  # as configured
+    c = Convo(app, "fast")
+    said: list[Outbound] = []
+    said += await c.send("مرحبا")
+    said += await c.press("أوافق")
+    said += await c.press("طلب دعم جديد")
+    for answer in ("محمد", "محمد أحمد العتيبي", "12345", VALID_ID, "05", "0501234567"):
+        said += await c.send(answer)  # three mistakes, each asked again
+    said += await c.press("المقر الرئيسي")
+    for answer in ("خمسة", "5", "كثير", "3000"):
+        said += await c.send(answer)
+    said += await c.press("سلة غذائية")
+    said += await c.send("أسرة من خمسة أفراد بحاجة إلى سلة غذائية شهرية")
+    said += await c.upload(PDF, "application/pdf")
+    said += await c.upload(b"\x89PNG fake", "image/png", "family.png")
+    said += await c.press("تأكيد البيانات")
+    said += await c.press("أقرّ وأتعهد")
+    said += await c.send("محمد أحمد العتيبي")  # 22 turns within one frozen minute
+    assert not any(NOTICE in m.text for m in said)
+    assert "GH-2026-000001" in c.text(said[-2:])  # submitted
+    flood: list[Outbound] = []
+    for i in range(60):  # then text the bot cannot use: the free budget still stops it
+        flood += await c.send(f"رسالة {i}")
+    assert sum(NOTICE in m.text for m in flood) == 1
+    assert len(flood) <= 2 * app.config.limits.inbound_messages_per_window + 1

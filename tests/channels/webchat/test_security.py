@@ -70,7 +70,7 @@ async def test_malformed_bodies_get_a_polite_400(consented: Visitor) -> None:
         assert status == 400, (body, status)
         assert answer["error"] and not answer["error"].startswith("webchat-"), body
     status, answer = await consented.post({"id": "e1", "text": "x" * 2001, "lang": "en"})
-    assert "too long (at most" in answer["error"]
+    assert "رسالتك طويلة" in answer["error"]  # the conversation's language, not the body's
     status, _ = await consented.post(b'{"id": "e2", "text": "' + b"x" * 20_000 + b'"}')
     assert status == 413
 
@@ -133,3 +133,12 @@ async def test_fuzzed_bodies_get_no_5xx(runtime: Runtime, consented: Visitor) ->
             failures.append(raw[:300])
     assert failures == [], failures[:5]
     assert statuses[202] and statuses[400], statuses
+
+
+async def test_the_widget_learns_whether_its_site_may_frame_the_chat(visitor: Visitor,
+                                                                     base: str) -> None:
+    for origin, allowed in (("https://evil.example", False), (base, True), (None, True)):
+        headers = {"Origin": origin} if origin else {}
+        async with visitor.http.get(f"{base}/chat/widget/check", headers=headers) as resp:
+            assert resp.status == 200 and resp.headers["Access-Control-Allow-Origin"] == "*"
+            assert await resp.json() == {"allowed": allowed}, origin
