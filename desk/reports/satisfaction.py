@@ -18,7 +18,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -140,8 +139,9 @@ def _panels(
 ) -> tuple[Figure, list[tuple[Axes, list[SatisfactionSurvey]]]]:
     """A figure with one panel per trigger (one empty panel when there is nothing)."""
     groups = by_trigger(rows) or {"": []}
-    fig, axes = plt.subplots(1, len(groups), figsize=(4.2 * len(groups) + 1, 4.2), dpi=110,
-                             squeeze=False)
+    # a Figure of its own, not pyplot's: pyplot would keep every figure the console draws
+    fig = Figure(figsize=(4.2 * len(groups) + 1, 4.2), dpi=110)
+    axes = fig.subplots(1, len(groups), squeeze=False)
     fig.suptitle(title)
     panels = []
     for axis, (trigger, group) in zip(axes[0], groups.items(), strict=True):
@@ -215,7 +215,6 @@ def response_figure(rows: list[SatisfactionSurvey], labels: dict[str, str]) -> F
 
 def _save(fig: Figure, path: Path) -> Path:
     fig.savefig(path)
-    plt.close(fig)
     return path
 
 

@@ -57,6 +57,17 @@ def test_charts_have_one_panel_per_trigger_with_translated_channels() -> None:
     plt.close(fig)
 
 
+def test_figures_are_not_kept_by_pyplot() -> None:
+    """The console draws these on every request: pyplot keeps each figure it makes until
+    closed, which in a running server is a leak."""
+    before = set(plt.get_fignums())
+    for _ in range(3):
+        satisfaction.bar_figure(ROWS, "channel", "by channel", _labels())
+        satisfaction.over_time_figure(ROWS, _labels())
+        satisfaction.response_figure(ROWS, _labels())
+    assert set(plt.get_fignums()) == before
+
+
 def test_counts_have_integer_axes() -> None:
     fig = satisfaction.response_figure(ROWS, _labels())
     fig.canvas.draw()
