@@ -106,6 +106,7 @@ async def test_reply_from_the_browser_reaches_the_beneficiary_and_the_topic(
         async with http.get(url) as resp:
             page = await resp.text()
         assert resp.status == 200 and "أحتاج مساعدة في تعبئة الطلب" in page
+        assert "<dd>الطرفية</dd>" in page and ">الطرفية</td>" in listing  # the channel's name
         convo.new_messages()
         status, after = await _post(http, f"{url}/reply", page, text="أهلاً، كيف أخدمك؟")
         assert status == 200 and "أُرسل الرد" in after
