@@ -74,12 +74,14 @@ class Stream:
                 if event["dir"] == "out" and any(text in x for x in [event["text"], *labels]):
                     return seen
 
-    async def drain(self, quiet: float = 0.8) -> list[dict[str, Any]]:
-        """Every event until the stream is quiet for `quiet` seconds."""
+    async def drain(self, quiet: float = 0.8, first: float = 5.0) -> list[dict[str, Any]]:
+        """Every event until the stream is quiet for `quiet` seconds, waiting up to `first`
+        seconds for the first one (a loaded machine's first reply can take longer than the
+        quiet period: the CI run once drained nothing in the middle of a welcome)."""
         seen = []
         while True:
             try:
-                seen.append(await self.next(quiet))
+                seen.append(await self.next(quiet if seen else first))
             except TimeoutError:
                 return seen
 
