@@ -11,6 +11,7 @@ otherwise waits only until it does, instead of all the slots that passed going i
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections import deque
@@ -18,6 +19,25 @@ from collections.abc import Callable
 from typing import Protocol
 
 from bot.outbox.senders import RateLimits
+
+log = logging.getLogger(__name__)
+
+
+class StoreAway:
+    """A shared limiter's store (the database, Redis) did not answer: say so at most once a
+    minute; the limiter paces in this process alone meanwhile."""
+
+    def __init__(self, store: str, *, detail: bool = False, every: float = 60.0) -> None:
+        self.store, self.detail, self.every = store, detail, every
+        self._said = -math.inf
+
+    def __call__(self, exc: BaseException) -> None:
+        now = time.monotonic()
+        if now - self._said >= self.every:
+            self._said = now
+            cause = f"{type(exc).__name__}: {exc}" if self.detail else type(exc).__name__
+            log.warning("rate limiter: %s unavailable (%s); pacing in this process only",
+                        self.store, cause)
 
 
 class Limiter(Protocol):

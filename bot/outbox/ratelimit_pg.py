@@ -15,7 +15,6 @@ go at once, a burst the platform refuses; it reserves a new one instead.
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -23,11 +22,10 @@ from contextvars import ContextVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import transaction
-from bot.outbox.ratelimit import ChannelRateLimiter
+from bot.outbox.ratelimit import ChannelRateLimiter, StoreAway
 from bot.outbox.senders import RateLimits
 from bot.repo import ratebuckets
 
-log = logging.getLogger(__name__)
 Sessions = async_sessionmaker[AsyncSession]
 # The sessions of the connection that delivers the current chat (set by the dispatcher).
 chat_sessions: ContextVar[Sessions | None] = ContextVar("chat_sessions", default=None)
@@ -45,7 +43,7 @@ class PostgresRateLimiter:
         self.prefix = prefix  # e.g. "telegram:"
         self.local = ChannelRateLimiter(limits)  # while the database is away
         self._reservations = 0
-        self._warned = 0.0
+        self._unavailable = StoreAway("database")
         self._tasks: set[asyncio.Task[None]] = set()
 
     def pause(self, seconds: float) -> None:
@@ -95,12 +93,6 @@ class PostgresRateLimiter:
             self._unavailable(exc)
             await self.local.acquire(address, group=group)
 
-    def _unavailable(self, exc: BaseException) -> None:
-        now = time.monotonic()
-        if now - self._warned >= 60:
-            self._warned = now
-            log.warning("rate limiter: database unavailable (%s); pacing in this process only",
-                        type(exc).__name__)
 
 
 def postgres_limiters(sessions: Sessions) -> Callable[[str, RateLimits], PostgresRateLimiter]:

@@ -10,14 +10,10 @@ back to its own in-memory limiter (logged once per minute) rather than stopping 
 from __future__ import annotations
 
 import asyncio
-import logging
-import time
 from typing import Any
 
-from bot.outbox.ratelimit import ChannelRateLimiter
+from bot.outbox.ratelimit import ChannelRateLimiter, StoreAway
 from bot.outbox.senders import RateLimits
-
-log = logging.getLogger(__name__)
 
 # KEYS: global tat, chat tat, pause-until. ARGV: chat gap, chat burst, global gap (seconds).
 # Returns {reserved (0/1), seconds to wait (as a string: Lua numbers lose their fraction)}.
@@ -62,7 +58,7 @@ class RedisRateLimiter:
         self._reserve = client.register_script(_RESERVE)
         self._pause = client.register_script(_PAUSE)
         self._paused = client.register_script(_PAUSED)
-        self._warned = 0.0
+        self._unavailable = StoreAway("Redis", detail=True)
 
     def pause(self, seconds: float) -> None:
         """Stop all sends on the channel, in every worker, for a while (the platform said 429)."""
@@ -90,12 +86,6 @@ class RedisRateLimiter:
             self._unavailable(exc)
             await self.local.acquire(address, group=group)
 
-    def _unavailable(self, exc: BaseException) -> None:
-        now = time.monotonic()
-        if now - self._warned >= 60:
-            self._warned = now
-            log.warning("rate limiter: Redis unavailable (%s: %s); pacing in this process only",
-                        type(exc).__name__, exc)
 
     def _quiet(self, task: asyncio.Future[Any]) -> None:
         if not task.cancelled() and task.exception() is not None:

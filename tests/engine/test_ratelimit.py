@@ -103,3 +103,15 @@ async def test_after_a_stall_the_late_slots_never_exceed_the_rate_in_any_second(
     # 7 more fit the window by 1.0 s, the other 10 wait for it (1.6 s); forfeiting the late
     # slots instead would have queued them behind the last slot (1.45 s) until 2.1 s
     assert sent[-1] - start < 1.9
+
+
+def test_a_shared_store_away_is_said_once_a_minute(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.outbox.ratelimit import StoreAway
+
+    away = StoreAway("Redis", detail=True)
+    with caplog.at_level("WARNING", logger="bot.outbox.ratelimit"):
+        away(ConnectionError("refused"))
+        away(ConnectionError("refused again"))
+    assert [r.getMessage() for r in caplog.records] == [
+        "rate limiter: Redis unavailable (ConnectionError: refused); "
+        "pacing in this process only"]
