@@ -19,6 +19,10 @@ Not "inside": a transaction of another task (another turn, the dispatcher's clai
 spawned from inside a transaction (it inherits the context but not the ownership), the
 emulators' server side (a server, not a client call) and the emulators' own clients (the
 emulated platform pushing a webhook update).
+
+Not seen: a call in a task that the transaction's task spawned and awaits (`asyncio.wait_for`
+on Python 3.11, `gather`): asyncio does not say which task awaits which. The product code
+wraps no send that way today (checked with grep when this guard was written).
 """
 
 from __future__ import annotations
