@@ -191,3 +191,44 @@ async def test_two_workers_on_one_postgresql_database_send_one_notice(
     finally:
         for app in apps:
             await app.close()
+
+
+async def test_with_redis_away_a_worker_counts_alone_and_says_so_once(
+    clock: FrozenClock, caplog: pytest.LogCaptureFixture,
+) -> None:
+    client = redis_asyncio.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    w = Worker(Throttle(2, dt.timedelta(seconds=60), clock, 2,
+                        RedisThrottleStore(client, clock)))
+    try:
+        assert [await w.send(3) for _ in range(4)] == ["ok", "ok", "notify", "silent"]
+    finally:
+        await client.aclose()
+    warned = [r for r in caplog.records if "Redis unavailable" in r.getMessage()]
+    assert len(warned) == 1  # once a minute, not once a message
+
+
+@pytest.mark.parametrize("store", [pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+async def test_quiet_identities_rows_are_deleted(
+    store: tuple[str, str | None], clock: FrozenClock, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sqlalchemy import text
+
+    from bot.engine import throttle_pg
+
+    monkeypatch.setattr(throttle_pg, "FORGET_EVERY", 3)
+    engine = make_engine(str(store[1]))
+    prefix = uuid.uuid4().hex[:8]
+    w = Worker(Throttle(5, dt.timedelta(seconds=60), clock, 5,
+                        _Prefixed(PostgresThrottleStore(clock), prefix)), engine)
+    try:
+        await w.send(1)
+        await w.send(2)
+        clock.advance(seconds=61)
+        await w.send(2)  # the third update: 1 has been quiet for a window, 2 has not
+        async with engine.connect() as conn:
+            keys = (await conn.execute(text("SELECT key FROM inboundthrottle WHERE key LIKE :p"),
+                                       {"p": prefix + "%"})).scalars().all()
+        assert keys == [f"{prefix}:telegram:2"]
+    finally:
+        await engine.dispose()
