@@ -16,6 +16,8 @@ from bot.config import AppConfig, ConfigError, load_config
 from bot.db import make_engine, make_sessionmaker, upgrade
 from bot.engine.context import Services
 from bot.engine.engine import ConversationEngine
+from bot.engine.throttle import ThrottleStore
+from bot.engine.throttle_pg import postgres_throttle
 from bot.i18n import Catalog
 from bot.outbox.dispatcher import Dispatcher
 from bot.outbox.ratelimit_pg import postgres_limiters
@@ -130,15 +132,19 @@ async def build_app(
     # On PostgreSQL each chat being delivered holds one pooled connection, and each turn
     # one more (bot/db.py: 20 in all): 12 + 6 leaves room for the scheduler and staff desk.
     concurrency, turns = (64, 8) if settings.is_sqlite else (12, 6)
-    engine = ConversationEngine(sessions, services, build_flows(), escalate=escalate_once,
-                                max_turns=turns)
-    limiters = None  # SQLite: one process, the limiter in memory
+    limiters = None  # SQLite: one process, the limiter and the inbound throttle in memory
+    throttle: ThrottleStore | None = None
     if settings.redis_url is not None:
+        from bot.engine.throttle_redis import redis_throttle
         from bot.outbox.ratelimit_redis import redis_limiters
 
         limiters = redis_limiters(settings.redis_url.get_secret_value())
+        throttle = redis_throttle(settings.redis_url.get_secret_value(), clock)
     elif not settings.is_sqlite:  # every worker shares the buckets in PostgreSQL
         limiters = postgres_limiters(sessions)
+        throttle = postgres_throttle(clock)
+    engine = ConversationEngine(sessions, services, build_flows(), escalate=escalate_once,
+                                max_turns=turns, throttle_store=throttle)
     dispatcher = Dispatcher(sessions, {}, config.outbox, clock, concurrency=concurrency,
                             make_limiter=limiters)
     engine.wake_dispatcher = dispatcher.wake

@@ -20,6 +20,7 @@ from models.request import (
 from models.rights import RightsKind, RightsRequest
 from models.schedule import SatisfactionSurvey, ScheduledMessage, ScheduledStatus
 from models.staff import StaffLoginLink, StaffSession, StaffUser
+from models.throttle import InboundThrottle
 
 __all__ = [
     "Beneficiary",
@@ -32,6 +33,7 @@ __all__ = [
     "Feedback",
     "IdentityLink",
     "InboundReceipt",
+    "InboundThrottle",
     "KeyRotation",
     "KnowledgeGap",
     "LinkCode",

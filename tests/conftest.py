@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,12 +14,27 @@ from bot.clock import FrozenClock
 from bot.db import make_engine, upgrade
 from bot.settings import Settings
 from tests.emulators import TelegramEmulator
+from tests.guards import txnet
 from tests.support.convo import Convo
 from tests.support.databases import create_pg_database, drop_pg_database, truncate_all
 
 TEST_KEY = "test-secret-key-for-ghimar-desk-0123456789"
 # Sunday 2026-11-22, 10:00 in Riyadh: inside working hours.
 START = dt.datetime(2026, 11, 22, 7, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def network_guard() -> Iterator[txnet.Guard]:
+    """Every test: no platform call inside a database transaction (tests/guards/txnet.py)."""
+    yield from txnet.install()
+
+
+@pytest.fixture(autouse=True)
+def no_network_in_transaction(network_guard: txnet.Guard) -> Iterator[None]:
+    """Fail the test at teardown, with both stacks, if it made such a call."""
+    network_guard.take()  # a call recorded between tests belongs to no test
+    yield
+    network_guard.check()
 
 
 @pytest.fixture(scope="session")

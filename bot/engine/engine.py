@@ -25,7 +25,7 @@ from bot.engine.context import Ctx, Services
 from bot.engine.flow import Flow
 from bot.engine.runner import MENU_FLOW, Escalate, Runner
 from bot.engine.store import TurnStore
-from bot.engine.throttle import Throttle
+from bot.engine.throttle import Throttle, ThrottleStore
 from bot.logging_setup import bind_identity, identity_scope
 from bot.messages import Inbound, Outbound
 from bot.metrics import inbound_ignored, turn_done
@@ -59,6 +59,7 @@ class ConversationEngine:
         flows: dict[str, Flow],
         escalate: Escalate | None = None,
         max_turns: int = 8,
+        throttle_store: ThrottleStore | None = None,
     ) -> None:
         self.sessions = sessions
         # Turns in flight at once. A flood beyond it waits here, in order, rather than in the
@@ -66,7 +67,9 @@ class ConversationEngine:
         self._turns = asyncio.Semaphore(max_turns)
         self.services = services
         self.runner = Runner(flows, escalate)
-        self.throttle = Throttle.from_limits(services.config.limits, services.clock)
+        # counts in memory, or shared by every worker (PostgreSQL, Redis: app/wiring.py)
+        self.throttle = Throttle.from_limits(services.config.limits, services.clock,
+                                             throttle_store)
         self.listeners: list[EventListener] = []
         self.wake_dispatcher: Callable[..., None] = lambda chat=None: None
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
@@ -123,7 +126,7 @@ class ConversationEngine:
                       self._load_data(conv.data_enc), inbound)
             heard = redact(self._transcript_text(ctx))  # before the turn moves the step on
             ctx.heard = heard
-            if not self.throttle.admit(ctx):  # over the rate: one notice, then silence
+            if not await self.throttle.admit(ctx, session):  # over the rate: notice, then silence
                 log.debug("%s message over the inbound rate: turn skipped", inbound.channel)
                 inbound_ignored(inbound.channel, "throttled")
             elif conv.human_hold:
@@ -132,7 +135,7 @@ class ConversationEngine:
                 pending = (conv.flow, conv.step) if conv.step else None
                 await self.runner.turn(ctx)
                 if pending is not None and (conv.flow, conv.step) != pending:
-                    self.throttle.answered((inbound.channel, inbound.user_id))
+                    await self.throttle.moved_on(ctx, session)
             await self._save(session, ctx, heard)
             return TurnResult(replies=ctx.replies, events=ctx.events,
                               chat=(identity.channel, identity.platform_user_id))

@@ -1,0 +1,1 @@
+"""Session-wide guards that hold the whole suite to a rule (see each module)."""
