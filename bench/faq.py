@@ -101,6 +101,14 @@ def measure(kb: KnowledgeBase, sets: dict[str, list[EvalItem]], rounds: int) -> 
     for name, items in sets.items():
         out[name] = evaluate(kb, items).summary()
     out["heldout_by_category"] = by_category(kb, sets["heldout"])
+    if kb.vectors is not None:
+        # the same questions with every one embedded: what answering lexically decisive
+        # questions without their embedding costs (or gains) in accuracy
+        kb.gate = False
+        try:
+            out["heldout_every_question_embedded"] = evaluate(kb, sets["heldout"]).detail()
+        finally:
+            kb.gate = True
     out["speed"] = speed(kb, sets["eval"] + sets["heldout"], rounds)
     out["memory"] = index_memory(kb)
     return out
@@ -233,6 +241,13 @@ def _run(args: argparse.Namespace) -> int:
         f"English {_pct(h['english']['direct_right'])}; p95 {b['speed']['ms_p95']} ms at "
         f"{b['entries']} entries"
     )
+    if "heldout_every_question_embedded" in r:
+        u = r["heldout_every_question_embedded"]
+        print(
+            f"held-out with every question embedded (no lexical gate): direct right "
+            f"{_pct(u['direct_right'])}, confident wrong {_pct(u['confident_wrong'])}, "
+            f"off-topic don't know {_pct(u['off_topic_dont_know'])}"
+        )
     print(
         f"faq: top-1 {100 * r['eval']['top1']:.1f}% top-3 {100 * r['eval']['top3']:.1f}% "
         f"confident-wrong {100 * r['eval']['confident_wrong']:.1f}% | "
