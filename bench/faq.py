@@ -14,6 +14,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+from bench.harness import tree
 from faq import kb as kb_module
 from faq.evaluate import EvalItem, enlarge, evaluate, read_eval_set
 from faq.fusion import CALIBRATION
@@ -215,6 +216,8 @@ def _run(args: argparse.Namespace) -> int:
         },
         "fusion": None if embedder is None else json.loads(CALIBRATION.read_text("utf-8")),
         "rounds": rounds,
+        "tree": tree(),
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "python": platform.python_version(),
         "machine": platform.machine(),
