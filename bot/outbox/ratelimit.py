@@ -15,10 +15,14 @@ happens, not from when its slot was reserved.
   goes at once when a permit is free and otherwise waits for one: never a burst of all the
   slots that passed meanwhile, and no slot is forfeited.
 - A chat's pace: the caller says when the send was answered (`release`, or the chat's next
-  `acquire`: a chat's sends are sequential). Its TAT then moves to at least answer + gap and,
-  when its burst is spent, to a gap after that answer for the next send (`after_send`): a
-  stall never bunches the parts of a long reply, and a reply of up to `per_chat_burst` parts
-  still goes at once.
+  `acquire`: a chat's sends are sequential). The chat's TAT, stamped at the reservation as
+  max(TAT, due) + gap (due: when the chat allowed the send, the later of when it was asked
+  for and when the chat's pace allowed it), moves on by the time from `due` to the answer
+  (`after_send`): the chat is paced as if each send had happened at its answer. A stall,
+  before or after the send was let go, shifts the chat's schedule and never earns a waiting
+  chat its burst back: no two parts of a long reply closer than the gap after the burst
+  (measured at the platform: an answer comes after the arrival), and a reply of up to
+  `per_chat_burst` parts still goes at once (only the parts' own round trips add up).
 """
 
 from __future__ import annotations
@@ -50,14 +54,14 @@ def pace_of(limits: RateLimits, group: bool) -> tuple[float, int]:
                                                      limits.per_chat_burst)
 
 
-def after_send(tat: float, answered: float, gap: float, burst: int) -> float:
-    """A chat's TAT once its send was answered at `answered`: at least a gap on from that
-    answer, and when the chat's next send has to wait anyway (its burst is spent), it waits
-    until a gap after this answer at least. (The same formula is in SQL and Lua.)"""
-    tat = max(tat, answered + gap)
-    if tat - (burst - 1) * gap > answered:
-        tat = max(tat, answered + burst * gap)
-    return tat
+def after_send(tat: float, late: float) -> float:
+    """A chat's TAT once its send was answered `late` seconds after the chat allowed it: moved
+    on by that time, so the chat is paced from the answer. (The same in SQL and Lua.)
+
+    The TAT was stamped max(TAT, due) + gap at the reservation, so it ends at least a gap
+    after the answer and after the former TAT: GCRA on the answer times, which the platform's
+    arrivals precede."""
+    return tat + max(late, 0.0)
 
 
 class SendWindow:
@@ -123,8 +127,7 @@ class Limiter(Protocol):
 class _Open:
     permit: int
     leased: float
-    gap: float
-    burst: int
+    due: float  # when the chat allowed the send
 
 
 class ChannelRateLimiter:
@@ -161,16 +164,18 @@ class ChannelRateLimiter:
         await self.release(address)
         gap, burst = pace_of(self.limits, group)
         global_gap = 1.0 / self.limits.per_second
+        asked = self._clock()
         while True:
             now = self._clock()
-            chat_tat = max(self._chat_tat.get(address, 0.0), now)
+            chat_tat = self._chat_tat.get(address, 0.0)
             chat_ready = chat_tat - (burst - 1) * gap
             if chat_ready > now:
                 await self._sleep(chat_ready - now)
                 continue
+            due = max(asked, chat_ready)  # when the chat allowed this send (stalls aside)
             slot = max(self._global_tat, self._paused_until, now)
             self._global_tat = slot + global_gap
-            self._chat_tat[address] = max(chat_tat, slot) + gap
+            self._chat_tat[address] = max(chat_tat, due) + gap
             if len(self._chat_tat) > 10000:
                 self._chat_tat = {a: t for a, t in self._chat_tat.items() if t > now}
             if slot > now:
@@ -178,7 +183,7 @@ class ChannelRateLimiter:
             while self._paused_until <= (now := self._clock()):
                 permit, wait = self._window.take(now)
                 if permit is not None:
-                    self._open[address] = _Open(permit, now + LEASE, gap, burst)
+                    self._open[address] = _Open(permit, now + LEASE, due)
                     return
                 await self._sleep(wait)  # woken late, behind other late ones
             # a 429 came while this slot was waiting: its slot is lost, queue again
@@ -191,5 +196,5 @@ class ChannelRateLimiter:
             return
         now = self._clock()
         self._window.give_back(opened.permit, opened.leased, now)
-        self._chat_tat[address] = after_send(self._chat_tat.get(address, 0.0), now,
-                                             opened.gap, opened.burst)
+        self._chat_tat[address] = after_send(self._chat_tat.get(address, 0.0),
+                                             now - opened.due)

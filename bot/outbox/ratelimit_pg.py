@@ -38,8 +38,7 @@ FORGET_EVERY = 1000  # reservations between two clean-ups of idle chat buckets
 class _Open:
     permit: str | None  # None: taken from the local limiter (the database was away)
     leased: float
-    gap: float
-    burst: int
+    due: float  # when the chat allowed the send, on this worker's clock
 
 
 class PostgresRateLimiter:
@@ -52,7 +51,8 @@ class PostgresRateLimiter:
         self.prefix = prefix  # e.g. "telegram:"
         self.clock = clock  # None: the database's clock (a test gives a fake one)
         self._sleep = sleep
-        self.local = ChannelRateLimiter(limits, clock or time.monotonic, sleep)  # db away
+        self._clock = clock or time.monotonic  # this worker's, for durations
+        self.local = ChannelRateLimiter(limits, self._clock, sleep)  # the database away
         capacity, self.width = window_of(limits)
         self.window = [f"{prefix}window:{n}" for n in range(capacity)]
         self._window_made = False
@@ -84,28 +84,30 @@ class PostgresRateLimiter:
         await self.release(address)
         gap, burst = pace_of(self.limits, group)
         sessions = chat_sessions.get() or self.sessions
+        asked = self._clock()
         try:
             while True:
                 async with sessions() as session:
+                    now = self._clock()
                     got = await ratebuckets.reserve(
                         session, global_key=self.prefix + "global",
                         pause_key=self.prefix + "pause", chat_key=self.prefix + "chat:" + address,
                         gap=gap, burst=burst, global_gap=1.0 / self.limits.per_second,
-                        now=self._now())
+                        waited=now - asked, now=self._now())
                     self._reservations += 1
                     if self._reservations % FORGET_EVERY == 0:
                         await ratebuckets.forget_idle_chats(session, prefix=self.prefix + "chat:")
                     await session.commit()
                 if got.wait > 0:
                     await self._sleep(got.wait)
-                if got.reserved and await self._take(sessions, address, gap, burst):
+                if got.reserved and await self._take(sessions, address, now + got.due):
                     return
         except Exception as exc:  # the database away: this worker paces alone meanwhile
             self._unavailable(exc)
             await self.local.acquire(address, group=group)
-            self._open[address] = _Open(None, 0.0, gap, burst)
+            self._open[address] = _Open(None, 0.0, 0.0)
 
-    async def _take(self, sessions: Sessions, address: str, gap: float, burst: int) -> bool:
+    async def _take(self, sessions: Sessions, address: str, due: float) -> bool:
         """A permit of the window for the reserved slot (waited for while the window is full);
         False when the channel was paused meanwhile (the slot is lost: reserve again)."""
         while self.local.paused_for() <= 0:
@@ -118,7 +120,7 @@ class PostgresRateLimiter:
                 await session.commit()
             self._window_made = True
             if permit.key is not None:
-                self._open[address] = _Open(permit.key, permit.leased, gap, burst)
+                self._open[address] = _Open(permit.key, permit.leased, due)
                 return True
             if permit.paused_for > 0:
                 return False
@@ -138,8 +140,8 @@ class PostgresRateLimiter:
             async with (chat_sessions.get() or self.sessions)() as session:
                 await ratebuckets.release(
                     session, permit=opened.permit, leased=opened.leased, width=self.width,
-                    chat_key=self.prefix + "chat:" + address, gap=opened.gap,
-                    burst=opened.burst, now=self._now())
+                    chat_key=self.prefix + "chat:" + address, late=self._clock() - opened.due,
+                    now=self._now())
                 await session.commit()
         except Exception as exc:  # the permit frees when its lease runs out
             self._unavailable(exc)

@@ -28,20 +28,22 @@ if not now then
   now = tonumber(t[1]) + tonumber(t[2]) / 1e6
 end
 """
-# KEYS: global tat, chat tat, pause-until. ARGV: chat gap, chat burst, global gap, now.
-# Returns {reserved (0/1), seconds to wait (as a string: Lua numbers lose their fraction)}.
+# KEYS: global tat, chat tat, pause-until. ARGV: chat gap, chat burst, global gap, seconds
+# since the send was asked for, now. Returns {reserved (0/1), seconds to wait, due - now}
+# (as strings: Lua numbers lose their fraction).
 _RESERVE = _NOW + """
 local gap, burst, ggap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local chat = math.max(tonumber(redis.call('GET', KEYS[2]) or 0), now)
+local chat = tonumber(redis.call('GET', KEYS[2]) or 0)
 local ready = chat - (burst - 1) * gap
-if ready > now then return {0, tostring(ready - now)} end
+if ready > now then return {0, tostring(ready - now), '0'} end
+local due = math.max(now - tonumber(ARGV[4]), ready)
 local paused = tonumber(redis.call('GET', KEYS[3]) or 0)
 local slot = math.max(tonumber(redis.call('GET', KEYS[1]) or 0), paused, now)
 local next_ = slot + ggap
 redis.call('SET', KEYS[1], tostring(next_), 'PX', math.ceil((next_ - now) * 1000) + 1000)
-local tat = math.max(chat, slot) + gap
+local tat = math.max(chat, due) + gap
 redis.call('SET', KEYS[2], tostring(tat), 'PX', math.ceil((tat - now) * 1000) + 1000)
-return {1, tostring(slot - now)}
+return {1, tostring(slot - now), tostring(due - now)}
 """
 # KEYS: window (a hash: permit -> when it frees), pause-until. ARGV: permits, lease, width,
 # now. Returns {1, permit, leased} or {0, seconds to wait, 'paused' or ''}.
@@ -62,16 +64,14 @@ redis.call('HSET', KEYS[1], best, leased)
 redis.call('PEXPIRE', KEYS[1], math.ceil((tonumber(ARGV[2]) + tonumber(ARGV[3])) * 1000))
 return {1, best, leased}
 """
-# KEYS: window, chat tat. ARGV: permit, leased, width, chat gap, chat burst, now.
+# KEYS: window, chat tat. ARGV: permit, leased, width, late, now.
 # The permit frees a window from now (unless its lease ran out and another send took it);
-# the chat's tat moves on from now (`after_send` in ratelimit.py).
+# the chat's tat moves on by `late`, the seconds from `due` to the answer (`after_send`).
 _RELEASE = _NOW + """
-local width, gap, burst = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
-  redis.call('HSET', KEYS[1], ARGV[1], tostring(now + width))
+  redis.call('HSET', KEYS[1], ARGV[1], tostring(now + tonumber(ARGV[3])))
 end
-local tat = math.max(tonumber(redis.call('GET', KEYS[2]) or 0), now + gap)
-if tat - (burst - 1) * gap > now then tat = math.max(tat, now + burst * gap) end
+local tat = tonumber(redis.call('GET', KEYS[2]) or 0) + math.max(tonumber(ARGV[4]), 0)
 redis.call('SET', KEYS[2], tostring(tat), 'PX', math.ceil((tat - now) * 1000) + 1000)
 return 1
 """
@@ -87,8 +87,7 @@ return tostring(until_ - now)
 class _Open:
     permit: str | None  # None: taken from the local limiter (Redis was away)
     leased: str
-    gap: float
-    burst: int
+    due: float  # when the chat allowed the send, on this worker's clock
 
 
 class RedisRateLimiter:
@@ -101,7 +100,8 @@ class RedisRateLimiter:
         self.prefix = prefix  # e.g. "ghimar:ratelimit:telegram:"
         self.clock = clock  # None: Redis's clock (a test gives a fake one)
         self._sleep = sleep
-        self.local = ChannelRateLimiter(limits, clock or time.monotonic, sleep)  # Redis away
+        self._clock = clock or time.monotonic  # this worker's, for durations
+        self.local = ChannelRateLimiter(limits, self._clock, sleep)  # Redis away
         self.permits, self.width = window_of(limits)
         self._reserve = client.register_script(_RESERVE)
         self._take = client.register_script(_TAKE)
@@ -125,20 +125,23 @@ class RedisRateLimiter:
         await self.release(address)
         gap, burst = pace_of(self.limits, group)
         keys = [self.prefix + "global", self.prefix + "chat:" + address, self.prefix + "pause"]
+        asked = self._clock()
         try:
             while True:
-                reserved, wait = await self._reserve(
-                    keys=keys, args=[gap, burst, 1.0 / self.limits.per_second, self._now()])
+                now = self._clock()
+                reserved, wait, due = await self._reserve(
+                    keys=keys, args=[gap, burst, 1.0 / self.limits.per_second, now - asked,
+                                     self._now()])
                 if float(wait) > 0:
                     await self._sleep(float(wait))
-                if int(reserved) and await self._take_permit(address, gap, burst):
+                if int(reserved) and await self._take_permit(address, now + float(due)):
                     return
         except Exception as exc:  # Redis away: this worker paces alone meanwhile
             self._unavailable(exc)
             await self.local.acquire(address, group=group)
-            self._open[address] = _Open(None, "", gap, burst)
+            self._open[address] = _Open(None, "", 0.0)
 
-    async def _take_permit(self, address: str, gap: float, burst: int) -> bool:
+    async def _take_permit(self, address: str, due: float) -> bool:
         """A permit of the window for the reserved slot (waited for while the window is full);
         False when the channel was paused meanwhile (the slot is lost: reserve again)."""
         keys = [self.prefix + "window", self.prefix + "pause"]
@@ -146,7 +149,7 @@ class RedisRateLimiter:
             took, value, extra = await self._take(
                 keys=keys, args=[self.permits, LEASE, self.width, self._now()])
             if int(took):
-                self._open[address] = _Open(_text(value), _text(extra), gap, burst)
+                self._open[address] = _Open(_text(value), _text(extra), due)
                 return True
             if _text(extra) == "paused":
                 return False
@@ -165,7 +168,7 @@ class RedisRateLimiter:
         try:
             await self._release(
                 keys=[self.prefix + "window", self.prefix + "chat:" + address],
-                args=[opened.permit, opened.leased, self.width, opened.gap, opened.burst,
+                args=[opened.permit, opened.leased, self.width, self._clock() - opened.due,
                       self._now()])
         except Exception as exc:  # the permit frees when its lease runs out
             self._unavailable(exc)

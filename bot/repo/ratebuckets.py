@@ -7,11 +7,11 @@ stays locked while a worker sleeps or sends.
 
 - `reserve`: one statement reads the chat's bucket and, when the chat's burst allows, moves
   the channel's global bucket on by one gap (`INSERT ... ON CONFLICT DO UPDATE`, which waits
-  for and re-reads a row another worker is updating) and the chat's by its own gap.
+  for and re-reads a row another worker is updating) and the chat's to max(TAT, due) + gap.
 - `take`: one of the channel's C window rows (`<prefix>window:<n>`, tat = when it frees) whose
   time has come is leased to a send (`FOR UPDATE SKIP LOCKED`: two workers never lease one).
 - `release`: the send was answered: its window row frees a window later, and the chat's
-  bucket moves on from the answer (`after_send`).
+  bucket moves on by the time from `due` to the answer (`after_send`).
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ _NOW = f"coalesce(CAST(:now AS float8), {_CLOCK})"
 _RESERVE = text(f"""
 WITH now_ AS (SELECT {_NOW} AS t),
 chat AS (
-    SELECT greatest(coalesce((SELECT tat FROM ratebucket WHERE key = :chat), 0), now_.t) AS tat,
-           now_.t AS t
+    SELECT coalesce((SELECT tat FROM ratebucket WHERE key = :chat), 0) AS tat, now_.t AS t,
+           coalesce((SELECT tat FROM ratebucket WHERE key = :chat), 0)
+               - (CAST(:burst AS float8) - 1) * CAST(:gap AS float8) AS ready_at
     FROM now_
 ),
 ready AS (
-    SELECT chat.tat, chat.t, chat.tat - (CAST(:burst AS float8) - 1) * CAST(:gap AS float8)
-           <= chat.t AS ok
+    SELECT chat.tat, chat.t, chat.ready_at, chat.ready_at <= chat.t AS ok,
+           greatest(chat.t - CAST(:waited AS float8), chat.ready_at) AS due
     FROM chat
 ),
 paused AS (SELECT coalesce((SELECT tat FROM ratebucket WHERE key = :pause), 0) AS until_),
@@ -46,13 +47,12 @@ g AS (
 ),
 c AS (
     INSERT INTO ratebucket AS b (key, tat)
-    SELECT :chat, greatest(ready.tat, g.slot) + CAST(:gap AS float8) FROM ready, g
+    SELECT :chat, greatest(ready.tat, ready.due) + CAST(:gap AS float8) FROM ready, g
     ON CONFLICT (key) DO UPDATE SET tat = excluded.tat
     RETURNING b.tat
 )
-SELECT (SELECT slot FROM g) AS slot,
-       ready.tat - (CAST(:burst AS float8) - 1) * CAST(:gap AS float8) AS ready_at,
-       {_NOW} AS now, (SELECT count(*) FROM c) AS chat_rows
+SELECT (SELECT slot FROM g) AS slot, ready.ready_at, ready.t AS now, ready.due,
+       (SELECT count(*) FROM c) AS chat_rows
 FROM ready
 """)
 _WINDOW_ROWS = text("""
@@ -85,12 +85,8 @@ w AS (
     WHERE key = :permit AND tat = CAST(:leased AS float8) RETURNING 1
 ),
 c AS (
-    UPDATE ratebucket AS b SET tat = (
-        SELECT CASE WHEN x.tat - (CAST(:burst AS float8) - 1) * CAST(:gap AS float8) > x.t
-                    THEN greatest(x.tat, x.t + CAST(:burst AS float8) * CAST(:gap AS float8))
-                    ELSE x.tat END
-        FROM (SELECT greatest(b.tat, now_.t + CAST(:gap AS float8)) AS tat, now_.t FROM now_) x)
-    WHERE b.key = :chat RETURNING 1
+    UPDATE ratebucket SET tat = tat + greatest(CAST(:late AS float8), 0)
+    WHERE key = :chat RETURNING 1
 )
 SELECT (SELECT count(*) FROM w), (SELECT count(*) FROM c)
 """)
@@ -104,10 +100,12 @@ _FORGET = text(f"DELETE FROM ratebucket WHERE key LIKE :prefix AND tat < {_CLOCK
 @dataclass(frozen=True)
 class Reservation:
     """The outcome of one try: `wait` seconds until the reserved global slot (reserved), or
-    until the chat's burst allows the next send (not reserved: try again then)."""
+    until the chat's burst allows the next send (not reserved: try again then); `due`: when
+    the chat allowed the send, in seconds from now (<= 0; reserved only)."""
 
     reserved: bool
     wait: float
+    due: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -122,17 +120,17 @@ class Permit:
 
 
 async def reserve(session: AsyncSession, *, global_key: str, pause_key: str, chat_key: str,
-                  gap: float, burst: int, global_gap: float,
+                  gap: float, burst: int, global_gap: float, waited: float = 0.0,
                   now: float | None = None) -> Reservation:
-    """Reserve the next send of a chat (the caller commits at once: the global row stays
-    locked until then)."""
+    """Reserve the next send of a chat, asked for `waited` seconds ago (the caller commits at
+    once: the global row stays locked until then)."""
     row = (await session.execute(_RESERVE, {
-        "global": global_key, "pause": pause_key, "chat": chat_key,
-        "gap": gap, "burst": burst, "ggap": global_gap, "now": now})).one()
-    slot, ready_at, now_, _ = row
+        "global": global_key, "pause": pause_key, "chat": chat_key, "gap": gap,
+        "burst": burst, "ggap": global_gap, "waited": waited, "now": now})).one()
+    slot, ready_at, now_, due, _ = row
     if slot is None:
         return Reservation(False, max(ready_at - now_, 0.0))
-    return Reservation(True, max(slot - now_, 0.0))
+    return Reservation(True, max(slot - now_, 0.0), min(due - now_, 0.0))
 
 
 async def add_window(session: AsyncSession, *, keys: list[str]) -> None:
@@ -150,12 +148,13 @@ async def take(session: AsyncSession, *, keys: list[str], pause_key: str, lease:
 
 
 async def release(session: AsyncSession, *, permit: str, leased: float, width: float,
-                  chat_key: str, gap: float, burst: int, now: float | None = None) -> None:
-    """The send on `permit` was answered: the row frees a window from now, and the chat's
-    bucket moves on from now (`after_send` in `bot/outbox/ratelimit.py`)."""
+                  chat_key: str, late: float, now: float | None = None) -> None:
+    """The send on `permit` was answered `late` seconds after the chat allowed it: the row
+    frees a window from now, and the chat's bucket moves on by `late` (`after_send` in
+    `bot/outbox/ratelimit.py`)."""
     await session.execute(_RELEASE, {
-        "permit": permit, "leased": leased, "width": width, "chat": chat_key, "gap": gap,
-        "burst": burst, "now": now})
+        "permit": permit, "leased": leased, "width": width, "chat": chat_key, "late": late,
+        "now": now})
 
 
 async def pause(session: AsyncSession, *, pause_key: str, seconds: float,

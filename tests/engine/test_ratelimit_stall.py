@@ -93,6 +93,8 @@ async def _deliver(vt: VirtualTime, limiters: list[Any], chats: dict[str, int],
 
 
 STALLS = [(0.3 + 0.7 * i, 0.45) for i in range(8)]  # the loop held 0.45 s every 0.7 s
+# ... and held for a short while or for longer than a chat's gap (its bucket refills meanwhile)
+MIXED = [*STALLS, (6.0, 1.5), (7.9, 0.2), (8.6, 2.5), (12.0, 0.7)]
 
 
 async def test_a_private_chat_keeps_its_pace_after_the_burst_through_stalls(
@@ -100,10 +102,10 @@ async def test_a_private_chat_keeps_its_pace_after_the_burst_through_stalls(
     vt = VirtualTime()
     gap, burst = 1.0, 3
     limits = RateLimits(per_second=100, per_chat_interval=gap, per_chat_burst=burst)
-    arrivals = await _deliver(vt, make(limits, vt), {f"{700 + i}": 6 for i in range(4)},
-                              STALLS)
+    arrivals = await _deliver(vt, make(limits, vt), {f"{700 + i}": 12 for i in range(4)},
+                              MIXED)
     for chat, times in arrivals.items():
-        assert len(times) == 6
+        assert len(times) == 12
         closest = min(b - a for a, b in zip(times[burst - 1:], times[burst:], strict=False))
         assert closest >= gap - 1e-6, (chat, times)
         assert _fits_bucket(times, 1.0 / gap, burst), (chat, times)
@@ -135,3 +137,23 @@ async def test_the_global_window_is_never_exceeded_through_stalls(
     # no slot forfeited: the sends take their time at the rate (each send holds its place in
     # the window until answered: `lag` more), plus the stalls
     assert times[-1] - 1000.0 <= 45 / per_second * (1 + lag * per_second / capacity) + stalled
+
+
+async def test_the_stores_pace_a_chat_exactly_as_memory_does(make: Make) -> None:
+    """The rule is one: SQL and Lua give the very times the Python rule gives (a chat's
+    messages through stalls, on one virtual clock), not only times within the limits."""
+    limits = RateLimits(per_second=100, per_chat_interval=1.0, per_chat_burst=3,
+                        group_interval=3.0)
+    chats = {"42": 8, "-100": 3}
+    stalls = [(0.02, 0.4), (1.3, 0.7), (2.9, 0.2), (4.0, 1.5)]
+    runs = []
+    for limiter in ("memory", "store"):
+        vt = VirtualTime()
+        one = ([ChannelRateLimiter(limits, monotonic=vt, sleep=vt.sleep)] if limiter == "memory"
+               else make(limits, vt)[:1])
+        runs.append([await _deliver(vt, one, {chat: count}, stalls)
+                     for chat, count in chats.items()])
+    expected, got = runs
+    for (chat, want), (same, have) in zip((next(iter(r.items())) for r in expected),
+                                          (next(iter(r.items())) for r in got), strict=True):
+        assert chat == same and have == pytest.approx(want)
