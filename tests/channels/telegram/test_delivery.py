@@ -165,8 +165,8 @@ async def test_real_limits_hold_through_event_loop_stalls(
     app: App, tg: TelegramEmulator, driver: str, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The event loop is held 0.3 s every 0.7 s (CPU, GC): the sends reserved meanwhile must
-    not reach Telegram bunched (this flaked in CI before the limiters paced from the answer:
-    11 of 25 runs failed with these stalls)."""
+    not reach Telegram bunched (this flaked in CI before the limiters paced from the answer;
+    on that code this test meets 429s or a reply's parts under 1 s apart)."""
     loop = asyncio.get_running_loop()
     handle: asyncio.TimerHandle | None = None
 
@@ -207,7 +207,9 @@ async def _limits_scenario(bench: Bench) -> None:
     for i in range(3):  # a reply of three goes at once; the rest of it ~1 s apart
         times = report.chat_times[7500 + i]
         assert times[2] - times[0] < 1.0 and times[3] - times[0] >= 1.0  # paced: 2.2 s
-        assert times[3] - times[2] >= 1.0 and times[4] - times[3] >= 1.0
+        # (part 4 is paced from part 1's answer: the time the dispatcher takes between two
+        # parts of the burst counts, as in Telegram's bucket; part 5 from part 4's answer)
+        assert times[4] - times[3] >= 1.0
     assert report.per_chat_min_interval[group["id"]] >= 3.0  # 20 a minute, no burst
     assert set(await statuses(app)) == {OutboxStatus.SENT}
 
