@@ -39,12 +39,14 @@ from bot.outbox.senders import RateLimits
 
 log = logging.getLogger(__name__)
 LEASE = 30.0  # seconds: a send still unanswered after this no longer holds its permit
+MAX_PERMITS = 256  # window permits (rows, hash fields) whatever the configured rate
 Sleep = Callable[[float], Awaitable[None]]
 
 
 def window_of(limits: RateLimits) -> tuple[int, float]:
-    """(C permits, window seconds): at most C sends in any window, C = ceil(per_second)."""
-    capacity = max(1, math.ceil(limits.per_second))
+    """(C permits, window seconds): at most C sends in any window, C = ceil(per_second), at
+    most MAX_PERMITS (a rate above any platform's: a shorter window, the same rate)."""
+    capacity = max(1, min(math.ceil(limits.per_second), MAX_PERMITS))
     return capacity, capacity / limits.per_second
 
 
