@@ -15,14 +15,16 @@ happens, not from when its slot was reserved.
   goes at once when a permit is free and otherwise waits for one: never a burst of all the
   slots that passed meanwhile, and no slot is forfeited.
 - A chat's pace: the caller says when the send was answered (`release`, or the chat's next
-  `acquire`: a chat's sends are sequential). The chat's TAT, stamped at the reservation as
+  `acquire`: a chat's sends are sequential). The chat's TAT is stamped at the reservation as
   max(TAT, due) + gap (due: when the chat allowed the send, the later of when it was asked
-  for and when the chat's pace allowed it), moves on by the time from `due` to the answer
-  (`after_send`): the chat is paced as if each send had happened at its answer. A stall,
-  before or after the send was let go, shifts the chat's schedule and never earns a waiting
-  chat its burst back: no two parts of a long reply closer than the gap after the burst
-  (measured at the platform: an answer comes after the arrival), and a reply of up to
-  `per_chat_burst` parts still goes at once (only the parts' own round trips add up).
+  for and when the chat's pace allowed it) and, at the answer (`after_send`), moved to at
+  least answer + gap (GCRA on the answers, which the platform's arrivals precede). Past the
+  burst (a send the chat's pace made wait) it also moves on by the time from `due` to the
+  answer, and once the burst is spent the next send waits a gap from this one's answer: a
+  stall, before or after the send was let go, shifts a paced chat's schedule and never
+  earns it its burst back (no two parts of a long reply closer than the gap after the
+  burst), while a reply of up to `per_chat_burst` parts still goes at once (the parts'
+  round trips do not add up).
 """
 
 from __future__ import annotations
@@ -56,14 +58,16 @@ def pace_of(limits: RateLimits, group: bool) -> tuple[float, int]:
                                                      limits.per_chat_burst)
 
 
-def after_send(tat: float, late: float) -> float:
-    """A chat's TAT once its send was answered `late` seconds after the chat allowed it: moved
-    on by that time, so the chat is paced from the answer. (The same in SQL and Lua.)
-
-    The TAT was stamped max(TAT, due) + gap at the reservation, so it ends at least a gap
-    after the answer and after the former TAT: GCRA on the answer times, which the platform's
-    arrivals precede."""
-    return tat + max(late, 0.0)
+def after_send(tat: float, answered: float, gap: float, burst: int, late: float) -> float:
+    """A chat's TAT once its send was answered at `answered`, `late` seconds after the chat
+    allowed it (0 for a send of the burst, which did not wait for the chat): moved on by
+    `late`, at least a gap from the answer, and when the burst is spent (the next send waits
+    anyway), far enough that the next send waits a gap from this answer. (The same in SQL
+    and Lua.)"""
+    tat = max(tat + max(late, 0.0), answered + gap)
+    if tat - (burst - 1) * gap > answered:
+        tat = max(tat, answered + burst * gap)
+    return tat
 
 
 class SendWindow:
@@ -130,6 +134,9 @@ class _Open:
     permit: int
     leased: float
     due: float  # when the chat allowed the send
+    gap: float
+    burst: int
+    paced: bool  # the chat's pace made the send wait (past its burst)
 
 
 class ChannelRateLimiter:
@@ -167,11 +174,13 @@ class ChannelRateLimiter:
         gap, burst = pace_of(self.limits, group)
         global_gap = 1.0 / self.limits.per_second
         asked = self._clock()
+        paced = False
         while True:
             now = self._clock()
             chat_tat = self._chat_tat.get(address, 0.0)
             chat_ready = chat_tat - (burst - 1) * gap
             if chat_ready > now:
+                paced = True
                 await self._sleep(chat_ready - now)
                 continue
             due = max(asked, chat_ready)  # when the chat allowed this send (stalls aside)
@@ -185,7 +194,7 @@ class ChannelRateLimiter:
             while self._paused_until <= (now := self._clock()):
                 permit, wait = self._window.take(now)
                 if permit is not None:
-                    self._open[address] = _Open(permit, now + LEASE, due)
+                    self._open[address] = _Open(permit, now + LEASE, due, gap, burst, paced)
                     return
                 await self._sleep(wait)  # woken late, behind other late ones
             # a 429 came while this slot was waiting: its slot is lost, queue again
@@ -198,5 +207,6 @@ class ChannelRateLimiter:
             return
         now = self._clock()
         self._window.give_back(opened.permit, opened.leased, now)
-        self._chat_tat[address] = after_send(self._chat_tat.get(address, 0.0),
-                                             now - opened.due)
+        late = now - opened.due if opened.paced else 0.0
+        self._chat_tat[address] = after_send(self._chat_tat.get(address, 0.0), now,
+                                             opened.gap, opened.burst, late)

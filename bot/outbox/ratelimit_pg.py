@@ -19,7 +19,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,6 +39,9 @@ class _Open:
     permit: str | None  # None: taken from the local limiter (the database was away)
     leased: float
     due: float  # when the chat allowed the send, on this worker's clock
+    gap: float
+    burst: int
+    paced: bool  # the chat's pace made the send wait (past its burst)
 
 
 class PostgresRateLimiter:
@@ -84,7 +87,7 @@ class PostgresRateLimiter:
         await self.release(address)
         gap, burst = pace_of(self.limits, group)
         sessions = chat_sessions.get() or self.sessions
-        asked = self._clock()
+        asked, paced = self._clock(), False
         try:
             while True:
                 async with sessions() as session:
@@ -98,16 +101,18 @@ class PostgresRateLimiter:
                     if self._reservations % FORGET_EVERY == 0:
                         await ratebuckets.forget_idle_chats(session, prefix=self.prefix + "chat:")
                     await session.commit()
+                paced = paced or not got.reserved
                 if got.wait > 0:
                     await self._sleep(got.wait)
-                if got.reserved and await self._take(sessions, address, now + got.due):
+                if got.reserved and await self._take(
+                        sessions, address, _Open(None, 0.0, now + got.due, gap, burst, paced)):
                     return
         except Exception as exc:  # the database away: this worker paces alone meanwhile
             self._unavailable(exc)
             await self.local.acquire(address, group=group)
-            self._open[address] = _Open(None, 0.0, 0.0)
+            self._open[address] = _Open(None, 0.0, 0.0, gap, burst, paced)
 
-    async def _take(self, sessions: Sessions, address: str, due: float) -> bool:
+    async def _take(self, sessions: Sessions, address: str, opening: _Open) -> bool:
         """A permit of the window for the reserved slot (waited for while the window is full);
         False when the channel was paused meanwhile (the slot is lost: reserve again)."""
         while self.local.paused_for() <= 0:
@@ -120,7 +125,8 @@ class PostgresRateLimiter:
                 await session.commit()
             self._window_made = True
             if permit.key is not None:
-                self._open[address] = _Open(permit.key, permit.leased, due)
+                self._open[address] = replace(opening, permit=permit.key,
+                                              leased=permit.leased)
                 return True
             if permit.paused_for > 0:
                 return False
@@ -140,8 +146,9 @@ class PostgresRateLimiter:
             async with (chat_sessions.get() or self.sessions)() as session:
                 await ratebuckets.release(
                     session, permit=opened.permit, leased=opened.leased, width=self.width,
-                    chat_key=self.prefix + "chat:" + address, late=self._clock() - opened.due,
-                    now=self._now())
+                    chat_key=self.prefix + "chat:" + address, gap=opened.gap,
+                    burst=opened.burst, now=self._now(),
+                    late=self._clock() - opened.due if opened.paced else 0.0)
                 await session.commit()
         except Exception as exc:  # the permit frees when its lease runs out
             self._unavailable(exc)

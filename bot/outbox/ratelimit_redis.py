@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.outbox.ratelimit import LEASE, ChannelRateLimiter, Sleep, StoreAway, pace_of, window_of
@@ -64,14 +64,17 @@ redis.call('HSET', KEYS[1], best, leased)
 redis.call('PEXPIRE', KEYS[1], math.ceil((tonumber(ARGV[2]) + tonumber(ARGV[3])) * 1000))
 return {1, best, leased}
 """
-# KEYS: window, chat tat. ARGV: permit, leased, width, late, now.
+# KEYS: window, chat tat. ARGV: permit, leased, width, chat gap, chat burst, late, now.
 # The permit frees a window from now (unless its lease ran out and another send took it);
-# the chat's tat moves on by `late`, the seconds from `due` to the answer (`after_send`).
+# the chat's tat moves on from the answer (`after_send` in ratelimit.py).
 _RELEASE = _NOW + """
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
   redis.call('HSET', KEYS[1], ARGV[1], tostring(now + tonumber(ARGV[3])))
 end
-local tat = tonumber(redis.call('GET', KEYS[2]) or 0) + math.max(tonumber(ARGV[4]), 0)
+local gap, burst = tonumber(ARGV[4]), tonumber(ARGV[5])
+local tat = tonumber(redis.call('GET', KEYS[2]) or 0) + math.max(tonumber(ARGV[6]), 0)
+tat = math.max(tat, now + gap)
+if tat - (burst - 1) * gap > now then tat = math.max(tat, now + burst * gap) end
 redis.call('SET', KEYS[2], tostring(tat), 'PX', math.ceil((tat - now) * 1000) + 1000)
 return 1
 """
@@ -88,6 +91,9 @@ class _Open:
     permit: str | None  # None: taken from the local limiter (Redis was away)
     leased: str
     due: float  # when the chat allowed the send, on this worker's clock
+    gap: float
+    burst: int
+    paced: bool  # the chat's pace made the send wait (past its burst)
 
 
 class RedisRateLimiter:
@@ -125,23 +131,25 @@ class RedisRateLimiter:
         await self.release(address)
         gap, burst = pace_of(self.limits, group)
         keys = [self.prefix + "global", self.prefix + "chat:" + address, self.prefix + "pause"]
-        asked = self._clock()
+        asked, paced = self._clock(), False
         try:
             while True:
                 now = self._clock()
                 reserved, wait, due = await self._reserve(
                     keys=keys, args=[gap, burst, 1.0 / self.limits.per_second, now - asked,
                                      self._now()])
+                paced = paced or not int(reserved)
                 if float(wait) > 0:
                     await self._sleep(float(wait))
-                if int(reserved) and await self._take_permit(address, now + float(due)):
+                opening = _Open(None, "", now + float(due), gap, burst, paced)
+                if int(reserved) and await self._take_permit(address, opening):
                     return
         except Exception as exc:  # Redis away: this worker paces alone meanwhile
             self._unavailable(exc)
             await self.local.acquire(address, group=group)
-            self._open[address] = _Open(None, "", 0.0)
+            self._open[address] = _Open(None, "", 0.0, gap, burst, paced)
 
-    async def _take_permit(self, address: str, due: float) -> bool:
+    async def _take_permit(self, address: str, opening: _Open) -> bool:
         """A permit of the window for the reserved slot (waited for while the window is full);
         False when the channel was paused meanwhile (the slot is lost: reserve again)."""
         keys = [self.prefix + "window", self.prefix + "pause"]
@@ -149,7 +157,8 @@ class RedisRateLimiter:
             took, value, extra = await self._take(
                 keys=keys, args=[self.permits, LEASE, self.width, self._now()])
             if int(took):
-                self._open[address] = _Open(_text(value), _text(extra), due)
+                self._open[address] = replace(opening, permit=_text(value),
+                                              leased=_text(extra))
                 return True
             if _text(extra) == "paused":
                 return False
@@ -168,8 +177,8 @@ class RedisRateLimiter:
         try:
             await self._release(
                 keys=[self.prefix + "window", self.prefix + "chat:" + address],
-                args=[opened.permit, opened.leased, self.width, self._clock() - opened.due,
-                      self._now()])
+                args=[opened.permit, opened.leased, self.width, opened.gap, opened.burst,
+                      self._clock() - opened.due if opened.paced else 0.0, self._now()])
         except Exception as exc:  # the permit frees when its lease runs out
             self._unavailable(exc)
 

@@ -11,7 +11,7 @@ stays locked while a worker sleeps or sends.
 - `take`: one of the channel's C window rows (`<prefix>window:<n>`, tat = when it frees) whose
   time has come is leased to a send (`FOR UPDATE SKIP LOCKED`: two workers never lease one).
 - `release`: the send was answered: its window row frees a window later, and the chat's
-  bucket moves on by the time from `due` to the answer (`after_send`).
+  bucket moves on from the answer (`after_send`).
 """
 
 from __future__ import annotations
@@ -85,8 +85,13 @@ w AS (
     WHERE key = :permit AND tat = CAST(:leased AS float8) RETURNING 1
 ),
 c AS (
-    UPDATE ratebucket SET tat = tat + greatest(CAST(:late AS float8), 0)
-    WHERE key = :chat RETURNING 1
+    UPDATE ratebucket AS b SET tat = (
+        SELECT CASE WHEN x.tat - (CAST(:burst AS float8) - 1) * CAST(:gap AS float8) > x.t
+                    THEN greatest(x.tat, x.t + CAST(:burst AS float8) * CAST(:gap AS float8))
+                    ELSE x.tat END
+        FROM (SELECT greatest(b.tat + greatest(CAST(:late AS float8), 0),
+                              now_.t + CAST(:gap AS float8)) AS tat, now_.t FROM now_) AS x)
+    WHERE b.key = :chat RETURNING 1
 )
 SELECT (SELECT count(*) FROM w), (SELECT count(*) FROM c)
 """)
@@ -148,13 +153,14 @@ async def take(session: AsyncSession, *, keys: list[str], pause_key: str, lease:
 
 
 async def release(session: AsyncSession, *, permit: str, leased: float, width: float,
-                  chat_key: str, late: float, now: float | None = None) -> None:
-    """The send on `permit` was answered `late` seconds after the chat allowed it: the row
-    frees a window from now, and the chat's bucket moves on by `late` (`after_send` in
-    `bot/outbox/ratelimit.py`)."""
+                  chat_key: str, gap: float, burst: int, late: float,
+                  now: float | None = None) -> None:
+    """The send on `permit` was answered now, `late` seconds after the chat allowed it (0 in
+    its burst): the row frees a window from now, and the chat's bucket moves on
+    (`after_send` in `bot/outbox/ratelimit.py`)."""
     await session.execute(_RELEASE, {
-        "permit": permit, "leased": leased, "width": width, "chat": chat_key, "late": late,
-        "now": now})
+        "permit": permit, "leased": leased, "width": width, "chat": chat_key, "gap": gap,
+        "burst": burst, "late": late, "now": now})
 
 
 async def pause(session: AsyncSession, *, pause_key: str, seconds: float,
