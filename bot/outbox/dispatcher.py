@@ -196,9 +196,14 @@ class Dispatcher:
                 await self._update(row, status=OutboxStatus.UNREACHABLE,
                                    last_error="identity is unreachable")
                 continue
-            if not self.senders[channel].limits.unlimited:
+            limited = not self.senders[channel].limits.unlimited
+            if limited:
                 await self.limiter(channel).acquire(address, group=address.startswith("-"))
-            result = await self._send(channel, address, row)
+            try:
+                result = await self._send(channel, address, row)
+            finally:
+                if limited:  # the chat's pace and the send window count from the answer
+                    await self.limiter(channel).release(address)
             attempted += 1
             if isinstance(result, Unreachable):
                 unreachable[row.identity_id] = True

@@ -10,6 +10,7 @@ import pytest
 
 from bot.outbox.ratelimit import ChannelRateLimiter
 from bot.outbox.senders import RateLimits
+from tests.engine.limiter_sim import VirtualTime
 
 
 async def _times(limiter: ChannelRateLimiter, address: str, n: int, group: bool = False
@@ -59,30 +60,30 @@ async def test_a_pause_holds_every_chat_including_reserved_slots() -> None:
 
 async def test_a_slot_woken_late_goes_at_once_when_the_window_admits_it() -> None:
     """A process that stalled past its slot sends at once (it does not queue again behind
-    everyone) when fewer than per_second sends went in the last second."""
-    now = [100.0]
+    everyone) when a permit of the send window is free."""
+    vt = VirtualTime(100.0)
     limiter = ChannelRateLimiter(RateLimits(per_second=10, per_chat_interval=0.01,
-                                            per_chat_burst=1), monotonic=lambda: now[0])
+                                            per_chat_burst=1), monotonic=vt, sleep=vt.sleep)
+
+    async def b() -> None:
+        await limiter.acquire("b")  # slot 100.1, woken at 100.6: 1 send in the window
+
+    async def stall() -> None:
+        await vt.sleep(0.05)
+        vt.stall(0.55)
+
     await limiter.acquire("a")  # slot 100.0; the next global slot is 100.1
-    stalls = iter([0.5])  # the first sleep wakes 0.5 s late, the others on time
-
-    async def sleep(seconds: float) -> None:
-        now[0] += seconds + next(stalls, 0.0)
-
-    real_sleep = asyncio.sleep
-    asyncio.sleep = sleep  # type: ignore[assignment]
-    try:
-        await limiter.acquire("b")  # slot 100.1, woken at 100.6: 1 send in the last second
-    finally:
-        asyncio.sleep = real_sleep  # type: ignore[assignment]
-    assert now[0] == pytest.approx(100.6)  # sent on waking, no second wait
+    await limiter.release("a")
+    await vt.run(b(), stall())
+    assert vt.now == pytest.approx(100.6)  # sent on waking, no second wait
     assert limiter._global_tat == pytest.approx(100.2)  # no slot taken at the back
 
 
 async def test_after_a_stall_the_late_slots_never_exceed_the_rate_in_any_second() -> None:
     """30 chats queue at 20/s; the loop stalls 0.6 s, so a dozen slots pass unused. The late
-    senders go at once as far as a one-second sliding window allows (the platform's count),
-    the rest wait for it: never more than 20 sends in any second, and no slot is re-queued."""
+    senders go at once as far as the send window allows (each send holds a permit until a
+    second after its answer), the rest wait for it: never more than 20 sends in any second,
+    and no slot is re-queued."""
     limiter = ChannelRateLimiter(RateLimits(per_second=20, per_chat_interval=1.0,
                                             per_chat_burst=1))
     sent: list[float] = []
@@ -90,6 +91,7 @@ async def test_after_a_stall_the_late_slots_never_exceed_the_rate_in_any_second(
     async def one(address: str) -> None:
         await limiter.acquire(address)
         sent.append(time.monotonic())
+        await limiter.release(address)
 
     start = time.monotonic()
     tasks = [asyncio.create_task(one(f"chat{i}")) for i in range(30)]
