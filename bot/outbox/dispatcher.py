@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import logging
 import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 SentListener = Callable[[OutboxMessage, SendResult], Awaitable[None]]
 AlertListener = Callable[[Alert], Awaitable[None]]
 Sessions = async_sessionmaker[AsyncSession]
+ELSEWHERE_SECONDS = 2.0  # a chat locked by another worker is not tried again for this long
 
 
 class Dispatcher:
@@ -75,6 +77,9 @@ class Dispatcher:
         self._semaphore = asyncio.Semaphore(concurrency)
         self._saturated = False  # the last look found as many chats as it could take
         self._busy: set[tuple[str, str]] = set()
+        # chats another worker was delivering when this one tried (PostgreSQL): left out of
+        # this worker's looks for a moment instead of being tried again and again
+        self._elsewhere: dict[tuple[str, str], float] = {}
         self._recheck: set[tuple[str, str]] = set()  # busy chats that got new rows
         self._outcomes = OutcomeWriter(sessions)
         self._transient_tries: dict[int, int] = {}  # row id -> platform-away retries so far
@@ -98,6 +103,8 @@ class Dispatcher:
         """
         if chat is not None and chat in self._busy:
             self._recheck.add(chat)
+        if chat is not None:  # its new rows deserve a try, whoever held it a moment ago
+            self._elsewhere.pop(chat, None)
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
@@ -145,6 +152,10 @@ class Dispatcher:
         other await. Chats in flight are left out of the query, so a backlog of thousands of
         chats is read a few at a time, as delivery capacity frees up."""
         channels, now, busy = list(self.senders), self.clock.now(), set(self._busy)
+        if self._elsewhere:
+            moment = time.monotonic()
+            self._elsewhere = {k: t for k, t in self._elsewhere.items() if t > moment}
+            busy |= self._elsewhere.keys()
         async with self.sessions() as session:
             if self._shared_store():  # rows are read under each chat's lock
                 due: dict[tuple[str, str], repo.Pending | None] = dict.fromkeys(
@@ -167,8 +178,9 @@ class Dispatcher:
         key = (channel, address)
         try:
             async with self._semaphore, self._address_lock(channel, address) as sessions:
-                if sessions is None:
-                    return 0  # another worker is delivering this chat
+                if sessions is None:  # another worker is delivering this chat
+                    self._elsewhere[key] = time.monotonic() + ELSEWHERE_SECONDS
+                    return 0
                 chat_sessions.set(sessions)  # the shared limiter reserves on this connection
                 if rows is None:  # read under the chat's lock (several workers)
                     async with sessions() as session:
