@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import OutboxConfig
-from bot.db import transaction
+from bot.db import is_unavailable, transaction
 from bot.messages import Outbound
 from bot.outbox.alarm import Alert, FailureAlarm
 from bot.outbox.outcomes import OutcomeWriter
@@ -51,6 +51,7 @@ SentListener = Callable[[OutboxMessage, SendResult], Awaitable[None]]
 AlertListener = Callable[[Alert], Awaitable[None]]
 Sessions = async_sessionmaker[AsyncSession]
 ELSEWHERE_SECONDS = 2.0  # a chat locked by another worker is not tried again for this long
+AWAY_EVERY = 60.0  # seconds between two warnings that the database is unavailable
 
 
 class Dispatcher:
@@ -85,6 +86,7 @@ class Dispatcher:
         self._transient_tries: dict[int, int] = {}  # row id -> platform-away retries so far
         self.alarm = FailureAlarm(clock, config.alert_failures, config.alert_window_minutes)
         self.alert_listeners: list[AlertListener] = []  # the staff group's notice
+        self._said_away = -AWAY_EVERY  # when the database's absence was last logged
 
     def limiter(self, channel: str) -> Limiter:
         """The rate limiter of a channel, made on first use from its sender's limits."""
@@ -124,8 +126,11 @@ class Dispatcher:
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
                     task.add_done_callback(self._delivered)
-            except Exception:
-                log.exception("outbox drain failed; retrying")
+            except Exception as exc:
+                if is_unavailable(exc):
+                    self._database_away(exc)
+                else:
+                    log.exception("outbox drain failed; retrying")
             if self._wake.is_set():
                 continue
             with contextlib.suppress(TimeoutError):
@@ -136,9 +141,21 @@ class Dispatcher:
                 task.cancel()
 
     def _delivered(self, task: asyncio.Task[int]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("outbox delivery failed; retrying at the next poll",
-                      exc_info=task.exception())
+        if task.cancelled() or (exc := task.exception()) is None:
+            return
+        if is_unavailable(exc):
+            self._database_away(exc)
+        else:
+            log.error("outbox delivery failed; retrying at the next poll", exc_info=exc)
+
+    def _database_away(self, exc: BaseException) -> None:
+        """The database is away (an outage, a restart): one warning a minute, no traceback;
+        the loop keeps looking every poll and delivers once it is back."""
+        now = time.monotonic()
+        if now - self._said_away >= AWAY_EVERY:
+            self._said_away = now
+            log.warning("outbox: the database is unavailable (%s); delivery resumes when it "
+                        "is back", type(exc).__name__)
 
     async def drain_once(self) -> int:
         """Deliver every due message once and wait for it; returns the sends attempted."""
