@@ -26,6 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.wiring import App
 from bot import metrics
+from bot.db import is_unavailable
 from bot.scheduler.work import Worker
 from bot.services import retention
 
@@ -132,8 +133,12 @@ class SchedulerService:
             for desk in self.desks:
                 handled += await desk.remind()
             return handled
-        except Exception:
-            log.exception("scheduler tick failed")
+        except Exception as exc:
+            if is_unavailable(exc):  # an outage: the next tick tries again, no traceback
+                log.warning("scheduler tick skipped: the database is unavailable (%s)",
+                            type(exc).__name__)
+            else:
+                log.exception("scheduler tick failed")
             metrics.scheduler_job_failed(DUE_JOB_ID)
             return 0
 

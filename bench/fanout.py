@@ -146,8 +146,9 @@ async def import_api(port: int, csv_path: Path) -> dict[str, Any]:
     return {"import_seconds": round(time.monotonic() - start, 1), "import_exit": 0}
 
 
-async def measure(kind: str, n: int, via: str, allowed: float, cap: float) -> dict[str, Any]:
-    """Set up, start the bot, import, wait for every notice; the figures."""
+async def measure(kind: str, n: int, via: str, allowed: float, cap: float,
+                  workers: int = 1) -> dict[str, Any]:
+    """Set up, start `bot run [--workers N]`, import, wait for every notice; the figures."""
     async with Database(kind) as db, TelegramEmulator() as tg:
         t = time.monotonic()
         await setup(db, n)
@@ -159,7 +160,10 @@ async def measure(kind: str, n: int, via: str, allowed: float, cap: float) -> di
         sends = Sends(tg)
         cfg = config_copy(db.dir, per_second=allowed, per_chat_interval=1.0, group_per_minute=20)
         extra = {"GHIMAR_CONFIG": str(cfg), "GHIMAR_QUIET_HOURS": "off"}
-        bot = await ghimar_bot(db, tg, extra={**extra, "GHIMAR_API_TOKEN": API_TOKEN}).start()
+        bot = await ghimar_bot(db, tg, extra={**extra, "GHIMAR_API_TOKEN": API_TOKEN},
+                               workers=workers).start()
+        if workers > 1:
+            await asyncio.sleep(3.0)  # the other workers up (the first answered /healthz)
         try:
             csv_path = minutes(db.dir / "minutes.csv", n)
             t0 = tg.clock()
@@ -182,7 +186,8 @@ async def measure(kind: str, n: int, via: str, allowed: float, cap: float) -> di
         imported["after_import_per_second"] = (
             round(len(after) / (after[-1] - done), 1) if len(after) > 1 else None)
         return figures(sends, tg, n, t0, allowed) | imported | {
-            "setup_seconds": round(setup_s, 1), "via": via, "log": str(bot.log_path),
+            "setup_seconds": round(setup_s, 1), "via": via, "workers": workers,
+            "database": kind, "log": str(bot.log_path),
             "log_errors": bot.errors()[:10]}
 
 
@@ -205,6 +210,7 @@ def figures(sends: Sends, tg: Any, n: int, t0: float, allowed: float) -> dict[st
         "duplicated": sum(1 for c, k in per_chat.items() if k > 1),
         "unexpected_chats": len(per_chat.keys() - expected),
         "rate_429": len(tg.violations),
+        "refusals_by_rule": dict(Counter(v.rule for v in tg.violations)),
         "first_delivery_seconds": round(first - t0, 1) if times else None,
         "last_delivery_seconds": round(last - t0, 1) if times else None,
         "sustained_per_second": round(sustained, 1),
@@ -218,7 +224,7 @@ def figures(sends: Sends, tg: Any, n: int, t0: float, allowed: float) -> dict[st
 
 
 def table(results: dict[str, dict[str, Any]]) -> str:
-    """One column per database."""
+    """One column per run (database, workers)."""
     rows = [("decisions", "decisions"), ("delivered once", "delivered_chats"),
             ("missing", "missing"), ("duplicated", "duplicated"), ("429s provoked", "rate_429"),
             ("allowed msg/s", "allowed_per_second"), ("sustained msg/s", "sustained_per_second"),
@@ -229,6 +235,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             ("max in any 1 s", "max_in_any_second"), ("import s", "import_seconds"),
             ("first notice s", "first_delivery_seconds"),
             ("last notice s", "last_delivery_seconds")]
+    rows.insert(0, ("workers", "workers"))
     lines = [f"{'':24}" + "".join(f"{k:>14}" for k in results)]
     lines += [f"{label:24}" + "".join(f"{r.get(key)!s:>14}" for r in results.values())
               for label, key in rows]
@@ -242,15 +249,30 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
     parser.add_argument("--decisions", type=int, help="default 10,000 (--quick: 1,000)")
     parser.add_argument("--via", choices=["cli", "api"], default="cli")
-    parser.add_argument("--rate", type=float, default=ALLOWED, help="global messages/s allowed")
+    parser.add_argument("--rate", "--per-second", dest="rate", type=float, default=ALLOWED,
+                        help="global messages/s allowed (the emulator's and the bot's)")
+    parser.add_argument("--workers", default="1",
+                        help="comma-separated worker counts, one run each (e.g. 1,2,4; "
+                        "more than 1 needs PostgreSQL)")
+    parser.add_argument("--name", default=None, help="results file name (default fanout"
+                        "[-quick])")
     parser.add_argument("--cap", type=float, default=1800.0, help="give up after this many s")
     args = parser.parse_args(argv)
     n = args.decisions or (1000 if args.quick else 10_000)
+    counts = [int(w) for w in args.workers.split(",")]
     results, measured = {}, tree()
     for kind in dbs_of(args.db):
-        print(f"fanout {n} decisions on {kind} via {args.via} ...", flush=True)
-        results[kind] = asyncio.run(measure(kind, n, args.via, args.rate, args.cap))
-    name = "fanout-quick" if args.quick else "fanout"
+        for workers in counts:
+            if workers > 1 and kind == "sqlite":
+                continue  # `bot run --workers N` refuses SQLite
+            key = kind if counts == [1] else f"{kind}-{workers}w"
+            print(f"fanout {n} decisions on {kind}, {workers} worker(s), {args.rate:g}/s via "
+                  f"{args.via} ...", flush=True)
+            results[key] = asyncio.run(measure(kind, n, args.via, args.rate, args.cap, workers))
+            print(f"  {key}: {results[key]['delivered_chats']}/{n} once, "
+                  f"{results[key]['duplicated']} twice, {results[key]['rate_429']} 429s, "
+                  f"{results[key]['sustained_per_second']} msg/s", flush=True)
+    name = args.name or ("fanout-quick" if args.quick else "fanout")
     path = write_json(name, {"results": results}, measured)
     print(table(results))
     parts = [f"{k}: {r['delivered_chats']}/{n} delivered once, {r['duplicated']} twice, "

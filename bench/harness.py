@@ -244,8 +244,9 @@ class Process:
                 if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")]
 
 
-def ghimar_bot(db: Database, tg: Any, *, extra: dict[str, str] | None = None) -> Process:
-    """`python -m bot run` with the Telegram channel in webhook mode against the emulator."""
+def ghimar_bot(db: Database, tg: Any, *, extra: dict[str, str] | None = None,
+               workers: int = 1) -> Process:
+    """`python -m bot run [--workers N]`, the Telegram channel in webhook mode, the emulator."""
     port = free_port()
     env = {**db.env(), "GHIMAR_CHANNELS": "telegram", "GHIMAR_HTTP_HOST": "127.0.0.1",
            "GHIMAR_HTTP_PORT": str(port), "GHIMAR_LOG_LEVEL": "WARNING",
@@ -253,16 +254,19 @@ def ghimar_bot(db: Database, tg: Any, *, extra: dict[str, str] | None = None) ->
            "TELEGRAM_API_BASE_URL": tg.base_url, "TELEGRAM_DRIVER": "aiogram",
            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/webhooks/telegram",
            "TELEGRAM_WEBHOOK_SECRET": SECRET, **(extra or {})}
-    return Process(f"ghimar-{db.kind}", [sys.executable, "-m", "bot", "run"], env, port,
-                   "/webhooks/telegram")
+    cmd = [sys.executable, "-m", "bot", "run"] + (["--workers", str(workers)] if workers > 1
+                                                   else [])
+    return Process(f"ghimar-{db.kind}", cmd, env, port, "/webhooks/telegram")
 
 
-def echo_bot(tg: Any) -> Process:
-    """The bare aiogram echo bot (bench/baseline_echo.py) against the emulator."""
+def echo_bot(tg: Any, *, limited: bool = False) -> Process:
+    """The bare aiogram echo bot (bench/baseline_echo.py) against the emulator; `limited`:
+    keeping Telegram's limits (30/s, a chat's burst of 3 then 1/s)."""
     port = free_port()
     cmd = [sys.executable, "-m", "bench.baseline_echo", "--port", str(port), "--api",
-           tg.base_url, "--token", tg.token, "--secret", SECRET]
-    return Process("aiogram-echo", cmd, {}, port, "/webhook")
+           tg.base_url, "--token", tg.token, "--secret", SECRET] + (["--limited"] if limited
+                                                                     else [])
+    return Process("aiogram-echo" + ("-limited" if limited else ""), cmd, {}, port, "/webhook")
 
 
 def config_copy(folder: Path, root: Path = ROOT, **telegram: float) -> Path:

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import logging
 import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import OutboxConfig
-from bot.db import transaction
+from bot.db import is_unavailable, transaction
 from bot.messages import Outbound
 from bot.outbox.alarm import Alert, FailureAlarm
 from bot.outbox.outcomes import OutcomeWriter
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 SentListener = Callable[[OutboxMessage, SendResult], Awaitable[None]]
 AlertListener = Callable[[Alert], Awaitable[None]]
 Sessions = async_sessionmaker[AsyncSession]
+ELSEWHERE_SECONDS = 2.0  # a chat locked by another worker is not tried again for this long
+AWAY_EVERY = 60.0  # seconds between two warnings that the database is unavailable
 
 
 class Dispatcher:
@@ -75,11 +78,15 @@ class Dispatcher:
         self._semaphore = asyncio.Semaphore(concurrency)
         self._saturated = False  # the last look found as many chats as it could take
         self._busy: set[tuple[str, str]] = set()
+        # chats another worker was delivering when this one tried (PostgreSQL): left out of
+        # this worker's looks for a moment instead of being tried again and again
+        self._elsewhere: dict[tuple[str, str], float] = {}
         self._recheck: set[tuple[str, str]] = set()  # busy chats that got new rows
         self._outcomes = OutcomeWriter(sessions)
         self._transient_tries: dict[int, int] = {}  # row id -> platform-away retries so far
         self.alarm = FailureAlarm(clock, config.alert_failures, config.alert_window_minutes)
         self.alert_listeners: list[AlertListener] = []  # the staff group's notice
+        self._said_away = -AWAY_EVERY  # when the database's absence was last logged
 
     def limiter(self, channel: str) -> Limiter:
         """The rate limiter of a channel, made on first use from its sender's limits."""
@@ -98,6 +105,8 @@ class Dispatcher:
         """
         if chat is not None and chat in self._busy:
             self._recheck.add(chat)
+        if chat is not None:  # its new rows deserve a try, whoever held it a moment ago
+            self._elsewhere.pop(chat, None)
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
@@ -117,8 +126,11 @@ class Dispatcher:
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
                     task.add_done_callback(self._delivered)
-            except Exception:
-                log.exception("outbox drain failed; retrying")
+            except Exception as exc:
+                if is_unavailable(exc):
+                    self._database_away(exc)
+                else:
+                    log.exception("outbox drain failed; retrying")
             if self._wake.is_set():
                 continue
             with contextlib.suppress(TimeoutError):
@@ -129,9 +141,21 @@ class Dispatcher:
                 task.cancel()
 
     def _delivered(self, task: asyncio.Task[int]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("outbox delivery failed; retrying at the next poll",
-                      exc_info=task.exception())
+        if task.cancelled() or (exc := task.exception()) is None:
+            return
+        if is_unavailable(exc):
+            self._database_away(exc)
+        else:
+            log.error("outbox delivery failed; retrying at the next poll", exc_info=exc)
+
+    def _database_away(self, exc: BaseException) -> None:
+        """The database is away (an outage, a restart): one warning a minute, no traceback;
+        the loop keeps looking every poll and delivers once it is back."""
+        now = time.monotonic()
+        if now - self._said_away >= AWAY_EVERY:
+            self._said_away = now
+            log.warning("outbox: the database is unavailable (%s); delivery resumes when it "
+                        "is back", type(exc).__name__)
 
     async def drain_once(self) -> int:
         """Deliver every due message once and wait for it; returns the sends attempted."""
@@ -145,6 +169,10 @@ class Dispatcher:
         other await. Chats in flight are left out of the query, so a backlog of thousands of
         chats is read a few at a time, as delivery capacity frees up."""
         channels, now, busy = list(self.senders), self.clock.now(), set(self._busy)
+        if self._elsewhere:
+            moment = time.monotonic()
+            self._elsewhere = {k: t for k, t in self._elsewhere.items() if t > moment}
+            busy |= self._elsewhere.keys()
         async with self.sessions() as session:
             if self._shared_store():  # rows are read under each chat's lock
                 due: dict[tuple[str, str], repo.Pending | None] = dict.fromkeys(
@@ -167,8 +195,9 @@ class Dispatcher:
         key = (channel, address)
         try:
             async with self._semaphore, self._address_lock(channel, address) as sessions:
-                if sessions is None:
-                    return 0  # another worker is delivering this chat
+                if sessions is None:  # another worker is delivering this chat
+                    self._elsewhere[key] = time.monotonic() + ELSEWHERE_SECONDS
+                    return 0
                 chat_sessions.set(sessions)  # the shared limiter reserves on this connection
                 if rows is None:  # read under the chat's lock (several workers)
                     async with sessions() as session:

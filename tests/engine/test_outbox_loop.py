@@ -184,3 +184,87 @@ async def test_the_chat_waiting_longest_is_read_first(app: App) -> None:
     assert first == [("web", "zz")]
     assert list(rows) == [("web", "zz"), ("web", "mm")]
     assert rest == [("web", "mm"), ("web", "aa")]
+
+
+@pytest.mark.postgres
+async def test_a_chat_another_worker_delivers_is_not_tried_again_at_every_look(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several workers look at the same oldest due chats; one held by another worker (its
+    advisory lock) is left out of this worker's looks for a moment, not tried at each wake."""
+    import hashlib
+
+    from bot.outbox import dispatcher as dispatcher_module
+    from bot.outbox.dispatcher import Dispatcher
+
+    if app.db.dialect.name != "postgresql":
+        pytest.skip("chats are locked across workers on PostgreSQL only")
+    sender = PacedSender("web", gap=0.0001)
+    dispatcher = Dispatcher(app.sessions, {"web": sender}, app.config.outbox, app.services.clock,
+                            concurrency=4)
+    tries: list[int] = []
+    real = dispatcher_module.repo.try_chat_lock
+
+    async def spy(conn, *, key):  # type: ignore[no-untyped-def]
+        tries.append(key)
+        return await real(conn, key=key)
+
+    monkeypatch.setattr(dispatcher_module.repo, "try_chat_lock", spy)
+    held = int.from_bytes(hashlib.sha256(b"outbox:web:held").digest()[:8], "big", signed=True)
+    async with app.db.connect() as other:  # the other worker delivering chat "held"
+        assert await real(other, key=held)
+        await other.commit()
+        await _enqueue(app, "held", "x", "elsewhere-held")
+        stop = asyncio.Event()
+        loop = asyncio.create_task(dispatcher.run(stop, poll_seconds=30))
+        try:
+            for i in range(20):  # turns committing messages for other chats wake the loop
+                await _enqueue(app, f"free{i}", "y", f"elsewhere-{i}")
+                dispatcher.wake(("web", f"free{i}"))
+                await asyncio.sleep(0.02)
+            await _until(lambda: len(sender.sent) >= 20)
+        finally:
+            stop.set()
+            dispatcher.wake()
+            await asyncio.wait_for(loop, timeout=10)
+        await dispatcher_module.repo.release_chat_lock(other, key=held)
+        await other.commit()
+    assert sorted(a for a, _, _ in sender.sent) == sorted(f"free{i}" for i in range(20))
+    assert 1 <= tries.count(held) <= 2, tries.count(held)
+
+
+async def test_a_database_outage_is_one_warning_a_minute_not_a_traceback_a_poll(
+    app: App, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The loop looks every poll while the database is away; it says so once, then
+    delivers when it is back. A bug (not an outage) still logs its traceback."""
+    from bot.outbox.dispatcher import Dispatcher
+
+    sender = PacedSender("web", gap=0.0001)
+    dispatcher = Dispatcher(app.sessions, {"web": sender}, app.config.outbox, app.services.clock)
+    real, failures = dispatcher._claim_due, [ConnectionRefusedError(111, "refused")] * 20
+
+    async def away(limit: int = 500):  # type: ignore[no-untyped-def]
+        if failures:
+            raise failures.pop()
+        return await real(limit=limit)
+
+    monkeypatch.setattr(dispatcher, "_claim_due", away)
+    await _enqueue(app, "back", "x", "away-1")
+    stop = asyncio.Event()
+    with caplog.at_level("WARNING", logger="bot.outbox.dispatcher"):
+        loop = asyncio.create_task(dispatcher.run(stop, poll_seconds=0.01))
+        try:
+            await _until(lambda: len(sender.sent) == 1)
+            failures.append(RuntimeError("a bug"))
+            dispatcher.wake()
+            await _until(lambda: not failures)
+        finally:
+            stop.set()
+            dispatcher.wake()
+            await asyncio.wait_for(loop, timeout=10)
+    away_lines = [r for r in caplog.records if "database is unavailable" in r.getMessage()]
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(away_lines) == 1 and away_lines[0].levelname == "WARNING"
+    assert away_lines[0].exc_info is None
+    assert len(errors) == 1 and errors[0].exc_info is not None  # the bug's traceback
