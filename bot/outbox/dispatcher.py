@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import OutboxConfig
-from bot.db import transaction
+from bot.db import is_unavailable, transaction
 from bot.messages import Outbound
 from bot.outbox.alarm import Alert, FailureAlarm
 from bot.outbox.outcomes import OutcomeWriter
@@ -80,6 +80,7 @@ class Dispatcher:
         self._transient_tries: dict[int, int] = {}  # row id -> platform-away retries so far
         self.alarm = FailureAlarm(clock, config.alert_failures, config.alert_window_minutes)
         self.alert_listeners: list[AlertListener] = []  # the staff group's notice
+        self._db_away = False  # the last look failed for want of the database
 
     def limiter(self, channel: str) -> Limiter:
         """The rate limiter of a channel, made on first use from its sender's limits."""
@@ -117,8 +118,12 @@ class Dispatcher:
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
                     task.add_done_callback(self._delivered)
-            except Exception:
-                log.exception("outbox drain failed; retrying")
+            except Exception as exc:
+                self._drain_failed(exc)
+            else:
+                if self._db_away:
+                    self._db_away = False
+                    log.info("outbox: the database is back; delivery resumes")
             if self._wake.is_set():
                 continue
             with contextlib.suppress(TimeoutError):
@@ -127,6 +132,16 @@ class Dispatcher:
             _, late = await asyncio.wait(tasks, timeout=5)
             for task in late:
                 task.cancel()
+
+    def _drain_failed(self, exc: Exception) -> None:
+        """A database outage is one warning (and one line when it is over), not a traceback
+        every poll; any other error is logged in full."""
+        if not is_unavailable(exc):
+            log.exception("outbox drain failed; retrying")
+        elif not self._db_away:
+            self._db_away = True
+            log.warning("outbox: the database is unavailable (%s); delivery waits and "
+                        "resumes by itself", type(exc).__name__)
 
     def _delivered(self, task: asyncio.Task[int]) -> None:
         if not task.cancelled() and task.exception() is not None:
