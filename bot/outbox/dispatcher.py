@@ -243,7 +243,7 @@ class Dispatcher:
         if not (isinstance(result, Failed) and result.transient):
             self._transient_tries.pop(row.id or 0, None)
         if isinstance(result, Failed):
-            await self._count_failure(result.reason)
+            await self._count_failure(result.reason, row.id)
         if isinstance(result, Failed | RetryLater) and result.parts_sent > row.parts_sent:
             await self._update(row, parts_sent=result.parts_sent)  # a retry resumes there
         if isinstance(result, Sent):
@@ -276,12 +276,12 @@ class Dispatcher:
                            next_attempt_at=now + _seconds(delay))
         return False
 
-    async def _count_failure(self, reason: str) -> None:
-        alert = self.alarm.failed(reason)
+    async def _count_failure(self, reason: str, row_id: int | None) -> None:
+        alert = self.alarm.failed(reason, row_id)
         if alert is None:
             return
-        log.error("outbox: %s sends failed in the last %.0f minutes: %s", alert.failures,
-                  alert.minutes, alert.summary())
+        log.error("outbox: %s sends of %s messages failed in the last %.0f minutes: %s",
+                  alert.failures, alert.messages, alert.minutes, alert.summary())
         for listener in self.alert_listeners:
             try:
                 await listener(alert)
