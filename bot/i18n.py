@@ -10,6 +10,9 @@ from fluent.runtime import FluentBundle, FluentResource
 log = logging.getLogger(__name__)
 LANGUAGES = ("ar", "en")
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+# fluent.runtime refuses a placeable longer than 2,500 characters (it formats "{???}"); a
+# staff reply or a beneficiary's message can be 4,096: such arguments are put in afterwards.
+_LONG = 1000
 
 
 class Catalog:
@@ -50,9 +53,12 @@ class Catalog:
                 message = bundle.get_message(key)
                 if message.value is None:
                     break
-                text, errors = bundle.format_pattern(message.value, args)
+                values, long = _markers(args)
+                text, errors = bundle.format_pattern(message.value, values)
                 if errors:
                     log.warning("locale %s message %s: %s", candidate, key, errors)
+                for marker, value in long.items():
+                    text = text.replace(marker, value)
                 return text
         log.error("missing text %s in every language", key)
         return key
@@ -60,3 +66,15 @@ class Catalog:
     def message_ids(self, lang: str) -> set[str]:
         """Every message id defined for a language (for consistency tests)."""
         return set(self._bundles[lang]._messages)
+
+
+def _markers(args: dict[str, object]) -> tuple[dict[str, object], dict[str, str]]:
+    """The arguments with each long text replaced by a marker, and the texts by marker."""
+    values: dict[str, object] = {}
+    long: dict[str, str] = {}
+    for i, (name, value) in enumerate(args.items()):
+        if isinstance(value, str) and len(value) > _LONG:
+            marker = f"\ufff0{i}\ufff1"  # unassigned (Specials block): never in a message
+            long[marker], value = value, marker
+        values[name] = value
+    return values, long

@@ -84,7 +84,8 @@ class StaffDesk:
         """Sends keep failing (the outbox's alarm): one notice in the group, counts only."""
         now = self.deps.services.clock.now()
         text = staff_text(self.deps, "delivery-alert", failures=alert.failures,
-                          minutes=round(alert.minutes), reasons=alert.summary())
+                          messages=alert.messages, minutes=round(alert.minutes),
+                          reasons=alert.summary())
         async with transaction(self.deps.sessions) as session:
             await outbox.enqueue(session, channel=self.channel.channel,
                                  address=self.channel.chat_id,

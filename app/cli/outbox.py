@@ -19,7 +19,10 @@ def _since(value: str | None) -> dt.datetime | None:
     try:
         when = dt.datetime.fromisoformat(value)
     except ValueError as exc:
-        raise typer.BadParameter("a date: YYYY-MM-DD or YYYY-MM-DDTHH:MM") from exc
+        why = "" if str(exc).startswith("Invalid isoformat") else f" ({exc})"
+        raise typer.BadParameter(f"{value!r} is not a date{why}: write YYYY-MM-DD or "
+                                 "YYYY-MM-DDTHH:MM (UTC), e.g. 2026-11-30",
+                                 param_hint="'--since'") from exc
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
@@ -77,8 +80,8 @@ def outbox_retry(
     if not failed:
         typer.echo("nothing to do: say which messages, e.g. --failed", err=True)
         raise typer.Exit(2)
+    when = _since(since)  # a bad date is refused before the database is opened
     settings = load_cli_settings()
-    when = _since(since)
 
     async def main() -> int:
         app = await build_app(settings, faq=None)

@@ -21,7 +21,8 @@ _DIGITS = re.compile(r"\d{4,}")  # chat ids, phone numbers in an error text
 class Alert:
     """Failures counted in the window, by kind of reason (masked: no addresses)."""
 
-    failures: int
+    failures: int  # failed sends (a message retried through an outage fails several times)
+    messages: int  # the distinct messages they were sends of
     minutes: float
     reasons: list[tuple[str, int]]  # most frequent first
 
@@ -37,13 +38,15 @@ class FailureAlarm:
         self.clock = clock
         self.threshold = threshold
         self.window = dt.timedelta(minutes=window_minutes)
-        self._failures: collections.deque[tuple[dt.datetime, str]] = collections.deque()
+        self._failures: collections.deque[tuple[dt.datetime, str, int | None]] = (
+            collections.deque())
         self._rang_at: dt.datetime | None = None
 
-    def failed(self, reason: str) -> Alert | None:
-        """Count one failure; the alert when this one reaches the threshold (once a window)."""
+    def failed(self, reason: str, message_id: int | None = None) -> Alert | None:
+        """Count one failed send (of outbox row `message_id`); the alert when this one reaches
+        the threshold (once a window)."""
         now = self.clock.now()
-        self._failures.append((now, mask(reason)))
+        self._failures.append((now, mask(reason), message_id))
         while self._failures and now - self._failures[0][0] > self.window:
             self._failures.popleft()
         if len(self._failures) < self.threshold:
@@ -51,8 +54,11 @@ class FailureAlarm:
         if self._rang_at is not None and now - self._rang_at < self.window:
             return None
         self._rang_at = now
-        reasons = collections.Counter(r for _, r in self._failures).most_common()
-        return Alert(len(self._failures), self.window.total_seconds() / 60, reasons)
+        reasons = collections.Counter(r for _, r, _ in self._failures).most_common()
+        ids = {m for _, _, m in self._failures if m is not None}
+        unknown = sum(1 for _, _, m in self._failures if m is None)
+        return Alert(len(self._failures), len(ids) + unknown, self.window.total_seconds() / 60,
+                     reasons)
 
 
 def mask(reason: str) -> str:

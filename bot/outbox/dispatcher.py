@@ -87,6 +87,7 @@ class Dispatcher:
         self.alarm = FailureAlarm(clock, config.alert_failures, config.alert_window_minutes)
         self.alert_listeners: list[AlertListener] = []  # the staff group's notice
         self._said_away = -AWAY_EVERY  # when the database's absence was last logged
+        self._db_away = False  # the database was away since the last good look
 
     def limiter(self, channel: str) -> Limiter:
         """The rate limiter of a channel, made on first use from its sender's limits."""
@@ -131,6 +132,11 @@ class Dispatcher:
                     self._database_away(exc)
                 else:
                     log.exception("outbox drain failed; retrying")
+            else:
+                if self._db_away:
+                    self._db_away = False
+                    self._said_away = -AWAY_EVERY
+                    log.info("outbox: the database is back; delivery resumes")
             if self._wake.is_set():
                 continue
             with contextlib.suppress(TimeoutError):
@@ -150,7 +156,8 @@ class Dispatcher:
 
     def _database_away(self, exc: BaseException) -> None:
         """The database is away (an outage, a restart): one warning a minute, no traceback;
-        the loop keeps looking every poll and delivers once it is back."""
+        the loop keeps looking every poll and delivers once it is back (one line says so)."""
+        self._db_away = True
         now = time.monotonic()
         if now - self._said_away >= AWAY_EVERY:
             self._said_away = now
@@ -262,7 +269,7 @@ class Dispatcher:
         if not (isinstance(result, Failed) and result.transient):
             self._transient_tries.pop(row.id or 0, None)
         if isinstance(result, Failed):
-            await self._count_failure(result.reason)
+            await self._count_failure(result.reason, row.id)
         if isinstance(result, Failed | RetryLater) and result.parts_sent > row.parts_sent:
             await self._update(row, parts_sent=result.parts_sent)  # a retry resumes there
         if isinstance(result, Sent):
@@ -295,12 +302,12 @@ class Dispatcher:
                            next_attempt_at=now + _seconds(delay))
         return False
 
-    async def _count_failure(self, reason: str) -> None:
-        alert = self.alarm.failed(reason)
+    async def _count_failure(self, reason: str, row_id: int | None) -> None:
+        alert = self.alarm.failed(reason, row_id)
         if alert is None:
             return
-        log.error("outbox: %s sends failed in the last %.0f minutes: %s", alert.failures,
-                  alert.minutes, alert.summary())
+        log.error("outbox: %s sends of %s messages failed in the last %.0f minutes: %s",
+                  alert.failures, alert.messages, alert.minutes, alert.summary())
         for listener in self.alert_listeners:
             try:
                 await listener(alert)

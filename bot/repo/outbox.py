@@ -250,6 +250,8 @@ async def requeue_failed(session: AsyncSession, *, now: dt.datetime,
         stmt = stmt.where(OutboxMessage.next_attempt_at >= since)
     if reason:
         stmt = stmt.where(OutboxMessage.last_error.contains(reason, autoescape=True))
-    stmt = stmt.values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
+    # a WhatsApp row failed by a late status: its resend's statuses start again
+    stmt = stmt.values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now,
+                       delivery_status=None)
     result = await session.execute(stmt, execution_options={"synchronize_session": False})
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -77,6 +77,7 @@ class StatusRecorder:
         if event.error_code == REENGAGEMENT:
             requeued, outcome = await self._requeue_as_template(session, row)
         row.status = OutboxStatus.FAILED  # accepted by the API, never delivered
+        row.next_attempt_at = self.clock.now()  # a failed row's time is when it failed
         row.last_error = "WhatsApp delivery failed: " + "; ".join(
             x for x in (reason or "no reason given", outcome) if x)
         log.warning("WhatsApp message %s (outbox %s) failed: %s", event.wamid, row.id,

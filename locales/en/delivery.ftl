@@ -1,2 +1,2 @@
 # The outbox's alarm: sends keep failing (counts and error kinds only, no personal data).
-delivery-alert = ⚠️ { $failures } messages failed to send in the last { $minutes } minutes. Reasons: { $reasons }. They will be retried automatically; see `python -m bot outbox status`.
+delivery-alert = ⚠️ { $failures } sends of { $messages } messages failed in the last { $minutes } minutes. Reasons: { $reasons }. Messages waiting for the platform are retried automatically; those failed for good are listed by `python -m bot outbox status` and sent again with `python -m bot outbox retry --failed`.

@@ -30,3 +30,19 @@ def test_failures_spread_thinner_than_the_window_never_ring() -> None:
 
 def test_reasons_are_masked() -> None:
     assert mask("Forbidden: chat 123456789 blocked") == "Forbidden: chat ••• blocked"
+
+
+def test_the_alert_counts_messages_apart_from_failed_sends() -> None:
+    """Five replies retried through a 502 outage rang "20 messages failed to send" in the staff
+    group: 20 was the failed sends, of 5 messages, none of them lost."""
+    from bot.i18n import Catalog
+
+    clock = FrozenClock(START)
+    alarm = FailureAlarm(clock, threshold=20, window_minutes=10)
+    alerts = [alarm.failed("transient: Bad Gateway", message_id=n % 5) for n in range(20)]
+    alert = alerts[-1]
+    assert alert is not None and (alert.failures, alert.messages) == (20, 5)
+    text = Catalog().t("en", "delivery-alert", failures=alert.failures, messages=alert.messages,
+                       minutes=10, reasons=alert.summary())
+    assert "20 sends of 5 messages failed" in text, text
+    assert "messages failed to send" not in text

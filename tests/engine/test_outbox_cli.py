@@ -74,3 +74,19 @@ async def test_status_then_retry_the_failed_since_a_date(
         row = (await s.execute(select(OutboxMessage).where(
             OutboxMessage.dedupe_key == "f400"))).scalar_one()
     assert row.status == OutboxStatus.PENDING and row.attempts == 0
+
+
+def test_a_bad_since_names_the_option_the_value_and_what_is_wrong() -> None:
+    """`--since yesterday` said only "Invalid value: a date: ..." (no option, no value), and
+    `--since 2026-13-01` the same, though its form is right and its month is not."""
+    from typer.testing import CliRunner
+
+    from app.cli.outbox import outbox_app
+
+    runner = CliRunner()
+    for value, why in [("yesterday", "YYYY-MM-DD"), ("2026-13-01", "month must be in 1..12")]:
+        result = runner.invoke(outbox_app, ["retry", "--failed", "--since", value],
+                               env={"COLUMNS": "200"})
+        said = " ".join((result.output + (result.stderr or "")).split())
+        assert result.exit_code == 2, said
+        assert "--since" in said and value in said and why in said, said

@@ -268,3 +268,38 @@ async def test_a_database_outage_is_one_warning_a_minute_not_a_traceback_a_poll(
     assert len(away_lines) == 1 and away_lines[0].levelname == "WARNING"
     assert away_lines[0].exc_info is None
     assert len(errors) == 1 and errors[0].exc_info is not None  # the bug's traceback
+
+
+async def test_a_database_outage_is_one_warning_not_a_traceback_a_second(
+        app: App, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A 12 s PostgreSQL outage logged 24 ERROR tracebacks (~2,800 lines) from the loop:
+    one WARNING when the database goes, one INFO when it is back, delivery resumes."""
+    from sqlalchemy.exc import OperationalError
+
+    sender = PacedSender("web", gap=0.01)
+    app.add_sender(sender)
+    real_claim = app.dispatcher._claim_due
+    down = {"polls": 0}
+
+    async def claim(limit: int = 500):  # type: ignore[no-untyped-def]
+        if down["polls"] < 8:
+            down["polls"] += 1
+            raise OperationalError("SELECT", {}, ConnectionRefusedError("connection refused"))
+        return await real_claim(limit=limit)
+
+    monkeypatch.setattr(app.dispatcher, "_claim_due", claim)
+    await _enqueue(app, "a", "a1", "a1")
+    stop = asyncio.Event()
+    with caplog.at_level("INFO", logger="bot.outbox.dispatcher"):
+        loop = asyncio.create_task(app.dispatcher.run(stop, poll_seconds=0.02))
+        try:
+            await _until(lambda: len(sender.sent) >= 1)
+        finally:
+            stop.set()
+            app.dispatcher.wake()
+            await asyncio.wait_for(loop, timeout=10)
+    records = [r for r in caplog.records if r.name == "bot.outbox.dispatcher"]
+    assert down["polls"] == 8
+    assert [r.levelname for r in records] == ["WARNING", "INFO"], [r.getMessage() for r in records]
+    assert "database is unavailable" in records[0].getMessage()
+    assert records[0].exc_info is None

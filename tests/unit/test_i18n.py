@@ -75,3 +75,15 @@ def test_a_message_defined_twice_is_refused(tmp_path: Path) -> None:
     (tmp_path / "en" / "b.ftl").write_text("greeting = two\n", encoding="utf-8")
     with pytest.raises(ValueError, match="greeting is already defined"):
         Catalog(tmp_path)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_long_argument_is_kept_whole(lang: str) -> None:
+    """Fluent refuses a placeable over 2,500 characters ("{???}"): a staff reply or a
+    beneficiary's message of up to 4,096 characters must still arrive whole."""
+    catalog = Catalog()
+    text = "الجزء الأول من الرد. " * 190 + "THE END"  # ~4,000 characters
+    reply = catalog.t(lang, "staff-reply", role="officer", text=text)
+    assert text in reply
+    assert "{???}" not in reply
+    assert "officer" in reply

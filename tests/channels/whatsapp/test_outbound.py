@@ -339,3 +339,27 @@ async def test_survey_template_buttons_reach_the_rating_step(
     assert "لم يعد متاحاً" in user.text(again)
     async with app.sessions() as s:
         assert (await s.get(SatisfactionSurvey, survey_id)).rating == 4  # type: ignore[union-attr]
+
+
+async def test_a_late_failed_status_is_dated_for_retry_since(
+    app: App, wa: WhatsAppEmulator, clock: FrozenClock, user: Beneficiary
+) -> None:
+    """A 131026 reported by a `failed` status webhook kept the row's send time, so
+    `outbox retry --failed --since <the day it failed>` missed a message sent the day before."""
+    import datetime as dt
+
+    await start(user)
+    wa.async_errors = True
+    wa.fail_next(131026)
+    row = await notify(app, decision(), key="late")
+    clock.advance(hours=20)  # the status arrives the next day
+    failed_at = clock.now()
+    assert [s for s, _ in await wa.flush_statuses()] == [200]
+    async with transaction(app.sessions) as s:
+        queued = await outbox_repo.requeue_failed(
+            s, now=clock.now(), since=failed_at - dt.timedelta(minutes=1))
+    assert queued == 1
+    async with app.sessions() as s:
+        again = await s.get(OutboxMessage, row.id)
+        assert again is not None and again.status == OutboxStatus.PENDING
+        assert again.delivery_status is None  # the resend's own statuses are recorded
