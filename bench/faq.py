@@ -134,6 +134,7 @@ def _table(results: dict[str, dict[str, Any]]) -> str:
         for key, label in (
             ("direct_right", "direct right"),
             ("suggest_right", "suggest right"),
+            ("no_help", "no help"),
             ("confident_wrong", "conf. wrong"),
         ):
             rows.append(
@@ -240,7 +241,9 @@ def _run(args: argparse.Namespace) -> int:
     print(
         f"held-out: direct right {_pct(h['all']['direct_right'])}, confident wrong "
         f"{_pct(h['all']['confident_wrong'])}, off-topic don't know "
-        f"{_pct(h['all']['off_topic_dont_know'])}, Arabic {_pct(h['arabic']['direct_right'])} vs "
+        f"{_pct(h['all']['off_topic_dont_know'])}, right entry only in suggestions "
+        f"{_pct(h['all']['suggest_right'])}, no help {_pct(h['all']['no_help'])}, "
+        f"Arabic {_pct(h['arabic']['direct_right'])} vs "
         f"English {_pct(h['english']['direct_right'])}; p95 {b['speed']['ms_p95']} ms at "
         f"{b['entries']} entries"
     )
@@ -249,7 +252,8 @@ def _run(args: argparse.Namespace) -> int:
         print(
             f"held-out with every question embedded (no lexical gate): direct right "
             f"{_pct(u['direct_right'])}, confident wrong {_pct(u['confident_wrong'])}, "
-            f"off-topic don't know {_pct(u['off_topic_dont_know'])}"
+            f"off-topic don't know {_pct(u['off_topic_dont_know'])}, suggest right "
+            f"{_pct(u['suggest_right'])}, no help {_pct(u['no_help'])}"
         )
     print(
         f"faq: top-1 {100 * r['eval']['top1']:.1f}% top-3 {100 * r['eval']['top3']:.1f}% "

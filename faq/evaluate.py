@@ -42,6 +42,7 @@ class EvalReport:
     suggested_right: int = 0
     off_topic: int = 0
     off_topic_unknown: int = 0
+    no_help: int = 0  # in-topic: neither the right answer nor the right entry among suggestions
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     failures: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -70,6 +71,7 @@ class EvalReport:
             "off_topic": self.off_topic,
             "direct_right": _share(self.answered_right, in_topic),
             "suggest_right": _share(self.suggested_right, in_topic),
+            "no_help": _share(self.no_help, in_topic),
             "confident_wrong": _share(self.confident_wrong, self.total),
             "off_topic_dont_know": _share(self.off_topic_unknown, self.off_topic),
         }
@@ -98,7 +100,8 @@ def evaluate(kb: KnowledgeBase, items: list[EvalItem]) -> EvalReport:
     """Ask every question and score: top-1/top-3 shown, confident wrong answers, speed.
 
     In-topic: top-1 means the right entry is the answer or the first suggestion; top-3 means it
-    is among what the bot shows. Off-topic ("none"): right whenever the bot does not answer.
+    is among what the bot shows. Off-topic ("none"): right whenever the bot does not answer,
+    but counted as "don't know" only when it offers nothing either (suggestions are an offer).
     """
     report = EvalReport()
     for item in items:
@@ -118,6 +121,7 @@ def evaluate(kb: KnowledgeBase, items: list[EvalItem]) -> EvalReport:
             ok1, ok3 = ids[:1] != [] and ids[0] in item.labels, bool(item.labels & set(ids[:3]))
             report.answered_right += answered and ok1
             report.suggested_right += result.kind == "suggest" and ok3
+            report.no_help += not (answered and ok1) and not (result.kind == "suggest" and ok3)
         report.top1 += ok1
         report.top3 += ok3
         if answered and not ok1:

@@ -32,10 +32,12 @@ def logistic(params: list[float], row: list[float]) -> float:
 
 @dataclass(frozen=True)
 class Calibration:
-    """Two fitted logistic models and the decision thresholds.
+    """Three fitted logistic models and the decision thresholds.
 
     `rank` orders the candidates of one question; `confidence` estimates whether the top one is
-    right from its features plus its rank score and lead (see confidence_row).
+    right from its features plus its rank score and lead (see confidence_row); `suggest`
+    estimates whether the right entry is among the top three (see suggest_row), which decides
+    the "did you mean" buttons of a question not answered outright.
     """
 
     rank: list[float]
@@ -43,6 +45,7 @@ class Calibration:
     answer_at: float
     suggest_at: float
     lexical_gate: float = 2.0  # lexical confidence from which the question is not embedded
+    suggest: list[float] | None = None  # None: suggest_at applies to each candidate's score
 
     @classmethod
     def load(cls, path: Path = CALIBRATION) -> Calibration:
@@ -51,7 +54,10 @@ class Calibration:
         if tuple(data["features"]) != FEATURES:
             raise ValueError(f"{path}: fitted on other features; run python -m faq.calibrate")
         gate = float(data.get("lexical_gate", 2.0))  # > 1: never skip the embedding
-        return cls(data["rank"], data["confidence"], data["answer_at"], data["suggest_at"], gate)
+        suggest = data.get("suggest")
+        return cls(
+            data["rank"], data["confidence"], data["answer_at"], data["suggest_at"], gate, suggest
+        )
 
     def decide(self, rows: dict[int, list[float]]) -> list[tuple[int, float]]:
         """Candidates best first, each with P(right): the top from the confidence model."""
@@ -63,11 +69,47 @@ class Calibration:
         lead = logistic(self.confidence, top)
         return [(ranked[0][0], lead), *((p, min(s, lead)) for p, s in ranked[1:])]
 
+    def suggestions(
+        self, rows: dict[int, list[float]], scored: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
+        """Up to three entries to offer as "did you mean" (empty: say "I don't know").
+
+        With the fitted `suggest` model: the top three when P(right entry among them) reaches
+        suggest_at, each with that probability; without it: the candidates whose own score does.
+        """
+        if not scored:
+            return []
+        if self.suggest is None:
+            return [(pos, p) for pos, p in scored[:3] if p >= self.suggest_at]
+        ranks = [logistic(self.rank, rows[pos]) for pos, _ in scored[:3]]
+        p = logistic(
+            self.suggest, suggest_row([rows[pos] for pos, _ in scored[:3]], ranks, scored[0][1])
+        )
+        return [(pos, p) for pos, _ in scored[:3]] if p >= self.suggest_at else []
+
 
 def confidence_row(top: list[float], scores: list[float]) -> list[float]:
     """Features of the top candidate plus its rank score and its lead over the second."""
     second = scores[1] if len(scores) > 1 else 0.0
     return [*top, scores[0], scores[0] - second]
+
+
+SUGGEST_FEATURES = (
+    "lead", "rank1", "rank2", "rank3", "sem", "sem_any", "sem_answer", "sem_top2", "lex_conf",
+    "coverage", "unknown", "sem_z",
+)  # fmt: skip
+
+
+def suggest_row(top3: list[list[float]], ranks: list[float], lead: float) -> list[float]:
+    """Features of a question's top three candidates for P(the right entry is among them).
+
+    top3: their feature rows, best first; ranks: their rank scores; lead: the confidence
+    model's P(top one right). Per signal the best of the three, so a right entry in 2nd or 3rd
+    place counts as much as one in 1st.
+    """
+    r = [*ranks, 0.0, 0.0][:3]
+    best = [max(row[i] for row in top3) for i in (3, 8, 9, 10, 0, 1)]
+    return [lead, *r, *best, top3[0][6], max(row[7] for row in top3)]
 
 
 def candidate_rows(

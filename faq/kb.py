@@ -235,13 +235,14 @@ class KnowledgeBase:
             best, conf = ranked[0]
             match = FaqMatch(state.index.entries[best.entry], conf)
             return FaqResult("answer", (match,), text, qlang)
-        scored = cal.decide(self._features(query, qlang, ranked))
+        rows = self._features(query, qlang, ranked)
+        scored = cal.decide(rows)
         entries = state.index.entries
         if scored and scored[0][1] >= cal.answer_at:
             pos, p = scored[0]
             return FaqResult("answer", (FaqMatch(entries[pos], round(p, 4)),), text, qlang)
         kept = tuple(
-            FaqMatch(entries[pos], round(p, 4)) for pos, p in scored[:3] if p >= cal.suggest_at
+            FaqMatch(entries[pos], round(p, 4)) for pos, p in cal.suggestions(rows, scored)
         )
         kind = "suggest" if kept else "unknown"
         return FaqResult(kind, kept, text, qlang)

@@ -9,7 +9,8 @@ import pytest
 from rapidfuzz import fuzz
 
 from faq import KnowledgeBase, normalize_arabic
-from faq.evaluate import NONE, EvalReport, evaluate, read_eval_set
+from faq.evaluate import NONE, EvalItem, EvalReport, evaluate, read_eval_set
+from faq.model import FaqMatch, FaqResult
 
 HERE = Path(__file__).parent
 EVAL = read_eval_set(HERE / "eval_set.tsv")
@@ -79,3 +80,38 @@ def test_holdout_not_below_baseline(reports: dict[str, EvalReport]) -> None:
     report = reports["holdout"]
     assert report.rate(report.top1) >= BASELINE["holdout_top1"] - 1e-9, _failures(report)
     assert report.rate(report.confident_wrong) <= BASELINE["confident_wrong_max"] + 1e-9
+
+
+class _Scripted:
+    """A stand-in knowledge base whose answers are given per question."""
+
+    def __init__(self, kb: KnowledgeBase, kinds: dict[str, tuple[str, list[str]]]) -> None:
+        self.entries = kb.entries
+        self.kinds = kinds
+
+    def ask(self, text: str) -> FaqResult:
+        kind, ids = self.kinds[text]
+        matches = tuple(FaqMatch(self.entries[i], 0.5) for i in ids)
+        return FaqResult(kind, matches, text)  # type: ignore[arg-type]
+
+
+def test_off_topic_with_suggestions_is_not_dont_know_and_no_help_is_counted(
+    kb: KnowledgeBase,
+) -> None:
+    """An off-topic question offered entries is not "I don't know"; an in-topic one whose
+    right entry is neither answered nor offered counts as no help."""
+    scripted = _Scripted(kb, {
+        "weather?": ("suggest", ["volunteer"]),
+        "politics?": ("unknown", []),
+        "volunteer?": ("suggest", ["about", "phone", "volunteer"]),
+        "hours?": ("suggest", ["about"]),
+        "apply?": ("answer", ["apply-how"]),
+    })  # fmt: skip
+    items = [
+        EvalItem(NONE, "weather?"), EvalItem(NONE, "politics?"),
+        EvalItem("volunteer", "volunteer?"), EvalItem("working-hours", "hours?"),
+        EvalItem("apply-how", "apply?"),
+    ]  # fmt: skip
+    detail = evaluate(scripted, items).detail()  # type: ignore[arg-type]
+    assert detail["off_topic_dont_know"] == 0.5
+    assert detail["direct_right"] == detail["suggest_right"] == detail["no_help"] == 0.3333

