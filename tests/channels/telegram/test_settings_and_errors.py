@@ -88,7 +88,7 @@ async def test_driver_from_config_unless_the_environment_says(
     clean_env.setenv("TELEGRAM_DRIVER", "aiogram")
     runtime = make(fake_app("ptb"))
     assert runtime.driver.name == "aiogram"
-    assert runtime.sender.limits == RateLimits(27.0, 1 / 0.9, 3, 60 / 20 / 0.9)
+    assert runtime.sender.limits == RateLimits(30.0, 1 / 0.9, 3, 60 / 20 / 0.9)
     await runtime.close()
 
 
