@@ -44,7 +44,7 @@ class WhatsAppRuntime:
         self.sender = WhatsAppSender(
             client=self.client, sessions=core.sessions, config=config, clock=services.clock,
             catalog=services.catalog, documents=services.documents,
-            default_language=core.config.default_language,
+            default_language=core.config.default_language, pace=self._pace,
         )
         self.recorder = StatusRecorder(core.sessions, config, services.clock,
                                        core.dispatcher.wake)
@@ -53,6 +53,9 @@ class WhatsAppRuntime:
             app_secret=settings.app_secret.get_secret_value(),
             verify_token=settings.verify_token.get_secret_value(),
         )
+
+    async def _pace(self, address: str) -> None:
+        await self.core.dispatcher.limiter(CHANNEL).acquire(address)
 
     async def setup(self, web_app: web.Application) -> None:
         """Register GET/POST /webhooks/whatsapp and the outbox sender."""

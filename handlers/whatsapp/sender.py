@@ -15,6 +15,7 @@ import logging
 import mimetypes
 import re
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -67,10 +68,12 @@ class WhatsAppSender:
         catalog: Catalog,
         documents: DocumentStore,
         default_language: str = "ar",
+        pace: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self.client, self.sessions, self.config = client, sessions, config
         self.clock, self.catalog, self.documents = clock, catalog, documents
         self.default_language = default_language
+        self.pace = pace  # takes the limiter's slot for each part after the first
         self.limits = RateLimits(per_second=config.per_second,
                                  per_chat_interval=config.per_chat_interval)
         self._backoff: dict[str, int] = {}
@@ -126,8 +129,11 @@ class WhatsAppSender:
             return Failed("nothing to send: the message has no text, choices or file",
                           permanent=True)
         wamid = None
-        for index in range(min(resume_at(message), len(parts) - 1), len(parts)):
+        start = min(resume_at(message), len(parts) - 1)
+        for index in range(start, len(parts)):
             part = parts[index]
+            if index > start and self.pace is not None:
+                await self.pace(address)  # the dispatcher paid for the first part only
             if part["type"] == "document":
                 uploaded = await self._upload(address, message)
                 if not isinstance(uploaded, str):

@@ -363,3 +363,26 @@ async def test_a_late_failed_status_is_dated_for_retry_since(
         again = await s.get(OutboxMessage, row.id)
         assert again is not None and again.status == OutboxStatus.PENDING
         assert again.delivery_status is None  # the resend's own statuses are recorded
+
+
+async def test_every_part_after_the_first_takes_a_limiter_slot(
+    app: App, wa: WhatsAppEmulator, user: Beneficiary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dispatcher pays the phone number's rate for the first part; the sender asks the
+    shared limiter for each later part (a long text in three parts took one slot before)."""
+    await start(user)
+    sender = app.dispatcher.senders["whatsapp"]
+    limiter = app.dispatcher.limiter("whatsapp")
+    asked: list[str] = []
+    real = limiter.acquire
+
+    async def counted(address: str, *, group: bool = False) -> None:
+        asked.append(address)
+        await real(address, group=group)
+
+    monkeypatch.setattr(limiter, "acquire", counted)
+    before = len(wa.calls)
+    long = Outbound("سطر طويل " * 600, choices=[Choice("a", "نعم"), Choice("b", "لا")])
+    assert isinstance(await sender.send(USER, long), Sent)
+    sent = [c for c in wa.calls[before:] if c.method == "messages" and c.ok]
+    assert len(sent) == 3 and asked == [USER, USER]
