@@ -177,12 +177,14 @@ async def test_real_limits_hold_through_event_loop_stalls(
 
     handle = loop.call_later(0.7, stall)
     try:
-        await _limits_scenario(Bench(app, tg, driver, mode, monkeypatch, fast=False))
+        # the loop runs at most 0.7 s of some seconds: the 40 notices' busiest second is lower
+        await _limits_scenario(Bench(app, tg, driver, mode, monkeypatch, fast=False),
+                               busiest_at_least=10)
     finally:
         handle.cancel()
 
 
-async def _limits_scenario(bench: Bench) -> None:
+async def _limits_scenario(bench: Bench, busiest_at_least: int = 20) -> None:
     """Three 5-part replies, then 40 notices and 2 group messages, with config.yaml's limits
     against an emulator that enforces Telegram's."""
     app, tg = bench.app, bench.tg
@@ -203,7 +205,7 @@ async def _limits_scenario(bench: Bench) -> None:
     report = tg.max_rate_observed()
     assert tg.violations == []
     assert report.exceeded(RateLimits(30, 1, 20, per_chat_burst=3)) == []
-    assert report.total_sends == 57 and report.global_max_per_second >= 20
+    assert report.total_sends == 57 and report.global_max_per_second >= busiest_at_least
     for i in range(3):  # a reply of three goes at once; the rest of it ~1 s apart
         times = report.chat_times[7500 + i]
         assert times[2] - times[0] < 1.0 and times[3] - times[0] >= 1.0  # paced: 2.2 s
