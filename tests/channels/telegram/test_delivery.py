@@ -16,6 +16,7 @@ from models import ChannelIdentity, OutboxMessage, OutboxStatus
 from tests.channels.telegram.conftest import Bench, eventually, shown
 from tests.emulators import RateLimits, TelegramEmulator
 from tests.flows.helpers import PDF
+from tests.support.limits import count_slots
 
 
 async def enqueue(app: App, address: int, *messages: Outbound, identity_id: int | None = None,
@@ -100,15 +101,7 @@ async def test_long_text_split_at_paragraphs_and_documents_sent(
     paragraphs = [f"الفقرة {i}: <b>*_[غير منسق]_*</b> " + "ن" * 1500 for i in range(4)]
     text = "\n\n".join(paragraphs)
     key, _ = app.services.documents.put(PDF)
-    limiter = app.dispatcher.limiter("telegram")
-    asked: list[str] = []
-    real_acquire = limiter.acquire
-
-    async def counted(address: str, *, group: bool = False) -> None:
-        asked.append(address)
-        await real_acquire(address, group=group)
-
-    monkeypatch.setattr(limiter, "acquire", counted)
+    asked = count_slots(app.dispatcher.limiter("telegram"), monkeypatch)
     await enqueue(app, chat, Outbound(text, choices=[Choice("ok", "حسناً")]),
                   Outbound("الإيصال المرفق", file_key=key, file_name="receipt.pdf"))
     await bench.settled([])

@@ -21,6 +21,7 @@ from handlers.whatsapp.client import GraphClient
 from models import OutboxMessage, OutboxStatus, SatisfactionSurvey
 from tests.channels.whatsapp.conftest import PHONE_ID, USER, Beneficiary, settled
 from tests.emulators import WhatsAppEmulator
+from tests.support.limits import count_slots
 
 REFERENCE = "GH-2026-000042"
 
@@ -372,15 +373,7 @@ async def test_every_part_after_the_first_takes_a_limiter_slot(
     shared limiter for each later part (a long text in three parts took one slot before)."""
     await start(user)
     sender = app.dispatcher.senders["whatsapp"]
-    limiter = app.dispatcher.limiter("whatsapp")
-    asked: list[str] = []
-    real = limiter.acquire
-
-    async def counted(address: str, *, group: bool = False) -> None:
-        asked.append(address)
-        await real(address, group=group)
-
-    monkeypatch.setattr(limiter, "acquire", counted)
+    asked = count_slots(app.dispatcher.limiter("whatsapp"), monkeypatch)
     before = len(wa.calls)
     long = Outbound("سطر طويل " * 600, choices=[Choice("a", "نعم"), Choice("b", "لا")])
     assert isinstance(await sender.send(USER, long), Sent)
