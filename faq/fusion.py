@@ -19,9 +19,11 @@ from faq.semantic import SemanticScores
 CALIBRATION = Path(__file__).with_name("calibration.json")
 FEATURES = (
     "lex_conf", "coverage", "lex_gap", "sem", "sem_gap", "both_top", "unknown", "sem_z",
-    "sem_any", "sem_answer", "sem_top2", "sem_answer_z",
+    "sem_any", "sem_answer", "sem_top2", "sem_answer_z", "char", "char_gap", "char_top",
+    "vec", "vec_gap", "vec_top", "char_outside", "vec_outside",
 )  # fmt: skip
 SEM_POOL = 5  # semantic candidates added to the lexical ones
+CHAR_POOL = 3  # the character classifier's best candidates added too
 
 
 def logistic(params: list[float], row: list[float]) -> float:
@@ -51,7 +53,9 @@ class Calibration:
     def load(cls, path: Path = CALIBRATION) -> Calibration:
         """Read the fitted calibration."""
         data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["features"]) != FEATURES:
+        if tuple(data["features"]) != FEATURES or (
+            "suggest" in data and tuple(data.get("suggest_features", ())) != SUGGEST_FEATURES
+        ):
             raise ValueError(f"{path}: fitted on other features; run python -m faq.calibrate")
         gate = float(data.get("lexical_gate", 2.0))  # > 1: never skip the embedding
         suggest = data.get("suggest")
@@ -96,7 +100,7 @@ def confidence_row(top: list[float], scores: list[float]) -> list[float]:
 
 SUGGEST_FEATURES = (
     "lead", "rank1", "rank2", "rank3", "sem", "sem_any", "sem_answer", "sem_top2", "lex_conf",
-    "coverage", "unknown", "sem_z",
+    "coverage", "unknown", "sem_z", "char", "vec", "char_outside", "vec_outside",
 )  # fmt: skip
 
 
@@ -109,22 +113,36 @@ def suggest_row(top3: list[list[float]], ranks: list[float], lead: float) -> lis
     """
     r = [*ranks, 0.0, 0.0][:3]
     best = [max(row[i] for row in top3) for i in (3, 8, 9, 10, 0, 1)]
-    return [lead, *r, *best, top3[0][6], max(row[7] for row in top3)]
+    fitted = [max(row[FEATURES.index(name)] for row in top3) for name in _FITTED]
+    return [lead, *r, *best, top3[0][6], max(row[7] for row in top3), *fitted]
+
+
+_FITTED = ("char", "vec", "char_outside", "vec_outside")  # the classifiers' features
 
 
 def candidate_rows(
-    lexical: dict[int, tuple[float, float]], scores: SemanticScores, unknown: float
+    lexical: dict[int, tuple[float, float]],
+    scores: SemanticScores,
+    unknown: float,
+    char: tuple[np.ndarray, float] | None = None,
 ) -> dict[int, list[float]]:
-    """Feature rows of the candidate entries: the lexical pool plus the best semantic ones.
+    """Feature rows of the candidate entries: the lexical pool plus the best semantic ones and
+    the best of each classifier.
 
     `lexical` maps an entry position to (lexical confidence, coverage); `scores` holds every
-    entry's cosines with the question; `unknown` is the share of the question in words that
-    no entry uses.
+    entry's cosines with the question and the vectors' classifier scores; `unknown` is the
+    share of the question in words that no entry uses; `char` the character classifier's
+    score of every entry and of the out-of-scope class (None: no classifier, features 0).
     """
     semantic = scores.best
+    char_scores, char_outside = char if char is not None else (np.zeros_like(semantic), 0.0)
     pool = set(lexical)
     order = np.argsort(-semantic)
+    char_order = np.argsort(-char_scores)
+    fit_order = np.argsort(-scores.fitted)
     pool.update(int(p) for p in order[:SEM_POOL])
+    pool.update(int(p) for p in char_order[:CHAR_POOL])
+    pool.update(int(p) for p in fit_order[:CHAR_POOL])
     sem_top = int(order[0]) if len(order) else -1
     lex_top = max(lexical, key=lambda p: lexical[p][0], default=-1)
     mean, spread = float(semantic.mean()), float(semantic.std()) + 1e-6
@@ -135,11 +153,22 @@ def candidate_rows(
         conf, cover = lexical.get(pos, (0.0, 0.0))
         other_lex = max((c for p, (c, _) in lexical.items() if p != pos), default=0.0)
         sem = float(semantic[pos])
-        other_sem = float(semantic[order[1]] if int(order[0]) == pos else semantic[order[0]])
         both = float(pos == sem_top and pos == lex_top)
         z = (sem - mean) / spread
         said = float(answer[pos])
-        rows[pos] = [conf, cover, conf - other_lex, sem, sem - other_sem, both, unknown, z]
-        rows[pos] += [float(scores.any_lang[pos]), said, float(scores.top2[pos])]
+        rows[pos] = [conf, cover, conf - other_lex, sem, _lead(semantic, order, pos), both]
+        rows[pos] += [unknown, z, float(scores.any_lang[pos]), said, float(scores.top2[pos])]
         rows[pos].append((said - a_mean) / a_spread)
+        mine, fit = float(char_scores[pos]), float(scores.fitted[pos])
+        rows[pos] += [mine, _lead(char_scores, char_order, pos), float(pos == int(char_order[0]))]
+        rows[pos] += [fit, _lead(scores.fitted, fit_order, pos), float(pos == int(fit_order[0]))]
+        rows[pos] += [mine - char_outside, fit - scores.fitted_outside]
     return rows
+
+
+def _lead(values: np.ndarray, order: np.ndarray, pos: int) -> float:
+    """How far the entry at `pos` is above the best other entry (negative: below it)."""
+    if len(order) < 2:
+        return float(values[pos])
+    other = values[order[1]] if int(order[0]) == pos else values[order[0]]
+    return float(values[pos] - other)

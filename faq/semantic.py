@@ -17,10 +17,12 @@ from typing import Protocol
 
 import numpy as np
 
+from faq.classifier import LinearScores, fit_linear_svm, out_of_scope_texts
 from faq.model import FaqEntry
 
 log = logging.getLogger(__name__)
 
+VECTOR_SVM_C = 10.0  # the vectors' linear SVM: little regularisation (texts are few per entry)
 QUERY_CACHE = 2048  # recent question vectors kept (people repeat the same questions)
 
 
@@ -134,6 +136,8 @@ class SemanticScores:
     top2: np.ndarray
     any_lang: np.ndarray
     answer: np.ndarray
+    fitted: np.ndarray  # a linear SVM's score of each entry, fitted on its texts' vectors
+    fitted_outside: float = -1.0  # the same SVM's score of the out-of-scope class
 
 
 @dataclass
@@ -147,6 +151,7 @@ class EntryVectors:
     lang: np.ndarray
     count: int
     answers: dict[str, np.ndarray]
+    fitted: LinearScores | None = None  # None without scikit-learn
 
     @classmethod
     def build(
@@ -170,7 +175,17 @@ class EntryVectors:
             ).reshape(len(entries), dim)
             for lang in {k for a in answers for k in a}
         }
-        return cls(embedder, matrix, np.array(owner), np.array(langs), len(entries), by_lang)
+        owners = np.array(owner)
+        fitted = None
+        if len(entries) > 1:
+            # the out-of-scope examples are one more class, after the entries
+            outside = [("-", text) for text in out_of_scope_texts()]
+            x, y = matrix, owners
+            if outside:
+                x = np.vstack([matrix, _cached_vectors(embedder, outside, cache)])
+                y = np.r_[owners, np.full(len(outside), len(entries))]
+            fitted = fit_linear_svm(x, y, VECTOR_SVM_C)
+        return cls(embedder, matrix, owners, np.array(langs), len(entries), by_lang, fitted)
 
     def __post_init__(self) -> None:
         """Query vector cache (an LRU of recent questions); per language, its rows apart."""
@@ -230,7 +245,17 @@ class EntryVectors:
         answer = (
             np.einsum("ij,j->i", said, query) if said is not None else np.full(self.count, -1.0)
         )
-        return SemanticScores(best, top2, any_lang, answer)
+        fitted = (
+            self.fitted.of_dense(query) if self.fitted is not None else np.zeros(self.count + 1)
+        )
+        return SemanticScores(
+            best,
+            top2,
+            any_lang,
+            answer,
+            fitted[: self.count],
+            float(fitted[self.count]) if len(fitted) > self.count else -1.0,
+        )
 
     @property
     def nbytes(self) -> int:

@@ -46,8 +46,9 @@ def test_entry_vectors_are_cached_on_disk_by_content(
     first = FakeEmbedder()
     kb = KnowledgeBase.load(folder, embedder=first, cache_dir=cache)
     assert kb.vectors is not None and kb.vectors.matrix.shape[0] == 8
-    # per entry its questions; the answers, the same in both entries, are stored once
-    assert len(list(cache.glob("*.npy"))) == 3
+    # per entry its questions; the answers, the same in both entries, are stored once; and the
+    # out-of-scope examples (the vectors' classifier learns them as one more class)
+    assert len(list(cache.glob("*.npy"))) == 4
     second = FakeEmbedder()
     kb2 = KnowledgeBase.load(folder, embedder=second, cache_dir=cache)
     assert second.embedded == []
@@ -71,7 +72,8 @@ def test_unreadable_cache_file_is_recomputed(
         path.write_bytes(b"not numpy")
     again = FakeEmbedder()
     KnowledgeBase.load(folder, embedder=again, cache_dir=cache)
-    assert len(again.embedded) == 6  # 4 questions and paraphrases, 2 answers
+    # 4 questions and paraphrases, 2 answers (one entry: no classifier, so no out-of-scope class)
+    assert len(again.embedded) == 6
 
 
 def test_lexical_path_without_embedder() -> None:
