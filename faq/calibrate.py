@@ -23,12 +23,13 @@ from faq.evaluate import NONE, EvalItem, read_eval_set
 from faq.fusion import (
     CALIBRATION,
     FEATURES,
+    LEXICAL_FEATURES,
     SUGGEST_FEATURES,
     Calibration,
     confidence_row,
     suggest_row,
 )
-from faq.kb import POOL, KnowledgeBase, rank, searchable
+from faq.kb import KnowledgeBase, searchable
 
 HERE = Path(__file__).resolve().parents[1] / "tests" / "faq"
 TUNING = (HERE / "eval_set.tsv", HERE / "eval_holdout.tsv", HERE / "eval_dialects.tsv")
@@ -37,7 +38,7 @@ WRONG_MAX = 0.01  # confident-wrong share allowed on the tuning split (target: 2
 # share of off-topic questions allowed a suggestion on the tuning split (out of fold): the
 # target is "off-topic answered I don't know >= 95 %" on unseen questions, so 3 % leaves margin
 OFF_TOPIC_SUGGEST_MAX = 0.03
-GATE_WRONG_MAX = 0.01  # wrong share allowed among questions answered without their embedding
+GATE_WRONG_MAX = 0.005  # wrong share allowed among questions answered without their embedding
 
 
 def _rows(kb: KnowledgeBase, items: list[EvalItem]) -> list[tuple[int, np.ndarray, np.ndarray]]:
@@ -109,23 +110,42 @@ def _suggest_at(labels: list[str], answered: list[bool], p: np.ndarray) -> float
     return round(off[allowed] + 1e-4, 4) if allowed < len(off) else 0.0
 
 
-def lexical_gate(kb: KnowledgeBase, items: list[EvalItem]) -> float:
-    """Lowest lexical confidence from which the lexical top entry is right often enough
-    (wrong in at most GATE_WRONG_MAX of those questions) to answer without the embedding."""
+def fit_gate(kb: KnowledgeBase, items: list[EvalItem]) -> tuple[dict[str, object], np.ndarray]:
+    """The gate's models over LEXICAL_FEATURES, and per question whether it is answered at the
+    gate out of fold and right there (-1 not gated, 0 gated wrong, 1 gated right).
+
+    Its threshold is the lowest out-of-fold confidence from which at most GATE_WRONG_MAX of
+    the questions it answers are wrong (an off-topic question answered counts as wrong)."""
     ids = list(kb.entries)
-    tops = []
-    for item in items:
-        ranked = rank(kb.index.search(searchable(item.question), POOL))
-        if ranked:
-            cand, conf = ranked[0]
-            tops.append((conf, ids[cand.entry] in item.labels))
-    gate = 2.0  # never
-    for t in sorted({c for c, _ in tops}, reverse=True):
-        chosen = [ok for c, ok in tops if c >= t]
-        if chosen.count(False) > GATE_WRONG_MAX * len(chosen):
+    data = []
+    for n, item in enumerate(items):
+        rows = kb.lexical_features(searchable(item.question))
+        x = np.array(list(rows.values()), dtype=np.float64).reshape(len(rows), -1)
+        data.append((n, x, np.array([ids[pos] in item.labels for pos in rows], np.float64)))
+    n = len(data)
+    conf_x = np.zeros((n, len(LEXICAL_FEATURES) + 2))
+    conf_y = np.zeros(n)
+    for train, test in _folds(n):
+        conf_x[test], conf_y[test], _ = _top_rows(data, _fit(*_stack(data, train)), test)
+    lead = np.zeros(n)
+    for train, test in _folds(n):
+        lead[test] = _logistic(_fit(conf_x[train], conf_y[train], balance=False), conf_x[test])
+    order = np.argsort(-lead)
+    answer_at, wrong = 2.0, 0  # 2.0: never
+    for k, i in enumerate(order, start=1):
+        wrong += conf_y[i] == 0
+        if wrong > GATE_WRONG_MAX * k:
             break
-        gate = t
-    return round(gate, 4)
+        answer_at = float(lead[i])
+    gated = np.where(lead >= answer_at, conf_y, -1.0)
+    fitted = {
+        "features": list(LEXICAL_FEATURES),
+        "rank": [round(float(v), 5) for v in _fit(*_stack(data, list(range(n))))],
+        "confidence": [round(float(v), 5) for v in _fit(conf_x, conf_y, balance=False)],
+        "answer_at": round(answer_at, 4),
+        "tuning_out_of_fold_share": round(float((gated >= 0).mean()), 4),
+    }
+    return fitted, gated
 
 
 def _folds(n: int) -> list[tuple[list[int], list[int]]]:
@@ -163,7 +183,7 @@ def _logistic(params: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def calibrate(kb: KnowledgeBase, items: list[EvalItem]) -> dict[str, object]:
-    """The three models fitted on the tuning questions; thresholds from out-of-fold values."""
+    """The models fitted on the tuning questions; thresholds from out-of-fold values."""
     data = _rows(kb, items)
     n = len(data)
     # out-of-fold rank scores give the confidence and suggestion models honest inputs
@@ -179,7 +199,15 @@ def calibrate(kb: KnowledgeBase, items: list[EvalItem]) -> dict[str, object]:
     for train, test in _folds(n):
         conf = _fit(conf_x[train], conf_y[train], balance=False)
         lead[test] = _logistic(conf, conf_x[test])
-    outcomes = [(items[i].label, bool(conf_y[i]), float(lead[i])) for i in range(n)]
+    gate, gated = fit_gate(kb, items)
+    # a question the gate answers is answered whatever the full fusion says (out of fold), so
+    # the answer threshold keeps the confident mistakes of both together within WRONG_MAX
+    outcomes = [
+        (items[i].label, bool(conf_y[i]), float(lead[i]))
+        if gated[i] < 0
+        else (items[i].label, bool(gated[i]), 1.0)
+        for i in range(n)
+    ]
     answer_at = _answer_at(outcomes)
     # "did you mean": P(the right entry is among the top three), off-topic counting as wrong
     sug_x = np.array([suggest_row(t[0], t[1], float(lead[i])) for i, t in enumerate(top3)])
@@ -201,7 +229,7 @@ def calibrate(kb: KnowledgeBase, items: list[EvalItem]) -> dict[str, object]:
         "suggest": [round(float(v), 5) for v in suggest],
         "answer_at": answer_at,
         "suggest_at": suggest_at,
-        "lexical_gate": lexical_gate(kb, items),
+        "gate": gate,
         "tuning_sets": [str(p.relative_to(p.parents[2])) for p in TUNING],
         "tuning_questions": n,
         "tuning_out_of_fold": _summary(outcomes, sug_y, sug_p, answer_at, suggest_at),

@@ -2,13 +2,16 @@
 
 A logistic model over a few features of each candidate; its weights and the answer/suggest
 thresholds are fitted on the TUNING split only (`python -m faq.calibrate`) and read from
-faq/calibration.json.
+faq/calibration.json. A second, smaller fusion over the features known before the question is
+embedded (the gate) answers the questions it is sure of without the embedding, the costliest
+step of a question.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +20,13 @@ import numpy as np
 from faq.semantic import SemanticScores
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
+# the features known before the question is embedded: BM25 and the character classifier
+LEXICAL_FEATURES = (
+    "lex_conf", "coverage", "lex_gap", "unknown", "char", "char_gap", "char_top", "char_outside",
+)  # fmt: skip
 FEATURES = (
-    "lex_conf", "coverage", "lex_gap", "sem", "sem_gap", "both_top", "unknown", "sem_z",
-    "sem_any", "sem_answer", "sem_top2", "sem_answer_z", "char", "char_gap", "char_top",
-    "vec", "vec_gap", "vec_top", "char_outside", "vec_outside",
+    *LEXICAL_FEATURES, "sem", "sem_gap", "both_top", "sem_z", "sem_any", "sem_answer",
+    "sem_top2", "sem_answer_z", "vec", "vec_gap", "vec_top", "vec_outside",
 )  # fmt: skip
 SEM_POOL = 5  # semantic candidates added to the lexical ones
 CHAR_POOL = 3  # the character classifier's best candidates added too
@@ -30,6 +36,35 @@ def logistic(params: list[float], row: list[float]) -> float:
     """sigmoid(weights . row + bias); params holds the weights then the bias."""
     z = params[-1] + sum(w * x for w, x in zip(params[:-1], row, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def top_with_confidence(
+    rank: list[float], confidence: list[float], rows: dict[int, list[float]]
+) -> list[tuple[int, float]]:
+    """Candidates best first by the rank model, each with P(right): the top one's from the
+    confidence model (see confidence_row), the others' capped by it."""
+    scored = ((pos, logistic(rank, row)) for pos, row in rows.items())
+    ranked = sorted(scored, key=lambda t: -t[1])
+    if not ranked:
+        return []
+    top = confidence_row(rows[ranked[0][0]], [s for _, s in ranked])
+    lead = logistic(confidence, top)
+    return [(ranked[0][0], lead), *((p, min(s, lead)) for p, s in ranked[1:])]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Rank and confidence models over LEXICAL_FEATURES: a question whose top candidate
+    reaches `answer_at` is answered without being embedded."""
+
+    rank: list[float]
+    confidence: list[float]
+    answer_at: float
+
+    def decide(self, rows: dict[int, list[float]]) -> tuple[int, float] | None:
+        """The top candidate and P(it is right), from the lexical features alone."""
+        ranked = top_with_confidence(self.rank, self.confidence, rows)
+        return ranked[0] if ranked else None
 
 
 @dataclass(frozen=True)
@@ -46,7 +81,7 @@ class Calibration:
     confidence: list[float]
     answer_at: float
     suggest_at: float
-    lexical_gate: float = 2.0  # lexical confidence from which the question is not embedded
+    gate: Gate | None = None  # None: every question is embedded
     suggest: list[float] | None = None  # None: suggest_at applies to each candidate's score
 
     @classmethod
@@ -57,7 +92,12 @@ class Calibration:
             "suggest" in data and tuple(data.get("suggest_features", ())) != SUGGEST_FEATURES
         ):
             raise ValueError(f"{path}: fitted on other features; run python -m faq.calibrate")
-        gate = float(data.get("lexical_gate", 2.0))  # > 1: never skip the embedding
+        fitted = data.get("gate")
+        gate = None
+        if fitted is not None:
+            if tuple(fitted["features"]) != LEXICAL_FEATURES:
+                raise ValueError(f"{path}: gate fitted on other features; run faq.calibrate")
+            gate = Gate(fitted["rank"], fitted["confidence"], fitted["answer_at"])
         suggest = data.get("suggest")
         return cls(
             data["rank"], data["confidence"], data["answer_at"], data["suggest_at"], gate, suggest
@@ -65,13 +105,7 @@ class Calibration:
 
     def decide(self, rows: dict[int, list[float]]) -> list[tuple[int, float]]:
         """Candidates best first, each with P(right): the top from the confidence model."""
-        scored = ((pos, logistic(self.rank, row)) for pos, row in rows.items())
-        ranked = sorted(scored, key=lambda t: -t[1])
-        if not ranked:
-            return []
-        top = confidence_row(rows[ranked[0][0]], [s for _, s in ranked])
-        lead = logistic(self.confidence, top)
-        return [(ranked[0][0], lead), *((p, min(s, lead)) for p, s in ranked[1:])]
+        return top_with_confidence(self.rank, self.confidence, rows)
 
     def suggestions(
         self, rows: dict[int, list[float]], scored: list[tuple[int, float]]
@@ -112,12 +146,46 @@ def suggest_row(top3: list[list[float]], ranks: list[float], lead: float) -> lis
     place counts as much as one in 1st.
     """
     r = [*ranks, 0.0, 0.0][:3]
-    best = [max(row[i] for row in top3) for i in (3, 8, 9, 10, 0, 1)]
-    fitted = [max(row[FEATURES.index(name)] for row in top3) for name in _FITTED]
-    return [lead, *r, *best, top3[0][6], max(row[7] for row in top3), *fitted]
+    best = [max(row[FEATURES.index(name)] for row in top3) for name in _BEST_OF_THREE]
+    unknown = top3[0][FEATURES.index("unknown")]
+    return [lead, *r, *best[:6], unknown, *best[6:]]
 
 
-_FITTED = ("char", "vec", "char_outside", "vec_outside")  # the classifiers' features
+# the suggestion model's per-signal features, the best of the top three (SUGGEST_FEATURES)
+_BEST_OF_THREE = (
+    "sem", "sem_any", "sem_answer", "sem_top2", "lex_conf", "coverage", "sem_z", "char", "vec",
+    "char_outside", "vec_outside",
+)  # fmt: skip
+
+
+def lexical_rows(
+    lexical: dict[int, tuple[float, float]],
+    unknown: float,
+    char: tuple[np.ndarray, float] | None,
+    extra: Iterable[int] = (),
+) -> dict[int, list[float]]:
+    """LEXICAL_FEATURES of the lexical pool, the character classifier's best and `extra`.
+
+    `lexical` maps an entry position to (lexical confidence, coverage); `unknown` is the
+    share of the question in words that no entry uses; `char` the character classifier's
+    score of every entry and of the out-of-scope class (None: no classifier, features 0).
+    """
+    pool = set(lexical).union(extra)
+    if char is None:
+        size = max(pool, default=-1) + 1
+        char = (np.zeros(size, np.float32), 0.0)
+    scores, outside = char
+    order = np.argsort(-scores)
+    pool.update(int(p) for p in order[:CHAR_POOL])
+    rows: dict[int, list[float]] = {}
+    for pos in pool:
+        conf, cover = lexical.get(pos, (0.0, 0.0))
+        other_lex = max((c for p, (c, _) in lexical.items() if p != pos), default=0.0)
+        mine = float(scores[pos])
+        top = float(len(order) > 0 and pos == int(order[0]))
+        rows[pos] = [conf, cover, conf - other_lex, unknown]
+        rows[pos] += [mine, _lead(scores, order, pos), top, mine - outside]
+    return rows
 
 
 def candidate_rows(
@@ -126,43 +194,26 @@ def candidate_rows(
     unknown: float,
     char: tuple[np.ndarray, float] | None = None,
 ) -> dict[int, list[float]]:
-    """Feature rows of the candidate entries: the lexical pool plus the best semantic ones and
-    the best of each classifier.
-
-    `lexical` maps an entry position to (lexical confidence, coverage); `scores` holds every
-    entry's cosines with the question and the vectors' classifier scores; `unknown` is the
-    share of the question in words that no entry uses; `char` the character classifier's
-    score of every entry and of the out-of-scope class (None: no classifier, features 0).
-    """
+    """FEATURES of the candidate entries: the lexical pool, the best semantic ones and the
+    best of each classifier (`scores`: the question's cosines and vector classifier scores)."""
     semantic = scores.best
-    char_scores, char_outside = char if char is not None else (np.zeros_like(semantic), 0.0)
-    pool = set(lexical)
     order = np.argsort(-semantic)
-    char_order = np.argsort(-char_scores)
     fit_order = np.argsort(-scores.fitted)
-    pool.update(int(p) for p in order[:SEM_POOL])
-    pool.update(int(p) for p in char_order[:CHAR_POOL])
-    pool.update(int(p) for p in fit_order[:CHAR_POOL])
+    extra = [int(p) for p in (*order[:SEM_POOL], *fit_order[:CHAR_POOL])]
+    rows = lexical_rows(lexical, unknown, char, extra)
     sem_top = int(order[0]) if len(order) else -1
     lex_top = max(lexical, key=lambda p: lexical[p][0], default=-1)
     mean, spread = float(semantic.mean()), float(semantic.std()) + 1e-6
     answer = scores.answer
     a_mean, a_spread = float(answer.mean()), float(answer.std()) + 1e-6
-    rows: dict[int, list[float]] = {}
-    for pos in pool:
-        conf, cover = lexical.get(pos, (0.0, 0.0))
-        other_lex = max((c for p, (c, _) in lexical.items() if p != pos), default=0.0)
-        sem = float(semantic[pos])
+    for pos, row in rows.items():
+        sem, said, fit = float(semantic[pos]), float(answer[pos]), float(scores.fitted[pos])
         both = float(pos == sem_top and pos == lex_top)
-        z = (sem - mean) / spread
-        said = float(answer[pos])
-        rows[pos] = [conf, cover, conf - other_lex, sem, _lead(semantic, order, pos), both]
-        rows[pos] += [unknown, z, float(scores.any_lang[pos]), said, float(scores.top2[pos])]
-        rows[pos].append((said - a_mean) / a_spread)
-        mine, fit = float(char_scores[pos]), float(scores.fitted[pos])
-        rows[pos] += [mine, _lead(char_scores, char_order, pos), float(pos == int(char_order[0]))]
-        rows[pos] += [fit, _lead(scores.fitted, fit_order, pos), float(pos == int(fit_order[0]))]
-        rows[pos] += [mine - char_outside, fit - scores.fitted_outside]
+        row += [sem, _lead(semantic, order, pos), both, (sem - mean) / spread]
+        row += [float(scores.any_lang[pos]), said, float(scores.top2[pos])]
+        row.append((said - a_mean) / a_spread)
+        row += [fit, _lead(scores.fitted, fit_order, pos), float(pos == int(fit_order[0]))]
+        row.append(fit - scores.fitted_outside)
     return rows
 
 

