@@ -116,7 +116,7 @@ def _cached_vectors(
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.npy")
+            tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")  # one per process
             np.save(tmp, vectors)
             tmp.replace(path)
         except OSError:
