@@ -52,3 +52,41 @@ def to_arabic(text: str) -> str:
     """The Latin words of an Arabizi text in Arabic letters; Arabic words kept as they are."""
     arabic = _WORD.sub(lambda m: word_to_arabic(m.group(0)), normalize_arabic(text))
     return _LOOSE_ARTICLE.sub(r"\1ال", arabic)
+
+
+# Arabic letters that Arabizi writers often type with the Latin letter of a neighbour, which
+# to_arabic() then reads as that neighbour ("tiftahoon": ح typed as h comes back as ه)
+_MERGED = str.maketrans({"ح": "ه", "ص": "س", "ض": "د", "ظ": "ط", "ذ": "ث"})
+
+
+def arabizi_shadows(text: str) -> list[str]:
+    """Forms an Arabic text takes after a round trip through Arabizi and to_arabic().
+
+    Short vowels are not written in Arabic, and to_arabic() drops a single Latin vowel inside a
+    word, so "bayanati" comes back as "بينتي", not "بياناتي". Training the entry classifier on
+    these shadows of the entries' Arabic texts lets an Arabizi question meet its entry in the
+    same lossy spelling: medial alif dropped, final alif as ه, hamza dropped; then also letters
+    typed with a neighbour's Latin letter; then also medial و and ي dropped.
+    """
+    first = " ".join(_lossy(word) for word in normalize_arabic(text).split())
+    merged = first.translate(_MERGED)
+    bare = " ".join(_drop_medial(word, "وي") for word in merged.split())
+    return list(dict.fromkeys(f for f in (first, merged, bare) if f != normalize_arabic(text)))
+
+
+def _lossy(word: str) -> str:
+    """A word without its medial alifs and hamzas, a final alif written ه; an article kept."""
+    if word.startswith("ال") and len(word) > 3:
+        return "ال" + _lossy(word[2:])
+    word = word.replace("ء", "")
+    if len(word) > 2:
+        word = word[0] + word[1:-1].replace("ا", "") + word[-1]
+    return word[:-1] + "ه" if len(word) > 1 and word.endswith("ا") else word
+
+
+def _drop_medial(word: str, letters: str) -> str:
+    """The word without the given letters between its first and last letter."""
+    if len(word) <= 2:
+        return word
+    middle = "".join(ch for ch in word[1:-1] if ch not in letters)
+    return word[0] + middle + word[-1]

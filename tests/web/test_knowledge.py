@@ -144,9 +144,9 @@ async def test_a_gap_becomes_an_entry(
     app: App, folder: Path, kb_live: tuple[str, ConsoleDeps, KnowledgeBase]
 ) -> None:
     base, deps, kb = kb_live
-    gap = "هل تساعدون في سداد فواتير الكهرباء"
+    gap = "هل تقبلون التبرع بالملابس المستعملة"  # no entry says (in-kind donations)
     async with transaction(app.sessions) as session:
-        for text in (gap, gap, "هل تساعدون في سداد فاتورة الكهرباء؟"):
+        for text in (gap, gap, "هل تقبلون التبرع بالملابس المستعمله؟"):
             await feedback.add_gap(session, question=text, language="ar", reason="unknown",
                                    entry_id=None)
     assert kb.ask(gap).kind != "answer"
@@ -159,20 +159,19 @@ async def test_a_gap_becomes_an_entry(
         async with http.get(f"{base}/staff/knowledge/new?question={link}") as resp:
             form = await resp.text()
         assert f'name="question_ar" value="{gap}"' in form
-        fields = {"id": "electricity-bills", "question_ar": gap,
-                  "question_en": "Do you help pay electricity bills?",
-                  "answer_ar": "تحدد لجنة البحث أنواع الدعم؛ اسأل موظفاً عن حالتك.",
-                  "answer_en": "The research committee decides the kinds of support; ask a "
-                               "person about your case.",
-                  "guide": "support-guide", "section_ar": "أنواع الدعم",
-                  "section_en": "Kinds of support", "paraphrases_ar": "", "paraphrases_en": "",
+        fields = {"id": "clothes-donations", "question_ar": gap,
+                  "question_en": "Do you accept donations of used clothes?",
+                  "answer_ar": "اسأل موظفاً عما تقبله الجمعية من تبرعات عينية.",
+                  "answer_en": "Ask a person which donations in kind the association accepts.",
+                  "guide": "service-info", "section_ar": "التبرعات",
+                  "section_en": "Donations", "paraphrases_ar": "", "paraphrases_en": "",
                   "related": "talk-to-person"}
         status, _, path = await _save(http, base, fields, new=True)
-    assert status == 200 and path == "/staff/knowledge/entries/electricity-bills"
-    assert (folder / "electricity-bills.yaml").exists()
+    assert status == 200 and path == "/staff/knowledge/entries/clothes-donations"
+    assert (folder / "clothes-donations.yaml").exists()
     result = kb.ask(gap)
     assert result.kind == "answer" and result.best is not None
-    assert result.best.entry.id == "electricity-bills"
+    assert result.best.entry.id == "clothes-donations"
 
 
 async def test_reading_is_for_all_staff_editing_for_officers_and_admins(
