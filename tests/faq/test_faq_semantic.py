@@ -17,6 +17,7 @@ from faq.evaluate import evaluate, read_eval_set
 from faq.fusion import FEATURES, SUGGEST_FEATURES, Calibration, suggest_row
 from faq.language import detect_language, is_arabizi
 from faq.normalize import words
+from faq.semantic import DEFAULT_THREADS, THREADS_ENV, embed_threads
 
 
 class FakeEmbedder:
@@ -222,3 +223,22 @@ def test_did_you_mean_comes_back_without_offering_off_topic_questions_more() -> 
     # (none did before the suggestion model), and few are left with no help at all
     assert detail["suggest_right"] is not None and detail["suggest_right"] > 0
     assert detail["no_help"] is not None and detail["no_help"] <= 0.10
+
+
+@pytest.mark.parametrize(
+    ("value", "threads"),
+    [(None, DEFAULT_THREADS), ("2", 2), (" 1 ", 1), ("0", None), ("two", None)],
+)
+def test_embedding_threads_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    value: str | None,
+    threads: int | None,
+) -> None:
+    """$GHIMAR_FAQ_THREADS sets the threads; a value not a count >= 1 is logged, not used."""
+    if value is None:
+        monkeypatch.delenv(THREADS_ENV, raising=False)
+    else:
+        monkeypatch.setenv(THREADS_ENV, value)
+    assert embed_threads() == (threads or DEFAULT_THREADS)
+    assert (THREADS_ENV in caplog.text) == (threads is None)
