@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from faq import DEFAULT_FOLDER
+from faq.arabizi import arabizi_shadows, to_arabic
 from faq.classifier import EntryClassifier, fit_linear_svm, out_of_scope_texts
 from faq.loader import read_folder
 
@@ -75,3 +76,12 @@ def test_linear_svm_keeps_one_row_per_class() -> None:
     assert int(np.argmin(gap.of_dense(np.array([0.5, 0.5])))) == 1
     assert fit_linear_svm(x, [0, 0, 0, 0], 1.0) is None
 
+
+def test_arabizi_shadows_meet_the_arabizi_spelling() -> None:
+    """An Arabic text's shadows include the spelling its Arabizi form comes back in."""
+    assert to_arabic("bayanati") in arabizi_shadows("بياناتي")  # short vowels lost: بينتي
+    tiftahoon = to_arabic("mata tiftahoon").split()[1]  # ح typed as h comes back as ه
+    assert any(tiftahoon in shadow.split() for shadow in arabizi_shadows("متى تفتحون"))
+    shadows = arabizi_shadows("وش الاوراق المطلوبة")
+    assert "وش الاوراق المطلوبه" not in shadows  # the text itself is not a shadow
+    assert all(shadow.split()[1].startswith("ال") for shadow in shadows)  # the article kept
