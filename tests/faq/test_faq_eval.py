@@ -9,6 +9,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from faq import KnowledgeBase, normalize_arabic
+from faq.calibrate import TUNING
 from faq.evaluate import NONE, EvalItem, EvalReport, evaluate, read_eval_set
 from faq.model import FaqMatch, FaqResult
 
@@ -17,17 +18,12 @@ EVAL = read_eval_set(HERE / "eval_set.tsv")
 HOLDOUT = read_eval_set(HERE / "eval_holdout.tsv")
 # issue 17's held-out set (v5 since session 7), by category; never used for tuning
 HELDOUT = read_eval_set(HERE.parents[1] / "bench" / "data" / "faq_heldout_v5.tsv")
-# the earlier held-out sets (tuning sets since sessions 6 and 7) and the dialect tuning set
+# the rest of the calibration's tuning split: the dialect set and the earlier held-out sets
 TUNING_MORE = [
     item
-    for name in (
-        "eval_issue17_v1.tsv",
-        "eval_issue17_v2.tsv",
-        "eval_issue17_v3.tsv",
-        "eval_issue17_v4.tsv",
-        "eval_dialects.tsv",
-    )
-    for item in read_eval_set(HERE / name)
+    for path in TUNING
+    if path.name not in ("eval_set.tsv", "eval_holdout.tsv")
+    for item in read_eval_set(path)
 ]
 CATEGORIES = {"gulf", "najdi", "hijazi", "msa", "typo", "arabizi", "mixed", "english", "offtopic"}
 BASELINE = json.loads((HERE / "baseline.json").read_text(encoding="utf-8"))
