@@ -101,6 +101,7 @@ class SearchIndex:
         for key in surface:
             self._by_length[len(key)].append(key)
         self._fuzzy_cache: dict[str, dict[str, float]] = {}
+        self._windows: dict[tuple[int, int], list[str]] = {}
 
     def clear_cache(self) -> None:
         """Forget repaired misspellings (benchmarks measure cold queries)."""
@@ -151,10 +152,9 @@ class SearchIndex:
             return {}
         # one edit (a transposition counts once) in short words, two in longer ones
         limit = 1 if len(core) <= 7 else 2
-        size = len(core)
-        lengths = range(size - limit, size + limit + 1)
-        keys = [k for n in lengths for k in self._by_length.get(n, ())]
-        found = process.extract(core, keys, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        found = process.extract(
+            core, self._window(len(core), limit), scorer=OSA.distance, score_cutoff=limit, limit=8
+        )
         if not found:
             return {}
         best = min(f[1] for f in found)
@@ -165,6 +165,15 @@ class SearchIndex:
             if dist == best:
                 out.update(dict.fromkeys(terms_of(self._surface[key]), weight))
         return out
+
+    def _window(self, size: int, limit: int) -> list[str]:
+        """Known words within `limit` letters of `size` long (built once per window)."""
+        keys = self._windows.get((size, limit))
+        if keys is None:
+            lengths = range(size - limit, size + limit + 1)
+            keys = [k for n in lengths for k in self._by_length.get(n, ())]
+            self._windows[(size, limit)] = keys
+        return keys
 
     def search(self, text: str, limit: int | None = 3) -> list[Candidate]:
         """The best entries for the question, by BM25, each with its query coverage."""

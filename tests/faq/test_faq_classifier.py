@@ -43,6 +43,25 @@ def test_char_classifier_puts_the_entry_first(
     assert ids[int(np.argmax(scores))] == entry_id
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["كيف اقدم طلب دعم؟ كيف اقدم", "how can i volunter", "zzzz qqqq", "ابي ا3رف 7الة طلبي", ""],
+)
+def test_features_are_the_vectorizers_transform(
+    classifier: tuple[EntryClassifier, list[str]], question: str
+) -> None:
+    """The hand-rolled TF-IDF row equals scikit-learn's transform() of the same text, repeated
+    n-grams, unknown n-grams and an empty text included."""
+    from faq.classifier import classifier_text
+
+    model, _ = classifier
+    cols, data = model.features(question)
+    row = model._vectorizer.transform([classifier_text(question)])
+    expected = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+    got = dict(zip(cols.tolist(), data.tolist(), strict=True))
+    assert got == pytest.approx(expected, rel=1e-5)
+
+
 def test_out_of_scope_class_outscores_every_entry_for_an_off_topic_question(
     classifier: tuple[EntryClassifier, list[str]],
 ) -> None:
