@@ -3,11 +3,11 @@
     python -m faq.calibrate
 
 Tuning data: tests/faq/eval_set.tsv, eval_holdout.tsv, eval_dialects.tsv,
-eval_issue17_v1.tsv to _v4.tsv (the TUNING split of the fusion; the older
+eval_issue17_v1.tsv to _v5.tsv (the TUNING split of the fusion; the older
 hold-out joined it because the paraphrases had been written against eval_set.tsv, which made
 that set alone too easy to calibrate on; the dialect set adds Najdi, Hijazi, Gulf, Arabizi,
-mixed and English questions written from the entries; v1 to v4 were issue 17's held-out sets, each
-measured once). The held-out set, bench/data/faq_heldout_v5.tsv, is never read here.
+mixed and English questions written from the entries; v1 to v5 were issue 17's held-out sets, each
+measured once). The held-out set, bench/data/faq_heldout_v6.tsv, is never read here.
 Thresholds are chosen on out-of-fold probabilities, so they are not fitted to the very
 questions that set the weights.
 """
@@ -41,9 +41,10 @@ TUNING = (
     HERE / "eval_issue17_v2.tsv",
     HERE / "eval_issue17_v3.tsv",
     HERE / "eval_issue17_v4.tsv",
+    HERE / "eval_issue17_v5.tsv",
 )
 FOLDS = 5
-WRONG_MAX = 0.01  # confident-wrong share allowed on the tuning split (target: 2 % unseen)
+WRONG_MAX = 0.0125  # confident-wrong share allowed on the tuning split (target: 2 % unseen)
 # share of off-topic questions allowed a suggestion on the tuning split (out of fold): the
 # target is "off-topic answered I don't know >= 95 %" on unseen questions, so 3 % leaves margin
 OFF_TOPIC_SUGGEST_MAX = 0.03
