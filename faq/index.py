@@ -22,6 +22,10 @@ FUZZY_MIN_LEN = 4  # shorter unknown words are not repaired: too many near neigh
 NAME_WORDS = frozenset({"جمعيه", "جمعيتكم", "غمار", "شبابيه", "ghimar", "association", "charity"})
 NAME_WEIGHT = 0.3
 FUTURE_PREFIXES = ("ب", "ح")
+# A paraphrase longer than this is a whole message (greeting, personal context, the question):
+# its many everyday words would match other entries' questions, so it teaches the classifiers
+# and the embeddings (faq/classifier.py, faq/semantic.py) but is not a BM25 document.
+BM25_MAX_WORDS = 10
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,11 @@ def _bm25_postings(
             idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
             post[term].append((i, idf * tf * (k1 + 1) / (tf + norm)))
     return dict(post)
+
+
+def _short(text: str) -> bool:
+    """Whether a paraphrase is short enough to be a BM25 document (BM25_MAX_WORDS)."""
+    return len(text.split()) <= BM25_MAX_WORDS
 
 
 def _terms(texts: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -76,7 +85,10 @@ class SearchIndex:
         surface: dict[str, str] = {}
         for pos, entry in enumerate(entries):
             union: set[str] = set()
-            texts = [*entry.question.values(), *(p for v in entry.paraphrases.values() for p in v)]
+            texts = [
+                *entry.question.values(),
+                *(p for v in entry.paraphrases.values() for p in v if _short(p)),
+            ]
             for text in texts:
                 terms, pairs = _terms([text])
                 q_docs.append(Counter(terms))

@@ -43,7 +43,8 @@ def test_ask_stdin_one_line_per_question(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Without a question, each stdin line gets exactly one output line."""
-    monkeypatch.setattr("sys.stdin", io.StringIO("ابي اتطوع\n\nhow long does it take\nوش رقمكم\n"))
+    lines = "كيف اتطوع معكم\n\nhow long does it take\nوش رقمكم\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
     assert cli.ask_command(None, "en", True, DEFAULT_FOLDER) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["entry_id"] for r in rows] == ["volunteer", "duration", None]

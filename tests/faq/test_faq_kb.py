@@ -17,7 +17,7 @@ from faq import FaqResult, KnowledgeBase, KnowledgeError, looks_like_question
         ("ليش تحتاجون الهوية", "why-id"),
         ("وش الأوراق المطلوبة", "documents"),
         ("How long does the committee take?", "duration"),
-        ("ابي اتطوع", "volunteer"),
+        ("كيف اتطوع معكم", "volunteer"),
     ],
 )
 def test_answers_with_source(kb: KnowledgeBase, question: str, entry_id: str) -> None:
