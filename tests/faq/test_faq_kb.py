@@ -130,3 +130,21 @@ def test_looks_like_question(kb: KnowledgeBase, text: str) -> None:
 def test_form_answers_are_not_questions(text: str) -> None:
     """Ordinary answers to form steps (names, numbers, places) are not questions."""
     assert not looks_like_question(text)
+
+
+def test_long_paraphrases_are_not_bm25_documents() -> None:
+    """A paraphrase over BM25_MAX_WORDS words (a whole message with its context) does not make
+    its entry a BM25 match for the everyday words it carries; a short one does."""
+    from faq.index import BM25_MAX_WORDS, SearchIndex
+    from faq.model import FaqEntry
+
+    def entry(entry_id: str, question: str, paraphrases: list[str]) -> FaqEntry:
+        text = {"ar": question, "en": question}
+        return FaqEntry(entry_id, text, {"ar": "جواب", "en": "answer"}, text, {"ar": paraphrases})
+
+    long = " ".join(["السلام عليكم انا ارملة وعندي عيال"] * 3) + " كيف اسجل"
+    assert len(long.split()) > BM25_MAX_WORDS
+    index = SearchIndex(
+        [entry("a", "متى الدوام", [long]), entry("b", "كم الرسوم", ["ارملة وعندي عيال"])]
+    )
+    assert [c.entry for c in index.search("ارملة عيال")] == [1]
