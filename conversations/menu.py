@@ -63,10 +63,7 @@ async def _free_text(ctx: Ctx, inbound: Inbound) -> Transition:
     if not text or faq is None:
         ctx.say("menu-not-understood")
         return Goto("main")
-    maybe_reload = getattr(faq, "maybe_reload", None)
-    if maybe_reload is not None:
-        maybe_reload()
-    result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang)
+    result = await faq.ask_async(text[: ctx.config.limits.max_text_length], ctx.lang)
     faq_answered(result.kind)
     ctx.data["faq_question"] = text[:300]
     ctx.data["faq_lang"] = result.lang  # answered in the question's own language

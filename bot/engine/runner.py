@@ -217,7 +217,7 @@ class Runner:
             return False
         if not faq.looks_like_question(text):
             return False
-        result = faq.ask(text, ctx.lang)
+        result = await faq.ask_async(text, ctx.lang)
         if result.kind != "answer" or result.best is None:
             return False
         faq_answered("answer")  # only answers are counted here: the rest is the step's answer

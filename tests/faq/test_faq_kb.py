@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 import time
 
 import pytest
@@ -105,6 +107,83 @@ def test_maybe_reload_picks_up_changes(write_folder, entry) -> None:
     assert set(kb.entries) == {"aa", "bb"}
 
 
+async def test_ask_async_answers_as_ask_does_and_leaves_the_loop_free(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The event loop's way to ask: the same answer as ask(), computed off the loop, so other
+    chats are served meanwhile (here a ticker keeps ticking through a slow question)."""
+    question = "How long does the committee take?"
+    expected = kb.ask(question)
+    real_ask = kb.ask
+
+    def slow_ask(text: str, lang: str = "ar") -> FaqResult:
+        time.sleep(0.3)  # a long question on a busy machine
+        return real_ask(text, lang)
+
+    monkeypatch.setattr(kb, "ask", slow_ask)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    try:
+        result = await kb.ask_async(question, "ar")
+    finally:
+        task.cancel()
+    assert ticks >= 5  # a blocking call would have let it tick at most once
+    assert result.kind == expected.kind == "answer"
+    assert result.best is not None and expected.best is not None
+    assert result.best.entry.id == expected.best.entry.id == "duration"
+    assert result.lang == "en"
+
+
+def test_reload_in_background_keeps_answering_from_the_current_entries(
+    write_folder, entry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A changed folder is re-read on a thread: until it is ready, questions are answered from
+    the entries already loaded; one reload at a time; then the new entries answer."""
+    folder = write_folder({"a.yaml": entry("aa")})
+    kb = KnowledgeBase.load(folder, embedder=None)
+    assert kb.reload_in_background(force=True) is None  # nothing changed
+    release = threading.Event()
+    real_read = KnowledgeBase._read
+
+    def held_read(*args: object):  # the refit, held until the test lets it finish
+        assert release.wait(10)
+        return real_read(*args)
+
+    monkeypatch.setattr(KnowledgeBase, "_read", staticmethod(held_read))
+    write_folder({"b.yaml": entry("bb", ["aa"])})
+    later = time.time() + 5
+    os.utime(folder / "b.yaml", (later, later))
+    thread = kb.reload_in_background(force=True)
+    assert thread is not None and thread.is_alive()
+    assert set(kb.entries) == {"aa"}  # still answering from what was loaded
+    assert kb.ask(entry("aa")["question"]["ar"]).kind == "answer"
+    assert kb.reload_in_background(force=True) is None  # one reload at a time
+    release.set()
+    thread.join(10)
+    assert set(kb.entries) == {"aa", "bb"}
+
+
+def test_reload_in_background_refuses_a_broken_edit_quietly(write_folder, entry) -> None:
+    """A broken file read on the reload thread raises nowhere; the last good entries stay."""
+    folder = write_folder({"a.yaml": entry("aa")})
+    kb = KnowledgeBase.load(folder, embedder=None)
+    (folder / "b.yaml").write_text("id: bb\nquestion: {ar: x}\n", encoding="utf-8")
+    later = time.time() + 5
+    os.utime(folder / "b.yaml", (later, later))
+    thread = kb.reload_in_background(force=True)
+    assert thread is not None
+    thread.join(10)
+    assert set(kb.entries) == {"aa"}
+    assert kb.reload_in_background(force=True) is None  # same broken files: no retry storm
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -148,3 +227,16 @@ def test_long_paraphrases_are_not_bm25_documents() -> None:
         [entry("a", "متى الدوام", [long]), entry("b", "كم الرسوم", ["ارملة وعندي عيال"])]
     )
     assert [c.entry for c in index.search("ارملة عيال")] == [1]
+
+
+def test_a_knowledge_base_from_entries_never_reloads_on_its_own(write_folder, entry) -> None:
+    """Benchmarks and tests build from entries that are not the folder's: asking them never
+    swaps those entries for the folder's (an explicit reload() still reads the folder)."""
+    folder = write_folder({"a.yaml": entry("aa"), "b.yaml": entry("bb")})
+    full = KnowledgeBase.load(folder, embedder=None)
+    kb = KnowledgeBase.from_entries([full.entries["bb"]], folder, embedder=None)
+    assert kb.reload_in_background() is None
+    assert kb.maybe_reload() is False
+    assert set(kb.entries) == {"bb"}
+    kb.reload()
+    assert set(kb.entries) == {"aa", "bb"}
