@@ -133,6 +133,9 @@ class KnowledgeBase:
         self.gate = True
         self._asking: ThreadPoolExecutor | None = None  # ask_async's thread, made on first use
         self._reloading: threading.Thread | None = None  # the background reload, if running
+        # one reload at a time, so the one that read the folder last is installed last (the
+        # console's reload after a save must not be undone by an older background one)
+        self._reload_lock = threading.Lock()
 
     @classmethod
     def load(
@@ -203,6 +206,11 @@ class KnowledgeBase:
 
     def reload(self) -> None:
         """Re-read the folder; on invalid content keep the current entries and raise."""
+        with self._reload_lock:
+            self._reload()
+
+    def _reload(self) -> None:
+        """reload() under the reload lock."""
         try:
             state = self._read(self.folder, self._embedder, self._cache_dir)
         except KnowledgeError:

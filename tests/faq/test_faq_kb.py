@@ -170,6 +170,42 @@ def test_reload_in_background_keeps_answering_from_the_current_entries(
     assert set(kb.entries) == {"aa", "bb"}
 
 
+def test_a_reload_after_a_save_is_not_undone_by_an_older_background_one(
+    write_folder, entry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console saves and reloads while a background reload that read the folder before the
+    save is still refitting: the console's reload waits for it, and its newer content stays."""
+    folder = write_folder({"a.yaml": entry("aa")})
+    kb = KnowledgeBase.load(folder, embedder=None)
+    real_read = KnowledgeBase._read
+    refitting, release, reads = threading.Event(), threading.Event(), []
+
+    def slow_first_read(*args: object):  # the first read is slow to refit, after reading
+        state = real_read(*args)
+        reads.append(set(state.entries))
+        if len(reads) == 1:
+            refitting.set()
+            assert release.wait(10)
+        return state
+
+    monkeypatch.setattr(KnowledgeBase, "_read", staticmethod(slow_first_read))
+    write_folder({"b.yaml": entry("bb", ["aa"])})
+    later = time.time() + 5
+    os.utime(folder / "b.yaml", (later, later))
+    background = kb.reload_in_background(force=True)
+    assert background is not None and refitting.wait(10)
+    write_folder({"c.yaml": entry("cc", ["aa"])})  # the save, then its reload
+    console = threading.Thread(target=kb.reload)
+    console.start()
+    console.join(0.2)
+    assert console.is_alive()  # waiting for the background reload, not racing it
+    release.set()
+    background.join(10)
+    console.join(10)
+    assert reads == [{"aa", "bb"}, {"aa", "bb", "cc"}]
+    assert set(kb.entries) == {"aa", "bb", "cc"}
+
+
 def test_reload_in_background_refuses_a_broken_edit_quietly(write_folder, entry) -> None:
     """A broken file read on the reload thread raises nowhere; the last good entries stay."""
     folder = write_folder({"a.yaml": entry("aa")})
