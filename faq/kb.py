@@ -223,13 +223,18 @@ class KnowledgeBase:
         self._state = state
         log.info("knowledge reloaded: %d entries", len(state.entries))
 
-    def maybe_reload(self, force: bool = False) -> bool:
-        """Reload when a file changed (checked at most every few seconds); True if reloaded."""
+    def _changed(self, force: bool) -> bool:
+        """Whether the folder's files differ from the loaded ones, looked at most every
+        check_every seconds (force: look now)."""
         now = time.monotonic()
         if not force and now - self._checked_at < self._check_every:
             return False
         self._checked_at = now
-        if _signature(self.folder) == self._state.signature:
+        return _signature(self.folder) != self._state.signature
+
+    def maybe_reload(self, force: bool = False) -> bool:
+        """Reload when a file changed (checked at most every few seconds); True if reloaded."""
+        if not self._changed(force):
             return False
         try:
             self.reload()
@@ -241,13 +246,9 @@ class KnowledgeBase:
         """maybe_reload() without the wait: when a file changed, the folder is re-read and the
         classifiers refitted on a thread, and questions asked meanwhile are answered from the
         current entries. The thread started, or None (no change, not yet time, one running)."""
-        now = time.monotonic()
-        if not force and now - self._checked_at < self._check_every:
-            return None
         if self._reloading is not None and self._reloading.is_alive():
             return None
-        self._checked_at = now
-        if _signature(self.folder) == self._state.signature:
+        if not self._changed(force):
             return None
         thread = threading.Thread(target=self._reload_quietly, name="faq-reload", daemon=True)
         self._reloading = thread
