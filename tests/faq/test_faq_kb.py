@@ -276,3 +276,51 @@ def test_a_knowledge_base_from_entries_never_reloads_on_its_own(write_folder, en
     assert set(kb.entries) == {"bb"}
     kb.reload()
     assert set(kb.entries) == {"aa", "bb"}
+
+
+def _loop_scores(index, text: str) -> dict[int, float]:
+    """The BM25 sums as a plain loop over the postings (the code before numpy): per entry,
+    its best question document plus ANSWER_WEIGHT x its answer."""
+    from collections import defaultdict
+
+    from faq.index import ANSWER_WEIGHT
+
+    q_scores: dict[int, float] = defaultdict(float)
+    a_scores: dict[int, float] = defaultdict(float)
+    for importance, slot in index.query_slots(text):
+        for term, weight in slot.items():
+            for post, sums in ((index._q_post, q_scores), (index._a_post, a_scores)):
+                ids, weights = post.get(term, ((), ()))
+                for doc, w in zip(ids, weights, strict=True):
+                    sums[int(doc)] += float(w) * weight * importance
+    scores: dict[int, float] = defaultdict(float)
+    for doc, s in q_scores.items():
+        owner = index._q_owner[doc]
+        scores[owner] = max(scores[owner], s)
+    for pos, s in a_scores.items():
+        scores[pos] += ANSWER_WEIGHT * s
+    return {pos: s for pos, s in scores.items() if s > 0}
+
+
+def test_search_sums_the_postings_like_a_loop_and_breaks_ties_by_position(
+    kb: KnowledgeBase,
+) -> None:
+    """search() (one numpy bincount per question) gives exactly the scores and order of a
+    loop over the postings, for every tuning question, with and without a limit."""
+    from pathlib import Path
+
+    from faq.calibrate import TUNING
+    from faq.evaluate import read_eval_set
+    from faq.kb import searchable
+
+    index = kb.index
+    questions = [
+        searchable(item.question) for path in TUNING for item in read_eval_set(Path(path))
+    ]
+    assert len(questions) > 1000
+    for text in questions:
+        expected = sorted(_loop_scores(index, text).items(), key=lambda kv: (-kv[1], kv[0]))
+        got = index.search(text, None)
+        assert [(c.entry, c.bm25) for c in got] == expected
+        assert [c.entry for c in index.search(text, 3)] == [pos for pos, _ in expected[:3]]
+    assert index.search("zzzz qqqq") == []
