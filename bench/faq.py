@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -11,6 +12,7 @@ import resource
 import statistics
 import time
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,17 @@ def _pin_one_core() -> set[int] | None:
     previous = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(previous)})
     return previous
+
+
+@contextlib.contextmanager
+def on_one_core(pin: bool = True) -> Iterator[None]:
+    """Run the block on one CPU when `pin` (and the OS allows it), then restore the CPU set."""
+    previous = _pin_one_core() if pin else None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            os.sched_setaffinity(0, previous)
 
 
 def _floor(share: float) -> float:
@@ -185,12 +198,8 @@ def main(argv: list[str]) -> int:
         help=f"record the accuracy figures in {BASELINE.relative_to(ROOT)}",
     )
     args = parser.parse_args(argv)
-    previous = _pin_one_core() if args.pin else None
-    try:
+    with on_one_core(args.pin):
         return _run(args)
-    finally:
-        if previous is not None:
-            os.sched_setaffinity(0, previous)
 
 
 def _run(args: argparse.Namespace) -> int:

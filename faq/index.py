@@ -137,7 +137,6 @@ class SearchIndex:
         self._q_post = _as_arrays(_bm25_postings(q_docs))
         self._a_post = _as_arrays(_bm25_postings(a_docs))
         n = len(entries)
-        self._n_docs = len(q_docs)
         # question documents are grouped by entry: where each entry's run starts, and whether
         # it has any (every valid entry does: its question in two languages)
         owners = np.asarray(self._q_owner, dtype=np.int64)
@@ -235,12 +234,12 @@ class SearchIndex:
         postings are summed with numpy (one bincount per side): at 300 entries a question took
         0.78 ms in a Python loop over them and takes 0.22 ms (typo repair aside)."""
         slots = self.query_slots(text)
-        n = len(self.entries)
-        if not n or not self._n_docs:
+        docs = len(self._q_owner)
+        if not docs:  # no entries
             return []
-        per_doc = _accumulate(self._q_post, slots, self._n_docs)
+        per_doc = _accumulate(self._q_post, slots, docs)
         best = np.where(self._q_has, np.maximum.reduceat(per_doc, self._q_starts), 0.0)
-        scores = best + ANSWER_WEIGHT * _accumulate(self._a_post, slots, n)
+        scores = best + ANSWER_WEIGHT * _accumulate(self._a_post, slots, len(self.entries))
         hits = np.flatnonzero(scores > 0)
         order = hits[np.lexsort((hits, -scores[hits]))][:limit]
         return [
