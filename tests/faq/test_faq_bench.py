@@ -75,5 +75,8 @@ def test_bench_faq_stages_splits_a_question_into_its_stages(
     mean = sum(real["not_gated"][s]["mean"] for s in stages)
     assert abs(mean - real["not_gated"]["total"]["mean"]) < 0.05 * mean
     assert real["not_gated"]["embed"]["p50"] > 0 and real["gated_total"]["p50"] > 0
-    assert report["embedding_ms_by_tokens"]["all"]["p50"] > 0
-    assert "embedding alone" in capsys.readouterr().out
+    alone = report["embedding_ms_by_tokens"]
+    assert set(alone) == {"full model", "question encoder"}
+    assert all(alone[k]["all"]["p50"] > 0 for k in alone)
+    said = capsys.readouterr().out
+    assert "full model alone" in said and "question encoder alone" in said
