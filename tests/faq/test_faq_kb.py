@@ -324,3 +324,37 @@ def test_search_sums_the_postings_like_a_loop_and_breaks_ties_by_position(
         assert [(c.entry, c.bm25) for c in got] == expected
         assert [c.entry for c in index.search(text, 3)] == [pos for pos, _ in expected[:3]]
     assert index.search("zzzz qqqq") == []
+
+
+def test_one_edit_repair_finds_what_a_full_scan_finds(kb: KnowledgeBase) -> None:
+    """The deleted-forms lookup returns exactly what scanning every known word would."""
+    import random
+
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    from faq.evaluate import enlarge
+    from faq.index import SearchIndex
+
+    index = SearchIndex(enlarge(list(kb.entries.values()), 120))
+    rng = random.Random(5)
+    known = [k for k in index._surface if 4 <= len(k) <= 7]
+    words = ["المستندت", "الطلبات", "متطوعين", "وثايق"]
+    for key in rng.sample(known, 300):  # each known word with one slip of each kind
+        i = rng.randrange(len(key) - 1)
+        words += [
+            key,
+            key[:i] + key[i + 1 :],
+            key[:i] + "ب" + key[i:],
+            key[:i] + "ق" + key[i + 1 :],
+        ]
+        words.append(key[:i] + key[i + 1] + key[i] + key[i + 2 :])
+    found_some = 0
+    for word in (w for w in words if 4 <= len(w) <= 7):
+        scan = process.extract(
+            word, index._window(len(word), 1), scorer=OSA.distance, score_cutoff=1, limit=8
+        )
+        fast = index._one_edit(word)
+        assert [(k, d) for k, d, _ in fast] == [(k, d) for k, d, _ in scan], word
+        found_some += bool(fast)
+    assert found_some > 1000
