@@ -148,6 +148,11 @@ def _student_model(arrays, teacher: Path, cache: Path) -> Path:
         tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
         ModelFile(teacher).write_model(tmp, layer_tensors(arrays))
         tmp.replace(path)
+        # an earlier student's file (63 MB) is not needed any more; a process still using it
+        # keeps its mapping until it ends
+        for old in cache.glob("e5-student-*.bin"):
+            if old != path:
+                old.unlink(missing_ok=True)
     return path
 
 

